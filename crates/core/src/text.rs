@@ -1,0 +1,639 @@
+//! Tokenization and sentence segmentation for news text.
+//!
+//! Tokens and sentences carry byte offsets into the original text; nothing is
+//! normalised or copied. The tokenizer knows news abbreviations (`U.S.`, `Mr.`,
+//! `Sept.`), decimal numbers (`3.5`, `1,000`), clitics (`Assad's` → `Assad` `'s`),
+//! curly and straight quote marks (an apostrophe inside a word is not a quote
+//! mark) and dashes; every newline ends a paragraph.
+
+use std::ops::Range;
+
+/// What a token is, as far as the tokenizer can tell without a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters, possibly with digits, inner hyphens, inner apostrophes or abbreviation dots.
+    Word,
+    /// Digits, possibly with inner `.`/`,` (`3.5`, `1,000`).
+    Number,
+    /// A clitic split from the word before it (`'s`, `n't`, `'re`, …).
+    Clitic,
+    /// An opening quote mark (`“`, `‘`, `«`, or a straight mark in opening position).
+    OpenQuote,
+    /// A closing quote mark (`”`, `’`, `»`, or a straight mark in closing position).
+    CloseQuote,
+    /// A dash (`-` standing alone, `–`, `—`, `--`).
+    Dash,
+    /// Sentence-final punctuation: `.`, `?`, `!`, `…`.
+    Terminal,
+    /// Any other punctuation or symbol.
+    Punct,
+}
+
+/// One token: a byte range of the text and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// What the token is.
+    pub kind: TokenKind,
+    /// True when a newline separates this token from the previous one.
+    pub line_start: bool,
+    /// True when whitespace precedes the token (or it starts the text).
+    pub space_before: bool,
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    /// True for any quote mark.
+    pub fn is_quote(&self) -> bool {
+        matches!(self.kind, TokenKind::OpenQuote | TokenKind::CloseQuote)
+    }
+}
+
+/// One sentence: a range of tokens and the byte range they cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Indices into the token vector.
+    pub tokens: Range<usize>,
+    /// Byte offset of the first token.
+    pub start: usize,
+    /// Byte offset one past the last token.
+    pub end: usize,
+    /// Index of the paragraph (line block) the sentence belongs to.
+    pub paragraph: usize,
+}
+
+/// Abbreviations that keep their final period and never end a sentence.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "adm", "prof",
+    "rev", "hon", "pres", "maj", "cmdr", "gens", "sens", "reps", "st", "ft", "mt", "vs", "v",
+    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "atty", "supt", "insp",
+    "det", "cpl", "pvt", "messrs", "mme", "mlle", "fig",
+];
+
+/// Abbreviations that keep their period but may end a sentence (`Inc.`, `etc.`).
+const OTHER_ABBREVIATIONS: &[&str] = &[
+    "jr", "sr", "inc", "co", "corp", "ltd", "llc", "bros", "etc", "al", "approx", "dept", "est",
+    "univ", "assn", "ave", "blvd", "rd", "ala", "ariz", "ark", "calif", "colo", "conn", "del",
+    "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo",
+    "mont", "neb", "nev", "okla", "ore", "pa", "penn", "tenn", "tex", "va", "vt", "wash", "wis",
+    "wyo",
+];
+
+/// Words after which an abbreviation such as `U.S.` is taken to end its sentence.
+const SENTENCE_STARTERS: &[&str] = &[
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "the",
+    "a",
+    "an",
+    "but",
+    "and",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "in",
+    "on",
+    "at",
+    "as",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "still",
+    "however",
+    "meanwhile",
+    "yet",
+    "so",
+    "then",
+    "what",
+    "who",
+    "why",
+    "how",
+    "some",
+    "many",
+    "most",
+    "all",
+    "one",
+    "mr",
+    "mrs",
+    "ms",
+];
+
+fn is_title_abbrev(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    TITLE_ABBREVIATIONS.contains(&w.as_str())
+}
+
+fn is_other_abbrev(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    OTHER_ABBREVIATIONS.contains(&w.as_str())
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_combining(c)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x200D)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’' || c == 'ʼ'
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
+}
+
+/// Splits `text` into tokens.
+///
+/// ```
+/// use whosaid_core::text::{tokenize, TokenKind};
+/// let t = "Mr. Putin said “no.”";
+/// let toks = tokenize(t);
+/// let words: Vec<&str> = toks.iter().map(|k| k.text(t)).collect();
+/// assert_eq!(words, ["Mr.", "Putin", "said", "“", "no", ".", "”"]);
+/// assert_eq!(toks[3].kind, TokenKind::OpenQuote);
+/// ```
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+    let mut i = 0;
+    let mut line_start = true;
+    let mut space_before = true;
+    while i < text.len() {
+        let c = match text[i..].chars().next() {
+            Some(c) => c,
+            None => break,
+        };
+        let clen = c.len_utf8();
+        if is_space(c) {
+            if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+                line_start = true;
+            }
+            space_before = true;
+            i += clen;
+            continue;
+        }
+        let start = i;
+        let (end, kind) = if is_word_char(c) {
+            scan_word(text, i)
+        } else {
+            scan_symbol(text, i, c, space_before, &tokens)
+        };
+        debug_assert!(end > start && text.is_char_boundary(end));
+        // Split clitics off words: Assad's -> Assad 's ; don't -> do n't.
+        if kind == TokenKind::Word {
+            if let Some(cut) = clitic_cut(&text[start..end]) {
+                tokens.push(Token {
+                    start,
+                    end: start + cut,
+                    kind,
+                    line_start,
+                    space_before,
+                });
+                tokens.push(Token {
+                    start: start + cut,
+                    end,
+                    kind: TokenKind::Clitic,
+                    line_start: false,
+                    space_before: false,
+                });
+                line_start = false;
+                space_before = false;
+                i = end;
+                continue;
+            }
+        }
+        tokens.push(Token {
+            start,
+            end,
+            kind,
+            line_start,
+            space_before,
+        });
+        line_start = false;
+        space_before = false;
+        i = end;
+        let _ = bytes;
+    }
+    tokens
+}
+
+/// Byte length of the stem when `word` ends in a clitic that should be split off.
+fn clitic_cut(word: &str) -> Option<usize> {
+    let lower_end = |suffix: &str| -> bool {
+        word.len() > suffix.len()
+            && word.is_char_boundary(word.len() - suffix.len())
+            && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    for ap in ["'", "’"] {
+        for cl in ["s", "re", "ve", "ll", "d", "m"] {
+            let suffix = format!("{ap}{cl}");
+            if lower_end(&suffix) {
+                return Some(word.len() - suffix.len());
+            }
+        }
+        let nt = format!("n{ap}t");
+        if lower_end(&nt) && word.len() > nt.len() {
+            return Some(word.len() - nt.len());
+        }
+    }
+    None
+}
+
+fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
+    let mut end = start;
+    let mut all_digits = true;
+    let mut iter = text[start..].char_indices().peekable();
+    while let Some((off, c)) = iter.next() {
+        let pos = start + off;
+        if is_word_char(c) {
+            if !c.is_ascii_digit() {
+                all_digits = false;
+            }
+            end = pos + c.len_utf8();
+            continue;
+        }
+        // Inner connectors: hyphen, apostrophe, period, comma (numbers), ampersand (AT&T).
+        let next = iter.peek().map(|&(_, n)| n);
+        let next_is_word = next.map(is_word_char).unwrap_or(false);
+        let joins = match c {
+            '-' | '‐' => next_is_word,
+            c if is_apostrophe(c) => next.map(|n| n.is_alphabetic()).unwrap_or(false),
+            '.' => {
+                next_is_word
+                    && (all_digits && next.map(|n| n.is_ascii_digit()).unwrap_or(false)
+                        || (!all_digits
+                            && next.map(|n| n.is_alphabetic()).unwrap_or(false)
+                            && is_initialism_so_far(&text[start..pos])))
+            }
+            ',' => {
+                all_digits && next.map(|n| n.is_ascii_digit()).unwrap_or(false) && {
+                    // 1,000 but not "1,2": require three digits after the comma.
+                    let rest = &text[pos + 1..];
+                    rest.len() >= 3
+                        && rest.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+                        && !rest
+                            .as_bytes()
+                            .get(3)
+                            .map(u8::is_ascii_digit)
+                            .unwrap_or(false)
+                }
+            }
+            '&' => {
+                next_is_word
+                    && text[start..pos].chars().all(|c| c.is_uppercase())
+                    && next.map(|n| n.is_uppercase()).unwrap_or(false)
+            }
+            _ => false,
+        };
+        if joins {
+            end = pos + c.len_utf8();
+            continue;
+        }
+        // A final period belongs to initialisms (U.S.) and known abbreviations (Mr.).
+        if c == '.' {
+            let w = &text[start..pos];
+            if w.contains('.') && is_initialism_so_far(w)
+                || is_title_abbrev(w)
+                || is_other_abbrev(w)
+                || (w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase()))
+            {
+                end = pos + 1;
+            }
+        }
+        break;
+    }
+    let word = &text[start..end];
+    let kind = if word.starts_with(|c: char| c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        TokenKind::Number
+    } else {
+        TokenKind::Word
+    };
+    (end, kind)
+}
+
+/// True when `w` looks like `U`, `U.S`, `a.m` — single letters joined by periods.
+fn is_initialism_so_far(w: &str) -> bool {
+    w.split('.')
+        .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
+}
+
+fn scan_symbol(
+    text: &str,
+    i: usize,
+    c: char,
+    space_before: bool,
+    tokens: &[Token],
+) -> (usize, TokenKind) {
+    let clen = c.len_utf8();
+    let next = text[i + clen..].chars().next();
+    let next_is_space = next.map(is_space).unwrap_or(true);
+    match c {
+        '“' | '«' | '„' => (i + clen, TokenKind::OpenQuote),
+        '”' | '»' => (i + clen, TokenKind::CloseQuote),
+        '‘' => (i + clen, TokenKind::OpenQuote),
+        '"' | '\'' | '’' | '`' => {
+            // Straight marks: opening after space/open punctuation, closing otherwise.
+            let prev_open = tokens
+                .last()
+                .map(|t| {
+                    matches!(t.kind, TokenKind::OpenQuote | TokenKind::Dash)
+                        || text[t.start..t.end] == *"("
+                })
+                .unwrap_or(true);
+            let opening = (space_before || prev_open) && !next_is_space;
+            if c == '`' && next == Some('`') {
+                return (i + 2, TokenKind::OpenQuote);
+            }
+            if c == '\'' && next == Some('\'') {
+                let kind = if opening {
+                    TokenKind::OpenQuote
+                } else {
+                    TokenKind::CloseQuote
+                };
+                return (i + 2, kind);
+            }
+            (
+                i + clen,
+                if opening {
+                    TokenKind::OpenQuote
+                } else {
+                    TokenKind::CloseQuote
+                },
+            )
+        }
+        '—' | '–' | '―' => (i + clen, TokenKind::Dash),
+        '-' => {
+            let mut end = i + 1;
+            while text[end..].starts_with('-') {
+                end += 1;
+            }
+            (end, TokenKind::Dash)
+        }
+        '.' => {
+            let mut end = i + 1;
+            while text[end..].starts_with('.') {
+                end += 1;
+            }
+            (end, TokenKind::Terminal)
+        }
+        '?' | '!' | '…' => {
+            let mut end = i + clen;
+            while let Some(n) = text[end..].chars().next() {
+                if matches!(n, '?' | '!') {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            (end, TokenKind::Terminal)
+        }
+        _ => (i + clen, TokenKind::Punct),
+    }
+}
+
+/// Splits tokens into sentences. A sentence ends at terminal punctuation (with any
+/// closing quotes or brackets after it) when the next token can start a sentence, and
+/// always at a line break.
+///
+/// ```
+/// use whosaid_core::text::{tokenize, split_sentences};
+/// let t = "Mr. Smith left the U.S. He said: \"Bye.\" Then he left.";
+/// let toks = tokenize(t);
+/// let s = split_sentences(t, &toks);
+/// let got: Vec<&str> = s.iter().map(|s| &t[s.start..s.end]).collect();
+/// assert_eq!(got, ["Mr. Smith left the U.S.", "He said: \"Bye.\"", "Then he left."]);
+/// ```
+pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    let mut paragraph = 0;
+    let push = |out: &mut Vec<Sentence>, a: usize, b: usize, paragraph: usize| {
+        if a < b {
+            out.push(Sentence {
+                tokens: a..b,
+                start: tokens[a].start,
+                end: tokens[b - 1].end,
+                paragraph,
+            });
+        }
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        if i > first && tokens[i].line_start {
+            push(&mut out, first, i, paragraph);
+            first = i;
+        }
+        if i == first && tokens[i].line_start && i > 0 {
+            paragraph += 1;
+        }
+        let t = tokens[i];
+        let ends_here = match t.kind {
+            TokenKind::Terminal => true,
+            TokenKind::Word if text[t.start..t.end].ends_with('.') => {
+                let w = &text[t.start..t.end - 1];
+                !is_title_abbrev(w) && next_starts_sentence_after_abbrev(text, tokens, i + 1)
+            }
+            _ => false,
+        };
+        if ends_here {
+            // Take closing quotes and brackets along.
+            let mut j = i + 1;
+            while j < tokens.len() && !tokens[j].line_start {
+                let k = tokens[j];
+                let s = &text[k.start..k.end];
+                if k.kind == TokenKind::CloseQuote || s == ")" || s == "]" {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if j >= tokens.len() || tokens[j].line_start || can_start_sentence(text, tokens, j) {
+                push(&mut out, first, j, paragraph);
+                first = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if first < tokens.len() {
+        if first > 0
+            && tokens[first].line_start
+            && out.last().map(|s| s.paragraph) == Some(paragraph)
+        {
+            // paragraph already advanced above
+        }
+        push(&mut out, first, tokens.len(), paragraph);
+    }
+    // Paragraph numbers: recompute from line starts so that they are dense and exact.
+    let mut p = 0;
+    for (n, s) in out.iter_mut().enumerate() {
+        if n > 0 && tokens[s.tokens.start].line_start {
+            p += 1;
+        }
+        s.paragraph = p;
+    }
+    out
+}
+
+fn can_start_sentence(text: &str, tokens: &[Token], j: usize) -> bool {
+    let t = tokens[j];
+    let s = &text[t.start..t.end];
+    match t.kind {
+        TokenKind::OpenQuote | TokenKind::Number | TokenKind::Dash => true,
+        TokenKind::Word => s.chars().next().map(|c| c.is_uppercase()).unwrap_or(false),
+        TokenKind::Punct => matches!(s, "(" | "[" | "•" | "*"),
+        _ => false,
+    }
+}
+
+fn next_starts_sentence_after_abbrev(text: &str, tokens: &[Token], j: usize) -> bool {
+    if j >= tokens.len() || tokens[j].line_start {
+        return true;
+    }
+    let t = tokens[j];
+    if t.kind == TokenKind::OpenQuote {
+        return true;
+    }
+    if t.kind != TokenKind::Word {
+        return false;
+    }
+    let w = text[t.start..t.end].trim_end_matches('.').to_lowercase();
+    let upper = text[t.start..t.end]
+        .chars()
+        .next()
+        .map(|c| c.is_uppercase())
+        .unwrap_or(false);
+    upper && SENTENCE_STARTERS.contains(&w.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(t: &str) -> Vec<&str> {
+        tokenize(t).iter().map(|k| k.text(t)).collect()
+    }
+
+    fn sents(t: &str) -> Vec<&str> {
+        let toks = tokenize(t);
+        split_sentences(t, &toks)
+            .iter()
+            .map(|s| &t[s.start..s.end])
+            .collect()
+    }
+
+    #[test]
+    fn news_abbreviations_and_numbers() {
+        assert_eq!(
+            words("Gen. Smith paid $3.5 million, 1,000 U.S. troops on Sept. 11."),
+            [
+                "Gen.", "Smith", "paid", "$", "3.5", "million", ",", "1,000", "U.S.", "troops",
+                "on", "Sept.", "11", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn clitics_and_hyphens() {
+        assert_eq!(
+            words("Assad's Moscow-backed regime doesn't care"),
+            [
+                "Assad",
+                "'s",
+                "Moscow-backed",
+                "regime",
+                "does",
+                "n't",
+                "care"
+            ]
+        );
+        assert_eq!(words("it’s"), ["it", "’s"]);
+    }
+
+    #[test]
+    fn quote_marks() {
+        let t = "relations 'at an all-time low' and \"no\", he said";
+        let toks = tokenize(t);
+        let kinds: Vec<TokenKind> = toks.iter().map(|t| t.kind).collect();
+        assert_eq!(kinds[1], TokenKind::OpenQuote);
+        assert_eq!(toks[6].text(t), "'");
+        assert_eq!(kinds[6], TokenKind::CloseQuote);
+        assert_eq!(kinds[8], TokenKind::OpenQuote);
+        assert_eq!(kinds[10], TokenKind::CloseQuote);
+    }
+
+    #[test]
+    fn sentences_in_news() {
+        assert_eq!(
+            sents(
+                "Putin said that U.S. -Russia relations worsened. \"No,\" he said. Mr. Trump left."
+            ),
+            [
+                "Putin said that U.S. -Russia relations worsened.",
+                "\"No,\" he said.",
+                "Mr. Trump left."
+            ]
+        );
+        assert_eq!(
+            sents("ideas coming from the U.S. He says through a translator"),
+            ["ideas coming from the U.S.", "He says through a translator"]
+        );
+        assert_eq!(sents("One\n\nTwo"), ["One", "Two"]);
+    }
+
+    #[test]
+    fn em_dash_splits() {
+        assert_eq!(words("crisis—and it"), ["crisis", "—", "and", "it"]);
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_are_ordered_and_on_boundaries(s in "\\PC{0,80}") {
+            let toks = tokenize(&s);
+            let mut last = 0;
+            for t in &toks {
+                prop_assert!(t.start >= last && t.end > t.start && t.end <= s.len());
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+                prop_assert!(!s[t.start..t.end].chars().any(char::is_whitespace));
+                last = t.end;
+            }
+            let sents = split_sentences(&s, &toks);
+            let mut next = 0;
+            for x in &sents {
+                prop_assert_eq!(x.tokens.start, next);
+                prop_assert!(x.tokens.end > x.tokens.start);
+                next = x.tokens.end;
+            }
+            prop_assert_eq!(next, toks.len());
+        }
+    }
+}
