@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod doc;
+pub mod lexicon;
 pub mod pipeline;
 pub mod text;
 
