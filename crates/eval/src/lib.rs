@@ -5,3 +5,4 @@
 //! `../shared` on the same predictions.
 
 pub mod brat;
+pub mod polnear;

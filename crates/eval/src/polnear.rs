@@ -1,0 +1,176 @@
+//! The PolNeAR content/speaker scorer: a faithful port of
+//! `../shared/eval-data/polnear/score.py`, so that `whosaid eval` prints the same figures.
+//!
+//! A predicted content matches a gold one when their overlap is at least half of the
+//! longer span; each gold relation of each annotator file is matched at most once, by
+//! the first unused prediction in output order. Predictions are counted once per
+//! annotator file (a doubly annotated article counts its predictions twice).
+
+use crate::brat::GoldDoc;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One predicted attribution, in the reference scorer's input format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The article's text file name (`NAME.txt`); directories are ignored.
+    pub doc: String,
+    /// The predicted content words.
+    pub content: String,
+    /// Code-point offset of the content's start.
+    pub content_start: Option<usize>,
+    /// Code-point offset one past the content's end.
+    pub content_end: Option<usize>,
+    /// The speaker mention's words, if any.
+    #[serde(default)]
+    pub speaker: Option<String>,
+}
+
+/// The reference scorer's figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Content precision.
+    pub content_p: f64,
+    /// Content recall.
+    pub content_r: f64,
+    /// Content F1.
+    pub content_f1: f64,
+    /// Speaker accuracy on matched contents whose gold relation has a source.
+    pub speaker_acc: f64,
+    /// Matched gold contents.
+    pub tp: usize,
+    /// Unmatched predictions (per annotator file).
+    pub fp: usize,
+    /// Unmatched gold contents.
+    pub fn_: usize,
+    /// Matched contents whose gold relation has a source.
+    pub speaker_n: usize,
+    /// Of those, the ones whose predicted speaker agrees.
+    pub speaker_ok: usize,
+}
+
+impl Scores {
+    /// Fills in P, R, F1 and accuracy from the counts.
+    pub fn finish(mut self) -> Self {
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        self.content_p = ratio(self.tp, self.tp + self.fp);
+        self.content_r = ratio(self.tp, self.tp + self.fn_);
+        let (p, r) = (self.content_p, self.content_r);
+        self.content_f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        self.speaker_acc = ratio(self.speaker_ok, self.speaker_n);
+        self
+    }
+}
+
+/// Overlap in code points of two half-open spans.
+pub fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
+    a.1.min(b.1).saturating_sub(a.0.max(b.0))
+}
+
+/// True when `pred` and `gold` overlap by at least half of the longer one.
+pub fn content_matches(pred: (usize, usize), gold: (usize, usize)) -> bool {
+    let longer = (pred.1.saturating_sub(pred.0)).max(gold.1.saturating_sub(gold.0));
+    2 * overlap(pred, gold) >= longer
+}
+
+/// The reference scorer's speaker test: the predicted mention's last word occurs in the
+/// gold source text, or the gold source text occurs in the prediction (case-insensitive).
+pub fn speaker_agrees(predicted: &str, gold_source: &str) -> bool {
+    let spk = predicted.to_lowercase();
+    let gtxt = gold_source.to_lowercase();
+    match spk.split_whitespace().last() {
+        Some(last) => gtxt.contains(last) || spk.contains(&gtxt),
+        None => false,
+    }
+}
+
+/// Resolves missing offsets the way the reference scorer does (first occurrence of the
+/// content in the text; unresolvable predictions are dropped) and groups them by doc.
+pub fn group_predictions<'a>(
+    gold: &[GoldDoc],
+    preds: &'a [Prediction],
+) -> HashMap<String, Vec<((usize, usize), &'a Prediction)>> {
+    let texts: HashMap<&str, &str> = gold
+        .iter()
+        .map(|d| (d.name.as_str(), d.text.as_str()))
+        .collect();
+    let mut out: HashMap<String, Vec<((usize, usize), &Prediction)>> = HashMap::new();
+    for p in preds {
+        let doc = p.doc.rsplit('/').next().unwrap_or(&p.doc).to_string();
+        let span = match (p.content_start, p.content_end) {
+            (Some(a), Some(b)) => (a, b),
+            _ => {
+                let text = texts.get(doc.as_str()).copied().unwrap_or("");
+                match text.find(&p.content) {
+                    Some(byte) => {
+                        let a = text[..byte].chars().count();
+                        (a, a + p.content.chars().count())
+                    }
+                    None => continue,
+                }
+            }
+        };
+        out.entry(doc).or_default().push((span, p));
+    }
+    out
+}
+
+/// Scores predictions against a PolNeAR split exactly as `score.py` does.
+pub fn score(gold: &[GoldDoc], preds: &[Prediction]) -> Scores {
+    let by_doc = group_predictions(gold, preds);
+    let none = Vec::new();
+    let mut s = Scores::default();
+    for doc in gold {
+        let preds = by_doc.get(&doc.name).unwrap_or(&none);
+        for ann in &doc.annotators {
+            let mut used = vec![false; preds.len()];
+            let mut n_used = 0;
+            for rel in &ann.relations {
+                let g = rel.content.extent();
+                let best = (0..preds.len()).find(|&k| !used[k] && content_matches(preds[k].0, g));
+                let Some(k) = best else {
+                    s.fn_ += 1;
+                    continue;
+                };
+                used[k] = true;
+                n_used += 1;
+                s.tp += 1;
+                if let Some(src) = &rel.source {
+                    s.speaker_n += 1;
+                    let spk = preds[k].1.speaker.as_deref().unwrap_or("");
+                    if speaker_agrees(spk, &src.text) {
+                        s.speaker_ok += 1;
+                    }
+                }
+            }
+            s.fp += preds.len() - n_used;
+        }
+    }
+    s.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_rule_is_half_of_longer() {
+        assert!(content_matches((0, 10), (5, 10)));
+        assert!(!content_matches((0, 10), (6, 10)));
+        assert!(content_matches((0, 4), (0, 8)));
+        assert!(!content_matches((0, 3), (0, 8)));
+    }
+
+    #[test]
+    fn speaker_rule() {
+        assert!(speaker_agrees("Sergei Lavrov", "Lavrov"));
+        assert!(speaker_agrees("he", "he"));
+        assert!(!speaker_agrees("", "he"));
+        assert!(!speaker_agrees("Putin", "Lavrov"));
+        assert!(speaker_agrees("the", "the Kremlin"));
+    }
+}
