@@ -16,6 +16,7 @@
 //! Unicode code-point offset beside it (see [`Span`]).
 
 pub mod analysis;
+pub mod candidate;
 pub mod doc;
 pub mod lexicon;
 pub mod pipeline;
