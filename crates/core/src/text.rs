@@ -140,13 +140,17 @@ const SENTENCE_STARTERS: &[&str] = &[
 ];
 
 fn is_title_abbrev(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    TITLE_ABBREVIATIONS.contains(&w.as_str())
+    word.len() <= 6
+        && TITLE_ABBREVIATIONS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(word))
 }
 
 fn is_other_abbrev(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    OTHER_ABBREVIATIONS.contains(&w.as_str())
+    word.len() <= 6
+        && OTHER_ABBREVIATIONS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(word))
 }
 
 fn is_word_char(c: char) -> bool {
@@ -242,22 +246,27 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// Byte length of the stem when `word` ends in a clitic that should be split off.
 fn clitic_cut(word: &str) -> Option<usize> {
-    let lower_end = |suffix: &str| -> bool {
-        word.len() > suffix.len()
-            && word.is_char_boundary(word.len() - suffix.len())
-            && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    const CLITICS: &[&str] = &["s", "re", "ve", "ll", "d", "m"];
+    // Find the last apostrophe (ASCII ' or U+2019) in the word.
+    let (ap, ap_len) = match (word.rfind('\''), word.rfind('’')) {
+        (Some(a), Some(b)) if b > a => (b, 3),
+        (Some(a), _) => (a, 1),
+        (None, Some(b)) => (b, 3),
+        (None, None) => return None,
     };
-    for ap in ["'", "’"] {
-        for cl in ["s", "re", "ve", "ll", "d", "m"] {
-            let suffix = format!("{ap}{cl}");
-            if lower_end(&suffix) {
-                return Some(word.len() - suffix.len());
-            }
-        }
-        let nt = format!("n{ap}t");
-        if lower_end(&nt) && word.len() > nt.len() {
-            return Some(word.len() - nt.len());
-        }
+    if ap == 0 {
+        return None;
+    }
+    let tail = &word[ap + ap_len..];
+    if CLITICS.iter().any(|c| tail.eq_ignore_ascii_case(c)) {
+        return Some(ap);
+    }
+    // n't: the n belongs to the clitic (do|n't), unless the stem would be empty.
+    if tail.eq_ignore_ascii_case("t")
+        && ap >= 2
+        && word.as_bytes()[ap - 1].eq_ignore_ascii_case(&b'n')
+    {
+        return Some(ap - 1);
     }
     None
 }
