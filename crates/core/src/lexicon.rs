@@ -1,8 +1,22 @@
-//! Word lists the rules consult: reporting verbs, titles, first names with gender,
-//! country and organisation name variants.
+//! Word lists the rules consult: reporting verbs and nouns, titles, first names
+//! with gender, country and organisation name variants.
 //!
-//! PLACEHOLDER: tiny inline lists; to be replaced by compact generated data files
-//! (see `scripts/build_lexicons.py`) behind this same API.
+//! The lists are compact text files under `crates/core/data/`, generated from
+//! public sources (US Census first names, nam_dict, WordNet 3.0, ISO 3166 via
+//! pycountry, plus small documented hand supplements) by
+//! `scripts/build_lexicons.py`; `data/SOURCES.md` gives each source and licence.
+//! They are embedded with `include_str!` and parsed once, lazily, into hash maps.
+//! Lookups lowercase ASCII words into a stack buffer and so do not allocate.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+const NAMES: &str = include_str!("../data/names.tsv");
+const VERBS: &str = include_str!("../data/verbs.txt");
+const PHRASAL: &str = include_str!("../data/phrasal_verbs.txt");
+const NOUNS: &str = include_str!("../data/nouns.txt");
+const TITLES: &str = include_str!("../data/titles.txt");
+const ENTITIES: &str = include_str!("../data/entities.tsv");
 
 /// Usual gender of a first name or a pronoun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,55 +27,334 @@ pub enum Gender {
     Female,
 }
 
-/// The usual gender of a first name (`"Sergei"` → Male), if the name is known and clear.
-pub fn first_name_gender(name: &str) -> Option<Gender> {
-    match name.to_lowercase().as_str() {
-        "sergei" | "sergey" | "vladimir" | "donald" | "rex" | "bashar" | "staffan" | "sergio" => {
-            Some(Gender::Male)
+/// Lines of an embedded data file, without comments and blank lines.
+fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Calls `f` with `word` lowercased, without allocating for short ASCII words.
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let bytes = word.as_bytes();
+    if bytes.len() <= buf.len() && word.is_ascii() {
+        let dst = &mut buf[..bytes.len()];
+        dst.copy_from_slice(bytes);
+        dst.make_ascii_lowercase();
+        // ASCII lowercasing keeps the bytes valid UTF-8.
+        match std::str::from_utf8(dst) {
+            Ok(s) => f(s),
+            Err(_) => f(&word.to_lowercase()),
         }
-        "hillary" | "nikki" | "theresa" | "angela" => Some(Gender::Female),
-        _ => None,
+    } else {
+        f(&word.to_lowercase())
     }
+}
+
+/// A name's entry: gender (if clear) and the US Census male share in percent.
+#[derive(Debug, Clone, Copy)]
+struct NameInfo {
+    gender: Option<Gender>,
+    male_pct: Option<u8>,
+}
+
+fn names() -> &'static HashMap<&'static str, NameInfo> {
+    static MAP: OnceLock<HashMap<&'static str, NameInfo>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for line in data_lines(NAMES) {
+            let mut it = line.split('\t');
+            let (Some(name), Some(g), Some(pct)) = (it.next(), it.next(), it.next()) else {
+                continue;
+            };
+            let gender = match g {
+                "M" => Some(Gender::Male),
+                "F" => Some(Gender::Female),
+                _ => None,
+            };
+            map.insert(
+                name,
+                NameInfo {
+                    gender,
+                    male_pct: pct.parse().ok(),
+                },
+            );
+        }
+        map
+    })
+}
+
+/// The usual gender of a first name (`"Sergei"` → Male), if the name is known and
+/// clear (≥ 90% one way in the US Census, or marked single-gender in nam_dict).
+pub fn first_name_gender(name: &str) -> Option<Gender> {
+    with_lower(name, |n| names().get(n).and_then(|i| i.gender))
+}
+
+/// Share of men (0.0–1.0) bearing a first name in the 1990 US Census, if listed
+/// there (`"Jordan"` → about 0.82).
+pub fn gender_ratio(name: &str) -> Option<f32> {
+    with_lower(name, |n| {
+        names()
+            .get(n)
+            .and_then(|i| i.male_pct)
+            .map(|p| f32::from(p) / 100.0)
+    })
+}
+
+fn verbs() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for line in data_lines(VERBS) {
+            let mut forms = line.split(' ');
+            let Some(lemma) = forms.next() else { continue };
+            map.entry(lemma).or_insert(lemma);
+            for form in forms.filter(|f| !f.is_empty()) {
+                map.entry(form).or_insert(lemma);
+            }
+        }
+        map
+    })
 }
 
 /// The lemma of a reporting/communication verb form (`"labelled"` → `"label"`), if it is one.
 pub fn reporting_verb_lemma(word: &str) -> Option<&'static str> {
-    const VERBS: &[(&str, &str)] = &[
-        ("say", "say"),
-        ("says", "say"),
-        ("said", "say"),
-        ("saying", "say"),
-        ("tell", "tell"),
-        ("tells", "tell"),
-        ("told", "tell"),
-        ("telling", "tell"),
-        ("label", "label"),
-        ("labelled", "label"),
-        ("labeled", "label"),
-        ("add", "add"),
-        ("added", "add"),
-        ("adds", "add"),
-    ];
-    let w = word.to_lowercase();
-    VERBS.iter().find(|(f, _)| *f == w).map(|(_, l)| *l)
+    with_lower(word, |w| verbs().get(w).copied())
 }
 
-/// True for a title or role word that may precede a name (`"minister"`, `"president"`, `"mr"`).
+fn phrasal() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| data_lines(PHRASAL).collect())
+}
+
+/// True if verb lemma `head` with `particle` is a reporting phrasal verb
+/// (`("point", "out")`, `("speak", "up")`).
+pub fn is_reporting_phrasal(head: &str, particle: &str) -> bool {
+    let mut buf = [0u8; 64];
+    let n = head.len() + 1 + particle.len();
+    if n > buf.len() || !head.is_ascii() || !particle.is_ascii() {
+        return false;
+    }
+    buf[..head.len()].copy_from_slice(head.as_bytes());
+    buf[head.len()] = b' ';
+    buf[head.len() + 1..n].copy_from_slice(particle.as_bytes());
+    buf[..n].make_ascii_lowercase();
+    std::str::from_utf8(&buf[..n]).is_ok_and(|s| phrasal().contains(s))
+}
+
+fn nouns() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        data_lines(NOUNS)
+            .flat_map(|l| l.split(' '))
+            .filter(|w| !w.is_empty())
+            .collect()
+    })
+}
+
+/// True for a noun (singular or plural) that names a statement and so can cue an
+/// attribution (`"statement"`, `"claims"`, `"accusation"`, `"tweet"`).
+pub fn is_reporting_noun(word: &str) -> bool {
+    with_lower(word, |w| nouns().contains(w))
+}
+
+fn titles() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| data_lines(TITLES).collect())
+}
+
+/// True for a title or role that may precede a name (`"minister"`, `"President"`,
+/// `"Sen."`, `"Mr"`; also multi-word titles such as `"foreign minister"`).
+/// A trailing dot is ignored.
 pub fn is_title(word: &str) -> bool {
-    matches!(
-        word.to_lowercase().trim_end_matches('.'),
-        "mr" | "mrs" | "ms" | "dr" | "president" | "minister" | "secretary" | "foreign"
-    )
+    let w = word.strip_suffix('.').unwrap_or(word);
+    with_lower(w, |w| titles().contains(w))
+}
+
+/// Maps of name variants: case-sensitive abbreviations and lowercased names.
+struct Entities {
+    exact: HashMap<&'static str, &'static str>,
+    folded: HashMap<String, &'static str>,
+}
+
+/// Abbreviations like `US`, `WHO` are matched case-sensitively so that the
+/// words "us" and "who" are not taken for them.
+fn is_exact_abbrev(v: &str) -> bool {
+    v.len() <= 5 && !v.is_empty() && v.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn entities() -> &'static Entities {
+    static ENT: OnceLock<Entities> = OnceLock::new();
+    ENT.get_or_init(|| {
+        let mut exact = HashMap::new();
+        let mut folded = HashMap::new();
+        for line in data_lines(ENTITIES) {
+            let mut fields = line.split('\t');
+            let Some(canon) = fields.next() else { continue };
+            for v in std::iter::once(canon).chain(fields) {
+                if v.is_empty() {
+                    continue;
+                }
+                if is_exact_abbrev(v) {
+                    exact.entry(v).or_insert(canon);
+                } else {
+                    folded.entry(v.to_lowercase()).or_insert(canon);
+                }
+            }
+        }
+        Entities { exact, folded }
+    })
 }
 
 /// The canonical country or organisation a name variant stands for
-/// (`"Russian Federation"`, `"Moscow"`, `"the Kremlin"` → `"Russia"`).
+/// (`"Russian Federation"`, `"Moscow"`, `"the Kremlin"` → `"Russia"`;
+/// `"US"`, `"U.S."`, `"Washington"` → `"United States"`). A leading "the" is
+/// ignored; all-caps abbreviations must match in case (`"us"` is no country).
 pub fn canonical_entity(name: &str) -> Option<&'static str> {
-    match name.to_lowercase().trim_start_matches("the ") {
-        "russia" | "russian federation" | "moscow" | "kremlin" => Some("Russia"),
-        "us" | "u.s." | "usa" | "united states" | "washington" | "white house" => {
-            Some("United States")
+    let name = name.trim();
+    let name = ["the ", "The ", "THE "]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name)
+        .trim_start();
+    let ents = entities();
+    if let Some(c) = ents.exact.get(name) {
+        return Some(c);
+    }
+    with_lower(name, |n| ents.folded.get(n).copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_parse() {
+        assert!(names().len() > 5000);
+        assert!(verbs().len() > 3000);
+        assert!(phrasal().len() > 50);
+        assert!(nouns().len() > 100);
+        assert!(titles().len() > 200);
+        assert!(entities().folded.len() > 300);
+    }
+
+    #[test]
+    fn first_names() {
+        for n in ["Sergei", "Sergey", "Vladimir", "Donald", "Rex", "BORIS"] {
+            assert_eq!(first_name_gender(n), Some(Gender::Male), "{n}");
         }
-        _ => None,
+        for n in ["Hillary", "Nikki", "Theresa", "Mary", "angela"] {
+            assert_eq!(first_name_gender(n), Some(Gender::Female), "{n}");
+        }
+        for n in ["Jordan", "Taylor", "", "Xyzzyq"] {
+            assert_eq!(first_name_gender(n), None, "{n}");
+        }
+        let r = gender_ratio("Jordan").unwrap_or(0.0);
+        assert!(r > 0.5 && r < 0.9);
+        assert_eq!(gender_ratio("Sergei"), None);
+    }
+
+    #[test]
+    fn verbs_lemmas() {
+        for (form, lemma) in [
+            ("labelled", "label"),
+            ("labeled", "label"),
+            ("said", "say"),
+            ("says", "say"),
+            ("saying", "say"),
+            ("Told", "tell"),
+            ("tweeted", "tweet"),
+            ("accusing", "accuse"),
+            ("warned", "warn"),
+            ("insisted", "insist"),
+            ("denied", "deny"),
+            ("claims", "claim"),
+            ("added", "add"),
+            ("noted", "note"),
+            ("argued", "argue"),
+            ("wrote", "write"),
+            ("announced", "announce"),
+            ("revealed", "reveal"),
+            ("acknowledged", "acknowledge"),
+            ("believes", "believe"),
+            ("thought", "think"),
+            ("admitted", "admit"),
+        ] {
+            assert_eq!(reporting_verb_lemma(form), Some(lemma), "{form}");
+        }
+        assert_eq!(reporting_verb_lemma("table"), None);
+        assert_eq!(reporting_verb_lemma(""), None);
+        assert!(is_reporting_phrasal("point", "out"));
+        assert!(!is_reporting_phrasal("table", "out"));
+    }
+
+    #[test]
+    fn nouns_and_titles() {
+        for n in ["statement", "claims", "accusation", "tweet", "remarks"] {
+            assert!(is_reporting_noun(n), "{n}");
+        }
+        assert!(!is_reporting_noun("table"));
+        for t in [
+            "President",
+            "minister",
+            "Sen.",
+            "Mr",
+            "Mrs.",
+            "Dr",
+            "spokesman",
+            "spokeswoman",
+            "chairman",
+            "CEO",
+            "Gen.",
+            "foreign minister",
+            "secretary of state",
+        ] {
+            assert!(is_title(t), "{t}");
+        }
+        assert!(!is_title("table"));
+        assert!(!is_title(""));
+    }
+
+    #[test]
+    fn entities_canonical() {
+        for v in [
+            "Russian Federation",
+            "Moscow",
+            "the Kremlin",
+            "Kremlin",
+            "Russia",
+        ] {
+            assert_eq!(canonical_entity(v), Some("Russia"), "{v}");
+        }
+        for v in [
+            "US",
+            "U.S.",
+            "USA",
+            "Washington",
+            "the White House",
+            "United States of America",
+        ] {
+            assert_eq!(canonical_entity(v), Some("United States"), "{v}");
+        }
+        for v in ["UK", "U.K.", "Britain", "Downing Street"] {
+            assert_eq!(canonical_entity(v), Some("United Kingdom"), "{v}");
+        }
+        assert_eq!(canonical_entity("Beijing"), Some("China"));
+        assert_eq!(canonical_entity("Islamic Republic of Iran"), Some("Iran"));
+        assert_eq!(canonical_entity("us"), None);
+        assert_eq!(canonical_entity("who"), None);
+        assert_eq!(canonical_entity("table"), None);
+    }
+
+    #[test]
+    fn long_and_non_ascii_inputs() {
+        let long = "x".repeat(500);
+        assert_eq!(first_name_gender(&long), None);
+        assert_eq!(reporting_verb_lemma(&long), None);
+        assert!(!is_title(&long));
+        assert_eq!(canonical_entity(&long), None);
+        assert_eq!(canonical_entity("Élysée"), Some("France"));
+        assert!(!is_reporting_phrasal(&long, "out"));
     }
 }
