@@ -121,8 +121,10 @@ pub fn parse_ann(path: &Path, content: &str) -> Result<Vec<Relation>, BratError>
     }
     let mut out = Vec::new();
     for ev in events {
+        // A role given twice keeps its last value, as in the reference scorer's dict.
         let get = |role: &str| {
             ev.iter()
+                .rev()
                 .find(|(r, _)| *r == role)
                 .and_then(|(_, id)| bounds.get(id))
                 .cloned()

@@ -6,3 +6,6 @@
 
 pub mod brat;
 pub mod polnear;
+pub mod predictions;
+pub mod report;
+pub mod seed;

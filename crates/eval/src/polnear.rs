@@ -41,7 +41,8 @@ pub struct Scores {
     pub tp: usize,
     /// Unmatched predictions (per annotator file).
     pub fp: usize,
-    /// Unmatched gold contents.
+    /// Unmatched gold contents (`"fn"` in JSON, as `score.py` prints it).
+    #[serde(rename = "fn")]
     pub fn_: usize,
     /// Matched contents whose gold relation has a source.
     pub speaker_n: usize,
@@ -82,10 +83,57 @@ pub fn content_matches(pred: (usize, usize), gold: (usize, usize)) -> bool {
 pub fn speaker_agrees(predicted: &str, gold_source: &str) -> bool {
     let spk = predicted.to_lowercase();
     let gtxt = gold_source.to_lowercase();
-    match spk.split_whitespace().last() {
+    match py_split(&spk).last() {
         Some(last) => gtxt.contains(last) || spk.contains(&gtxt),
         None => false,
     }
+}
+
+/// Splits on whitespace the way Python's `str.split()` does (Unicode White_Space plus the
+/// information separators U+001C..U+001F), dropping empty pieces.
+pub fn py_split(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+        .filter(|w| !w.is_empty())
+}
+
+/// The content span of a prediction as the reference scorer takes it: the given offsets
+/// when `content_start` is present, else the first occurrence of the content in `text`
+/// (after Python's newline translation), else `None` (the prediction is dropped).
+pub fn resolve_span(
+    text: &str,
+    content: &str,
+    start: Option<usize>,
+    end: Option<usize>,
+) -> Option<(usize, usize)> {
+    if let (Some(a), Some(b)) = (start, end) {
+        return Some((a, b));
+    }
+    let found = if text.contains('\r') {
+        let t = text.replace("\r\n", "\n").replace('\r', "\n");
+        t.find(content).map(|byte| t[..byte].chars().count())
+    } else {
+        text.find(content).map(|byte| text[..byte].chars().count())
+    };
+    found.map(|a| (a, a + content.chars().count()))
+}
+
+/// The reference scorer's matching for one annotator file: each gold span in order takes
+/// the first prediction not yet used that `matches` it. Returns, per gold span, the index
+/// of its prediction.
+pub fn greedy_match(
+    preds: &[(usize, usize)],
+    golds: &[(usize, usize)],
+    matches: impl Fn((usize, usize), (usize, usize)) -> bool,
+) -> Vec<Option<usize>> {
+    let mut used = vec![false; preds.len()];
+    golds
+        .iter()
+        .map(|&g| {
+            let k = (0..preds.len()).find(|&k| !used[k] && matches(preds[k], g))?;
+            used[k] = true;
+            Some(k)
+        })
+        .collect()
 }
 
 /// Resolves missing offsets the way the reference scorer does (first occurrence of the
@@ -100,23 +148,19 @@ pub fn group_predictions<'a>(
         .collect();
     let mut out: HashMap<String, Vec<((usize, usize), &Prediction)>> = HashMap::new();
     for p in preds {
-        let doc = p.doc.rsplit('/').next().unwrap_or(&p.doc).to_string();
-        let span = match (p.content_start, p.content_end) {
-            (Some(a), Some(b)) => (a, b),
-            _ => {
-                let text = texts.get(doc.as_str()).copied().unwrap_or("");
-                match text.find(&p.content) {
-                    Some(byte) => {
-                        let a = text[..byte].chars().count();
-                        (a, a + p.content.chars().count())
-                    }
-                    None => continue,
-                }
-            }
+        let doc = base_name(&p.doc).to_string();
+        let text = texts.get(doc.as_str()).copied().unwrap_or("");
+        let Some(span) = resolve_span(text, &p.content, p.content_start, p.content_end) else {
+            continue;
         };
         out.entry(doc).or_default().push((span, p));
     }
     out
+}
+
+/// The file name part of a document id (`dev/text/a.txt` → `a.txt`), as `os.path.basename`.
+pub fn base_name(doc: &str) -> &str {
+    doc.rsplit('/').next().unwrap_or(doc)
 }
 
 /// Scores predictions against a PolNeAR split exactly as `score.py` does.
@@ -126,18 +170,16 @@ pub fn score(gold: &[GoldDoc], preds: &[Prediction]) -> Scores {
     let mut s = Scores::default();
     for doc in gold {
         let preds = by_doc.get(&doc.name).unwrap_or(&none);
+        let spans: Vec<(usize, usize)> = preds.iter().map(|p| p.0).collect();
         for ann in &doc.annotators {
-            let mut used = vec![false; preds.len()];
-            let mut n_used = 0;
-            for rel in &ann.relations {
-                let g = rel.content.extent();
-                let best = (0..preds.len()).find(|&k| !used[k] && content_matches(preds[k].0, g));
-                let Some(k) = best else {
+            let golds: Vec<(usize, usize)> =
+                ann.relations.iter().map(|r| r.content.extent()).collect();
+            let found = greedy_match(&spans, &golds, content_matches);
+            for (rel, k) in ann.relations.iter().zip(&found) {
+                let Some(k) = *k else {
                     s.fn_ += 1;
                     continue;
                 };
-                used[k] = true;
-                n_used += 1;
                 s.tp += 1;
                 if let Some(src) = &rel.source {
                     s.speaker_n += 1;
@@ -147,7 +189,7 @@ pub fn score(gold: &[GoldDoc], preds: &[Prediction]) -> Scores {
                     }
                 }
             }
-            s.fp += preds.len() - n_used;
+            s.fp += preds.len() - found.iter().flatten().count();
         }
     }
     s.finish()
