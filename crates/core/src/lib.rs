@@ -20,6 +20,7 @@ pub mod candidate;
 pub mod doc;
 pub mod lexicon;
 pub mod pipeline;
+pub mod tagger;
 pub mod text;
 
 pub use analysis::{Analysis, Artifact, ArtifactKind, Quote, QuoteKind, Resolution, Speaker};

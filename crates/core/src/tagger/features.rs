@@ -1,0 +1,311 @@
+//! Feature extraction for the attribution tagger, shared by training and inference.
+//!
+//! Every token gets exactly [`NF`] hashed feature buckets. Nothing is allocated per token:
+//! word identities are FxHash-style hashes of the lowercased bytes, computed on the fly.
+
+use crate::text::{Sentence, Token, TokenKind};
+
+use super::CueSet;
+
+/// Number of feature buckets per token.
+pub const NF: usize = 30;
+
+const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+/// Hash standing for "no token here" (before the paragraph start / after its end).
+const PAD: u64 = 0x9e37_79b9_7f4a_7c15;
+
+#[inline]
+fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(K)
+}
+
+/// Hash of the lowercased bytes of a word (ASCII case folding only).
+#[inline]
+pub fn word_hash(bytes: &[u8]) -> u64 {
+    let mut h = SEED;
+    for &b in bytes {
+        h = mix(h, b.to_ascii_lowercase() as u64);
+    }
+    h
+}
+
+/// Hash of a feature (template id and value) reduced to a bucket index of `bits` bits.
+#[inline]
+fn bucket(template: u64, value: u64, bits: u32) -> u32 {
+    let h = mix(mix(SEED, template), value);
+    // final avalanche so that the high bits depend on everything
+    let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    (h >> (64 - bits)) as u32
+}
+
+/// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
+fn shape(bytes: &[u8]) -> u64 {
+    let mut any_upper = false;
+    let mut any_lower = false;
+    let mut any_digit = false;
+    let mut any_other = false;
+    for &b in bytes {
+        match b {
+            b'A'..=b'Z' => any_upper = true,
+            b'a'..=b'z' => any_lower = true,
+            b'0'..=b'9' => any_digit = true,
+            _ if b >= 0x80 => any_lower = true,
+            _ => any_other = true,
+        }
+    }
+    let first_upper = bytes.first().map(u8::is_ascii_uppercase).unwrap_or(false);
+    let len = match bytes.len() {
+        0..=1 => 0,
+        2..=3 => 1,
+        4..=6 => 2,
+        _ => 3,
+    };
+    (first_upper as u64)
+        | (any_upper as u64) << 1
+        | (any_lower as u64) << 2
+        | (any_digit as u64) << 3
+        | (any_other as u64) << 4
+        | len << 5
+}
+
+fn kind_code(k: TokenKind) -> u64 {
+    match k {
+        TokenKind::Word => 1,
+        TokenKind::Number => 2,
+        TokenKind::Clitic => 3,
+        TokenKind::OpenQuote => 4,
+        TokenKind::CloseQuote => 5,
+        TokenKind::Dash => 6,
+        TokenKind::Terminal => 7,
+        TokenKind::Punct => 8,
+    }
+}
+
+/// Distance class of a cue word (0 = none in the sentence).
+#[inline]
+fn dist_bucket(d: Option<usize>) -> u64 {
+    match d {
+        None => 0,
+        Some(0) => 1,
+        Some(1) => 2,
+        Some(2) => 3,
+        Some(3) => 4,
+        Some(4..=5) => 5,
+        Some(6..=8) => 6,
+        Some(9..=15) => 7,
+        Some(_) => 8,
+    }
+}
+
+#[inline]
+fn pos_bucket(d: usize) -> u64 {
+    match d {
+        0..=3 => d as u64,
+        4..=6 => 4,
+        7..=10 => 5,
+        11..=20 => 6,
+        _ => 7,
+    }
+}
+
+/// Per-token facts computed once per document before the feature templates run.
+struct TokInfo {
+    word: u64,
+    shape: u64,
+    kind: u64,
+    /// Lemma hash when the word is cue-like (from the model's cue set), else 0.
+    cue: u64,
+}
+
+/// Splits the sentences into paragraph chains: ranges of token indices decoded as one sequence.
+pub fn paragraphs(sentences: &[Sentence]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut last_par = usize::MAX;
+    for s in sentences {
+        if s.tokens.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(r) if s.paragraph == last_par && r.end == s.tokens.start => r.end = s.tokens.end,
+            _ => out.push(s.tokens.clone()),
+        }
+        last_par = s.paragraph;
+    }
+    out
+}
+
+/// Calls `emit(i, &buckets)` for every token `i` covered by `sentences`, in order, with the
+/// [`NF`] feature buckets (each `< 2^bits`) of that token.
+pub fn for_each_token(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    cues: &CueSet,
+    bits: u32,
+    mut emit: impl FnMut(usize, &[u32; NF]),
+) {
+    let bytes = text.as_bytes();
+    let mut info: Vec<TokInfo> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let b = bytes.get(t.start..t.end).unwrap_or(&[]);
+        let word = word_hash(b);
+        info.push(TokInfo {
+            word,
+            shape: shape(b),
+            kind: kind_code(t.kind),
+            cue: cues.lemma(word),
+        });
+    }
+    let that_h = word_hash(b"that");
+    let colon_h = word_hash(b":");
+    // Per-sentence scratch: nearest cue to the right.
+    let mut right_cue: Vec<Option<usize>> = Vec::new();
+    let mut quote_right: Vec<bool> = Vec::new();
+    let mut in_q = false;
+    let mut par_first_quote = false;
+    let mut sent_in_par = 0u64;
+    let mut last_par = usize::MAX;
+    let mut f = [0u32; NF];
+    for s in sentences {
+        let r = s.tokens.clone();
+        if r.is_empty() || r.end > tokens.len() {
+            continue;
+        }
+        if s.paragraph != last_par {
+            last_par = s.paragraph;
+            in_q = false;
+            sent_in_par = 0;
+            par_first_quote = tokens[r.start].kind == TokenKind::OpenQuote;
+        } else {
+            sent_in_par += 1;
+        }
+        let par_b = s.paragraph.min(3) as u64;
+        let sib = sent_in_par.min(2);
+        // right-to-left pass: nearest cue and quote marks to the right
+        right_cue.clear();
+        right_cue.resize(r.len(), None);
+        quote_right.clear();
+        quote_right.resize(r.len(), false);
+        let mut nxt: Option<usize> = None;
+        let mut qr = false;
+        let mut has_cue = false;
+        for i in r.clone().rev() {
+            right_cue[i - r.start] = nxt;
+            quote_right[i - r.start] = qr;
+            if info[i].cue != 0 {
+                nxt = Some(i);
+                has_cue = true;
+            }
+            if tokens[i].is_quote() {
+                qr = true;
+            }
+        }
+        let mut left: Option<usize> = None;
+        let mut that_since = false;
+        let mut colon_left = false;
+        let mut quote_left = false;
+        let w = |j: isize| -> u64 {
+            if j < r.start as isize || j >= r.end as isize {
+                PAD
+            } else {
+                info[j as usize].word
+            }
+        };
+        let sh = |j: isize| -> u64 {
+            if j < r.start as isize || j >= r.end as isize {
+                99
+            } else {
+                info[j as usize].shape
+            }
+        };
+        let kd = |j: isize| -> u64 {
+            if j < r.start as isize || j >= r.end as isize {
+                0
+            } else {
+                info[j as usize].kind
+            }
+        };
+        for i in r.clone() {
+            let ii = i as isize;
+            let t = &tokens[i];
+            // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
+            let qs: u64 = match t.kind {
+                TokenKind::OpenQuote => {
+                    in_q = true;
+                    1
+                }
+                TokenKind::CloseQuote => {
+                    in_q = false;
+                    3
+                }
+                _ if in_q => 2,
+                _ => 0,
+            };
+            let qrel = (quote_left as u64) | (quote_right[i - r.start] as u64) << 1;
+            let rc = right_cue[i - r.start];
+            let ld = left.map(|l| i - l);
+            let rd = rc.map(|c| c - i);
+            let ldb = dist_bucket(ld);
+            let rdb = dist_bucket(rd);
+            let lc = left.map(|l| info[l].cue).unwrap_or(0);
+            let rcl = rc.map(|c| info[c].cue).unwrap_or(0);
+            let after_left = left.map(|l| w(l as isize + 1)).unwrap_or(0);
+            let w0 = info[i].word;
+            let wm1 = w(ii - 1);
+            let wp1 = w(ii + 1);
+            let b = bytes.get(t.start..t.end).unwrap_or(&[]);
+            let suf = word_hash(&b[b.len().saturating_sub(3)..]);
+            let own_cue = (info[i].cue != 0) as u64;
+            let vals: [u64; NF] = [
+                0,
+                w0,
+                wm1,
+                wp1,
+                w(ii - 2),
+                w(ii + 2),
+                mix(wm1, w0),
+                mix(w0, wp1),
+                suf,
+                mix(info[i].shape, info[i].kind),
+                mix(mix(sh(ii - 1), info[i].shape), sh(ii + 1)),
+                qs | qrel << 2,
+                mix(w0, qs),
+                ldb | rdb << 4 | own_cue << 8,
+                mix(lc, ldb),
+                mix(rcl, rdb),
+                pos_bucket(i - r.start) | pos_bucket(r.end - 1 - i) << 3,
+                (that_since as u64) | ldb << 1 | qs << 5,
+                (colon_left as u64) | qs << 1 | (in_q as u64) << 3,
+                mix(after_left, ldb),
+                par_b | sib << 2 | qs << 4,
+                mix(w0, ldb),
+                mix(w0, rdb),
+                mix(wm1, qs),
+                mix(wp1, qs),
+                kd(ii - 1) | info[i].kind << 4 | kd(ii + 1) << 8,
+                (par_first_quote as u64) | qs << 1 | sib << 3,
+                (has_cue as u64) | qs << 1 | pos_bucket(i - r.start).min(2) << 3,
+                mix(mix(wm1, w0), ldb.min(3) | rdb.min(3) << 2),
+                mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2),
+            ];
+            for (k, v) in vals.iter().enumerate() {
+                f[k] = bucket(k as u64, *v, bits);
+            }
+            emit(i, &f);
+            // update left context after emitting
+            if info[i].cue != 0 {
+                left = Some(i);
+                that_since = false;
+            } else if w0 == that_h {
+                that_since = true;
+            }
+            if w0 == colon_h {
+                colon_left = true;
+            }
+            if t.is_quote() {
+                quote_left = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Gold spans (char offsets) projected onto our tokens as tags of the two layers.
+
+use crate::doc::CharMap;
+use crate::text::Token;
+use std::ops::Range;
+
+use super::{A_B, A_I, B_BQ, B_BS, B_IQ, B_IS};
+
+/// One gold attribution relation with code-point extents (`[start, end)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoldRelation {
+    /// Extent of the content (first fragment's start to last fragment's end).
+    pub content: (usize, usize),
+    /// Extent of the source mention, if annotated.
+    pub source: Option<(usize, usize)>,
+    /// Extent of the cue, if annotated.
+    pub cue: Option<(usize, usize)>,
+}
+
+/// Tokens covered by the byte range `[a, b)`: a token counts when at least half of it
+/// lies inside the range.
+pub fn tokens_in(tokens: &[Token], a: usize, b: usize) -> Range<usize> {
+    let first = tokens.partition_point(|t| t.end <= a);
+    let mut lo = first;
+    let mut hi = first;
+    let mut i = first;
+    let mut started = false;
+    while i < tokens.len() && tokens[i].start < b {
+        let t = tokens[i];
+        let ov = t.end.min(b).saturating_sub(t.start.max(a));
+        if ov > 0 && 2 * ov >= t.end - t.start {
+            if !started {
+                lo = i;
+                started = true;
+            }
+            hi = i + 1;
+        }
+        i += 1;
+    }
+    if started {
+        lo..hi
+    } else {
+        first..first
+    }
+}
+
+fn char_span_to_tokens(
+    text: &str,
+    tokens: &[Token],
+    map: &CharMap,
+    span: (usize, usize),
+) -> Range<usize> {
+    let a = map.byte_offset(span.0).min(text.len());
+    let b = map.byte_offset(span.1).min(text.len());
+    tokens_in(tokens, a, b)
+}
+
+/// Tags `tokens` with the gold relations: returns (content-layer tags, source/cue-layer tags).
+///
+/// Spans are placed longest-first within equal starts, in text order; a span that would
+/// overlap one already placed in its layer is dropped (nested contents keep the outer one).
+pub fn project(
+    text: &str,
+    tokens: &[Token],
+    map: &CharMap,
+    rels: &[GoldRelation],
+) -> (Vec<u8>, Vec<u8>) {
+    let n = tokens.len();
+    let mut a = vec![0u8; n];
+    let mut b = vec![0u8; n];
+    let place = |tags: &mut [u8], r: Range<usize>, begin: u8, inside: u8| {
+        if r.is_empty() || tags[r.clone()].iter().any(|&t| t != 0) {
+            return;
+        }
+        tags[r.start] = begin;
+        for t in &mut tags[r.start + 1..r.end] {
+            *t = inside;
+        }
+    };
+    let mut contents: Vec<Range<usize>> = rels
+        .iter()
+        .map(|r| char_span_to_tokens(text, tokens, map, r.content))
+        .collect();
+    contents.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    for r in contents {
+        place(&mut a, r, A_B, A_I);
+    }
+    let mut others: Vec<(Range<usize>, bool)> = Vec::new();
+    for r in rels {
+        if let Some(s) = r.source {
+            others.push((char_span_to_tokens(text, tokens, map, s), true));
+        }
+        if let Some(c) = r.cue {
+            others.push((char_span_to_tokens(text, tokens, map, c), false));
+        }
+    }
+    others.sort_by_key(|(r, src)| (r.start, std::cmp::Reverse(r.end), !*src));
+    for (r, src) in others {
+        if src {
+            place(&mut b, r, B_BS, B_IS);
+        } else {
+            place(&mut b, r, B_BQ, B_IQ);
+        }
+    }
+    (a, b)
+}
+
+/// The spans of a BIO tag sequence: a span starts at `begin` and runs over `inside` tags.
+pub fn spans(tags: &[u8], begin: u8, inside: u8) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut cur: Option<usize> = None;
+    for (i, &t) in tags.iter().enumerate() {
+        if t == begin {
+            if let Some(s) = cur {
+                out.push(s..i);
+            }
+            cur = Some(i);
+        } else if t == inside {
+            if cur.is_none() {
+                cur = Some(i);
+            }
+        } else if let Some(s) = cur.take() {
+            out.push(s..i);
+        }
+    }
+    if let Some(s) = cur {
+        out.push(s..tags.len());
+    }
+    out
+}

@@ -1,0 +1,494 @@
+//! The learned attribution tagger: an averaged perceptron over hashed sparse features with
+//! first-order Viterbi decoding, trained on PolNeAR by `whosaid-train`.
+//!
+//! Two tag layers are decoded independently over each paragraph:
+//! - layer A, content: `O`, `B`, `I` (BIO keeps adjacent relations apart);
+//! - layer B, source and cue: `O`, `B-S`, `I-S`, `B-Q`, `I-Q`.
+//!
+//! Layer B may tag tokens that lie inside a content (`"…," he said, "…"`), so the two
+//! layers do not compete. Each content span is then linked to its nearest cue and the
+//! source nearest that cue (see [`assemble`]).
+//!
+//! The model is embedded from `crates/core/models/tagger.bin` and loaded once. An empty or
+//! corrupt file means no model: [`predict`] then returns nothing.
+
+pub mod features;
+pub mod labels;
+
+use crate::candidate::{Candidate, Origin};
+use crate::text::{Sentence, Token};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+pub use features::{for_each_token, paragraphs, word_hash, NF};
+
+/// Content layer tags.
+pub const A_O: u8 = 0;
+/// Content begins.
+pub const A_B: u8 = 1;
+/// Content continues.
+pub const A_I: u8 = 2;
+/// Number of content-layer tags.
+pub const N_A: usize = 3;
+/// Source/cue layer: outside.
+pub const B_O: u8 = 0;
+/// Source begins.
+pub const B_BS: u8 = 1;
+/// Source continues.
+pub const B_IS: u8 = 2;
+/// Cue begins.
+pub const B_BQ: u8 = 3;
+/// Cue continues.
+pub const B_IQ: u8 = 4;
+/// Number of source/cue-layer tags.
+pub const N_B: usize = 5;
+/// Values per weight row: layer A's tags then layer B's.
+pub const N_TAGS: usize = N_A + N_B;
+
+const MAGIC: &[u8; 4] = b"WSTG";
+const VERSION: u32 = 1;
+
+/// Whether tag `cur` may follow `prev` (`None` = chain start) in layer `nt` (3 or 5 tags).
+pub fn allowed(nt: usize, prev: Option<u8>, cur: u8) -> bool {
+    if nt == N_A {
+        cur != A_I || matches!(prev, Some(A_B) | Some(A_I))
+    } else {
+        match cur {
+            B_IS => matches!(prev, Some(B_BS) | Some(B_IS)),
+            B_IQ => matches!(prev, Some(B_BQ) | Some(B_IQ)),
+            _ => true,
+        }
+    }
+}
+
+/// Cue-like words and their lemma: an open-addressing table keyed by [`word_hash`].
+#[derive(Debug, Clone, Default)]
+pub struct CueSet {
+    keys: Vec<u64>,
+    vals: Vec<u64>,
+    pairs: Vec<(u64, u64)>,
+}
+
+impl CueSet {
+    /// Builds the set from `(word hash, lemma hash)` pairs (lemma hashes must be non-zero).
+    pub fn new(pairs: &[(u64, u64)]) -> Self {
+        let cap = (pairs.len() * 2 + 1).next_power_of_two().max(16);
+        let mut keys = vec![0u64; cap];
+        let mut vals = vec![0u64; cap];
+        for &(k, v) in pairs {
+            let k = k.max(1);
+            let mut i = (k as usize) & (cap - 1);
+            while keys[i] != 0 && keys[i] != k {
+                i = (i + 1) & (cap - 1);
+            }
+            keys[i] = k;
+            vals[i] = v.max(1);
+        }
+        CueSet {
+            keys,
+            vals,
+            pairs: pairs.to_vec(),
+        }
+    }
+
+    /// The lemma hash of a cue-like word, or 0.
+    #[inline]
+    pub fn lemma(&self, word: u64) -> u64 {
+        if self.keys.is_empty() {
+            return 0;
+        }
+        let k = word.max(1);
+        let mask = self.keys.len() - 1;
+        let mut i = (k as usize) & mask;
+        loop {
+            let x = self.keys[i];
+            if x == k {
+                return self.vals[i];
+            }
+            if x == 0 {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The pairs the set was built from.
+    pub fn pairs(&self) -> &[(u64, u64)] {
+        &self.pairs
+    }
+}
+
+/// Why a model file was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    /// The file is empty (no model trained yet).
+    #[error("no model")]
+    Empty,
+    /// Wrong magic, version, size or checksum.
+    #[error("corrupt model: {0}")]
+    Corrupt(&'static str),
+}
+
+/// A trained tagger ready for inference.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// log2 of the number of feature buckets.
+    pub bits: u32,
+    /// Emission weights: `N_TAGS` per bucket.
+    pub weights: Vec<i16>,
+    /// Multiply summed emission weights by this to get scores.
+    pub inv_scale: f32,
+    /// Transitions of layer A: row 0 is the chain start, row `1 + p` follows tag `p`.
+    pub trans_a: [f32; (N_A + 1) * N_A],
+    /// Transitions of layer B, laid out as `trans_a`.
+    pub trans_b: [f32; (N_B + 1) * N_B],
+    /// Confidence calibration: `sigmoid(a * mean_margin + b)`.
+    pub calib: (f32, f32),
+    /// Cue-like words.
+    pub cues: CueSet,
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for c in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    h
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let s = self
+            .b
+            .get(self.at..self.at + n)
+            .ok_or(ModelError::Corrupt("truncated"))?;
+        self.at += n;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or([0; 4]),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().unwrap_or([0; 8]),
+        ))
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        let x = f32::from_bits(self.u32()?);
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(ModelError::Corrupt("non-finite number"))
+        }
+    }
+}
+
+impl Model {
+    /// Serialises the model (little-endian, checksummed).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.weights.len() * 2 + 4096);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        out.extend_from_slice(&(self.cues.pairs().len() as u32).to_le_bytes());
+        for x in [self.inv_scale, self.calib.0, self.calib.1]
+            .iter()
+            .chain(self.trans_a.iter())
+            .chain(self.trans_b.iter())
+        {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        for &(k, v) in self.cues.pairs() {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for w in &self.weights {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        let c = checksum(&out);
+        out.extend_from_slice(&c.to_le_bytes());
+        out
+    }
+
+    /// Parses a model written by [`Model::to_bytes`].
+    pub fn from_bytes(b: &[u8]) -> Result<Model, ModelError> {
+        if b.is_empty() {
+            return Err(ModelError::Empty);
+        }
+        if b.len() < 8 + 16 {
+            return Err(ModelError::Corrupt("too short"));
+        }
+        let (body, sum) = b.split_at(b.len() - 8);
+        if checksum(body) != u64::from_le_bytes(sum.try_into().unwrap_or([0; 8])) {
+            return Err(ModelError::Corrupt("checksum"));
+        }
+        let mut r = Reader { b: body, at: 0 };
+        if r.take(4)? != MAGIC {
+            return Err(ModelError::Corrupt("magic"));
+        }
+        if r.u32()? != VERSION {
+            return Err(ModelError::Corrupt("version"));
+        }
+        let bits = r.u32()?;
+        if !(8..=24).contains(&bits) {
+            return Err(ModelError::Corrupt("bits"));
+        }
+        let n_cues = r.u32()? as usize;
+        let inv_scale = r.f32()?;
+        let calib = (r.f32()?, r.f32()?);
+        let mut trans_a = [0f32; (N_A + 1) * N_A];
+        for x in &mut trans_a {
+            *x = r.f32()?;
+        }
+        let mut trans_b = [0f32; (N_B + 1) * N_B];
+        for x in &mut trans_b {
+            *x = r.f32()?;
+        }
+        if n_cues > 1 << 20 {
+            return Err(ModelError::Corrupt("cue count"));
+        }
+        let mut pairs = Vec::with_capacity(n_cues);
+        for _ in 0..n_cues {
+            pairs.push((r.u64()?, r.u64()?));
+        }
+        let n = (1usize << bits) * N_TAGS;
+        let raw = r.take(n * 2)?;
+        if r.at != body.len() {
+            return Err(ModelError::Corrupt("trailing bytes"));
+        }
+        let weights = raw
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Ok(Model {
+            bits,
+            weights,
+            inv_scale,
+            trans_a,
+            trans_b,
+            calib,
+            cues: CueSet::new(&pairs),
+        })
+    }
+
+    /// Emission scores of every token (`N_TAGS` per token; tokens outside `sentences` stay 0).
+    pub fn emissions(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> Vec<[f32; N_TAGS]> {
+        let mut em = vec![[0f32; N_TAGS]; tokens.len()];
+        let w = &self.weights;
+        for_each_token(text, tokens, sentences, &self.cues, self.bits, |i, f| {
+            let mut acc = [0i32; N_TAGS];
+            for &b in f {
+                let row = &w[b as usize * N_TAGS..b as usize * N_TAGS + N_TAGS];
+                for (a, &x) in acc.iter_mut().zip(row) {
+                    *a += x as i32;
+                }
+            }
+            for (e, a) in em[i].iter_mut().zip(acc) {
+                *e = a as f32 * self.inv_scale;
+            }
+        });
+        em
+    }
+
+    /// Tags every paragraph: (content-layer tags, source/cue-layer tags, emissions).
+    pub fn tag(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
+        let em = self.emissions(text, tokens, sentences);
+        let mut a = vec![0u8; tokens.len()];
+        let mut b = vec![0u8; tokens.len()];
+        let mut scratch = Vec::new();
+        for p in paragraphs(sentences) {
+            viterbi(
+                &em[p.clone()],
+                0,
+                N_A,
+                &self.trans_a,
+                &mut a[p.clone()],
+                &mut scratch,
+            );
+            viterbi(
+                &em[p.clone()],
+                N_A,
+                N_B,
+                &self.trans_b,
+                &mut b[p.clone()],
+                &mut scratch,
+            );
+        }
+        (a, b, em)
+    }
+
+    /// Proposes attribution candidates for a tokenised text.
+    pub fn predict(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Candidate> {
+        let (a, b, em) = self.tag(text, tokens, sentences);
+        let paras = paragraphs(sentences);
+        assemble(&paras, &a, &b)
+            .into_iter()
+            .map(|(content, cue, source)| {
+                let m = content
+                    .clone()
+                    .map(|i| {
+                        let e = &em[i];
+                        e[1].max(e[2]) - e[0]
+                    })
+                    .sum::<f32>()
+                    / content.len().max(1) as f32;
+                let z = self.calib.0 * m + self.calib.1;
+                Candidate {
+                    content,
+                    cue,
+                    source,
+                    addressee: None,
+                    score: 1.0 / (1.0 + (-z).exp()),
+                    origin: Origin::Model,
+                }
+            })
+            .collect()
+    }
+
+    /// Mean content-layer margin of a span (the input of the calibration).
+    pub fn margin(em: &[[f32; N_TAGS]], span: Range<usize>) -> f32 {
+        let n = span.len().max(1) as f32;
+        span.map(|i| em[i][1].max(em[i][2]) - em[i][0]).sum::<f32>() / n
+    }
+}
+
+/// First-order Viterbi over `em[..][off..off + nt]` with transitions `trans`
+/// (`(nt + 1) × nt`, row 0 = start) and the BIO constraints of [`allowed`].
+pub fn viterbi(
+    em: &[[f32; N_TAGS]],
+    off: usize,
+    nt: usize,
+    trans: &[f32],
+    out: &mut [u8],
+    back: &mut Vec<u8>,
+) {
+    let n = em.len();
+    if n == 0 {
+        return;
+    }
+    back.clear();
+    back.resize(n * nt, 0);
+    let neg = f32::NEG_INFINITY;
+    let mut cur = [neg; 8];
+    for t in 0..nt {
+        if allowed(nt, None, t as u8) {
+            cur[t] = trans[t] + em[0][off + t];
+        }
+    }
+    for i in 1..n {
+        let mut nxt = [neg; 8];
+        for t in 0..nt {
+            let mut best = neg;
+            let mut arg = 0u8;
+            for p in 0..nt {
+                if !allowed(nt, Some(p as u8), t as u8) {
+                    continue;
+                }
+                let s = cur[p] + trans[(1 + p) * nt + t];
+                if s > best {
+                    best = s;
+                    arg = p as u8;
+                }
+            }
+            nxt[t] = best + em[i][off + t];
+            back[i * nt + t] = arg;
+        }
+        cur = nxt;
+    }
+    let mut t = 0;
+    for k in 1..nt {
+        if cur[k] > cur[t] {
+            t = k;
+        }
+    }
+    for i in (0..n).rev() {
+        out[i] = t as u8;
+        if i > 0 {
+            t = back[i * nt + t] as usize;
+        }
+    }
+}
+
+/// Distance in tokens between two ranges (0 when they overlap or one lies inside the other).
+fn gap(x: &Range<usize>, y: &Range<usize>) -> usize {
+    y.start.saturating_sub(x.end).max(x.start.saturating_sub(y.end))
+}
+
+/// Links each content span to the nearest cue in its paragraph and the source nearest that
+/// cue (or nearest the content when no cue was found). Returns (content, cue, source).
+#[allow(clippy::type_complexity)]
+pub fn assemble(
+    paras: &[Range<usize>],
+    a: &[u8],
+    b: &[u8],
+) -> Vec<(Range<usize>, Option<Range<usize>>, Option<Range<usize>>)> {
+    let mut out = Vec::new();
+    for p in paras {
+        let contents = labels::spans(&a[p.clone()], A_B, A_I);
+        if contents.is_empty() {
+            continue;
+        }
+        let shift = |r: Range<usize>| r.start + p.start..r.end + p.start;
+        let sources: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BS, B_IS)
+            .into_iter()
+            .map(shift)
+            .collect();
+        let cues: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BQ, B_IQ)
+            .into_iter()
+            .map(shift)
+            .collect();
+        for c in contents.into_iter().map(shift) {
+            let cue = cues
+                .iter()
+                .min_by_key(|q| (gap(q, &c), q.start < c.start))
+                .cloned();
+            let anchor = cue.clone().unwrap_or(c.clone());
+            let source = sources
+                .iter()
+                .min_by_key(|s| (gap(s, &anchor), gap(s, &c)))
+                .cloned();
+            out.push((c, cue, source));
+        }
+    }
+    out
+}
+
+static MODEL: OnceLock<Option<Model>> = OnceLock::new();
+static MODEL_BYTES: &[u8] = include_bytes!("../../models/tagger.bin");
+
+/// The embedded model, or `None` when the file is empty or corrupt.
+pub fn model() -> Option<&'static Model> {
+    MODEL
+        .get_or_init(|| Model::from_bytes(MODEL_BYTES).ok())
+        .as_ref()
+}
+
+/// Proposes attribution candidates with the embedded model (none without a valid model).
+pub fn predict(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Candidate> {
+    match model() {
+        Some(m) => m.predict(text, tokens, sentences),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

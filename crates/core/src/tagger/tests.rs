@@ -1,0 +1,131 @@
+use super::labels::{project, spans, GoldRelation};
+use super::*;
+use crate::doc::CharMap;
+use crate::text::{split_sentences, tokenize};
+
+fn char_span(text: &str, needle: &str) -> (usize, usize) {
+    let b = text.find(needle).unwrap();
+    let a = text[..b].chars().count();
+    (a, a + needle.chars().count())
+}
+
+#[test]
+fn projection_puts_gold_spans_on_tokens() {
+    let t = "“We will win,” Smith said. He told reporters that “it’s over.”";
+    let toks = tokenize(t);
+    let map = CharMap::new(t);
+    let rels = [
+        GoldRelation {
+            content: char_span(t, "We will win,"),
+            source: Some(char_span(t, "Smith")),
+            cue: Some(char_span(t, "said")),
+        },
+        GoldRelation {
+            content: char_span(t, "that “it’s over.”"),
+            source: Some(char_span(t, "He")),
+            cue: Some(char_span(t, "told reporters")),
+        },
+    ];
+    let (a, b) = project(t, &toks, &map, &rels);
+    let words: Vec<&str> = toks.iter().map(|k| k.text(t)).collect();
+    let content: Vec<Vec<&str>> = spans(&a, A_B, A_I)
+        .into_iter()
+        .map(|r| words[r].to_vec())
+        .collect();
+    assert_eq!(
+        content,
+        [
+            vec!["We", "will", "win", ","],
+            vec!["that", "“", "it", "’s", "over", ".", "”"]
+        ]
+    );
+    let src: Vec<Vec<&str>> = spans(&b, B_BS, B_IS)
+        .into_iter()
+        .map(|r| words[r].to_vec())
+        .collect();
+    assert_eq!(src, [vec!["Smith"], vec!["He"]]);
+    let cue: Vec<Vec<&str>> = spans(&b, B_BQ, B_IQ)
+        .into_iter()
+        .map(|r| words[r].to_vec())
+        .collect();
+    assert_eq!(cue, [vec!["said"], vec!["told", "reporters"]]);
+}
+
+#[test]
+fn adjacent_contents_stay_apart_and_decode_back() {
+    let t = "He said the economy is fine, the war is over and taxes will fall.";
+    let toks = tokenize(t);
+    let map = CharMap::new(t);
+    let rels = [
+        GoldRelation {
+            content: char_span(t, "the economy is fine,"),
+            source: Some(char_span(t, "He")),
+            cue: Some(char_span(t, "said")),
+        },
+        GoldRelation {
+            content: char_span(t, "the war is over"),
+            source: Some(char_span(t, "He")),
+            cue: Some(char_span(t, "said")),
+        },
+    ];
+    let (a, b) = project(t, &toks, &map, &rels);
+    let got = spans(&a, A_B, A_I);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].end, got[1].start);
+    let sents = split_sentences(t, &toks);
+    let rel = assemble(&paragraphs(&sents), &a, &b);
+    assert_eq!(rel.len(), 2);
+    for (c, cue, src) in rel {
+        let cs = toks[c.start].start;
+        let ce = toks[c.end - 1].end;
+        assert!(rels.iter().any(|r| {
+            let (x, y) = r.content;
+            (x, y) == (cs, ce)
+        }));
+        assert_eq!(toks[src.unwrap().start].text(t), "He");
+        assert_eq!(toks[cue.unwrap().start].text(t), "said");
+    }
+}
+
+#[test]
+fn viterbi_respects_bio() {
+    // Emissions favour I everywhere: decoding must still start with B.
+    let em = vec![[0.0, 0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]; 3];
+    let trans = [0f32; (N_A + 1) * N_A];
+    let mut out = vec![0u8; 3];
+    viterbi(&em, 0, N_A, &trans, &mut out, &mut Vec::new());
+    assert_eq!(out, [A_B, A_I, A_I]);
+}
+
+#[test]
+fn corrupt_model_is_rejected() {
+    assert_eq!(Model::from_bytes(&[]).unwrap_err(), ModelError::Empty);
+    assert!(Model::from_bytes(b"WSTG garbage that is long enough").is_err());
+    let m = Model {
+        bits: 8,
+        weights: vec![1; (1 << 8) * N_TAGS],
+        inv_scale: 0.5,
+        trans_a: [0.0; 12],
+        trans_b: [0.0; 30],
+        calib: (1.0, 0.0),
+        cues: CueSet::new(&[(word_hash(b"said"), word_hash(b"say"))]),
+    };
+    let mut bytes = m.to_bytes();
+    let back = Model::from_bytes(&bytes).unwrap();
+    assert_eq!(back.weights, m.weights);
+    assert_eq!(back.cues.lemma(word_hash(b"said")), word_hash(b"say"));
+    assert_eq!(back.cues.lemma(word_hash(b"ate")), 0);
+    let k = bytes.len() / 2;
+    bytes[k] ^= 0x40;
+    assert!(matches!(
+        Model::from_bytes(&bytes),
+        Err(ModelError::Corrupt(_))
+    ));
+    bytes.truncate(100);
+    assert!(Model::from_bytes(&bytes).is_err());
+    // The embedded model, whatever it is, never makes predict panic.
+    let t = "Putin said that relations have gotten worse.";
+    let toks = tokenize(t);
+    let sents = split_sentences(t, &toks);
+    let _ = predict(t, &toks, &sents);
+}

@@ -1,0 +1,512 @@
+//! `whosaid-train`: trains the attribution tagger of `whosaid_core::tagger` on PolNeAR train,
+//! cross-validates it, measures its speed and writes the model file.
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+use whosaid_core::tagger::labels::{project, GoldRelation};
+use whosaid_core::tagger::{
+    self, for_each_token, paragraphs, viterbi, word_hash, CueSet, Model, NF, N_A, N_B, N_TAGS,
+};
+use whosaid_core::text::{split_sentences, tokenize, Sentence, Token};
+use whosaid_core::CharMap;
+use whosaid_eval::brat::{load_split, AnnotatorSet, GoldDoc};
+use whosaid_eval::polnear::{content_matches, score, Prediction, Scores};
+
+#[derive(Parser, Debug)]
+#[command(about = "Train the whosaid attribution tagger on PolNeAR")]
+struct Args {
+    /// PolNeAR directory holding `train/` and `dev/`.
+    #[arg(long, default_value = "../shared/eval-data/polnear")]
+    data: PathBuf,
+    /// Cross-validate on train with this many folds first (0 = skip); the CV predictions
+    /// also calibrate the confidence.
+    #[arg(long, default_value_t = 0)]
+    folds: usize,
+    /// Training epochs.
+    #[arg(long, default_value_t = 8)]
+    epochs: usize,
+    /// log2 of the number of feature buckets.
+    #[arg(long, default_value_t = 18)]
+    bits: u32,
+    /// Minimum times a word must be annotated as (part of) a cue to enter the cue set.
+    #[arg(long, default_value_t = 3)]
+    cue_min: u32,
+    /// Minimum share of a word's occurrences annotated as cue to enter the cue set.
+    #[arg(long, default_value_t = 0.2)]
+    cue_ratio: f32,
+    /// Where to write the model (skipped when absent).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Score the final model on dev (look rarely).
+    #[arg(long)]
+    eval_dev: bool,
+    /// Print the score of decoding the gold tags back (the tag scheme's ceiling).
+    #[arg(long)]
+    ceiling: bool,
+    /// Time the tagger over the train texts.
+    #[arg(long)]
+    speed: bool,
+    /// Train only on each article's first annotator file.
+    #[arg(long)]
+    first_annotator_only: bool,
+}
+
+/// One article, tokenised, with gold tags per annotator file.
+struct Doc {
+    name: String,
+    text: String,
+    tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    paras: Vec<std::ops::Range<usize>>,
+    map: CharMap,
+    /// (content-layer tags, source/cue-layer tags) per annotator file.
+    labels: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+fn gold_relations(set: &AnnotatorSet) -> Vec<GoldRelation> {
+    set.relations
+        .iter()
+        .map(|r| GoldRelation {
+            content: r.content.extent(),
+            source: r.source.as_ref().map(|s| s.extent()),
+            cue: r.cue.as_ref().map(|c| c.extent()),
+        })
+        .collect()
+}
+
+fn prepare(gold: &[GoldDoc]) -> Vec<Doc> {
+    gold.iter()
+        .map(|g| {
+            let tokens = tokenize(&g.text);
+            let sentences = split_sentences(&g.text, &tokens);
+            let map = CharMap::new(&g.text);
+            let labels = g
+                .annotators
+                .iter()
+                .map(|a| project(&g.text, &tokens, &map, &gold_relations(a)))
+                .collect();
+            Doc {
+                name: g.name.clone(),
+                paras: paragraphs(&sentences),
+                text: g.text.clone(),
+                tokens,
+                sentences,
+                map,
+                labels,
+            }
+        })
+        .collect()
+}
+
+/// Learns the cue-like word set from the training docs, with the lexicon's lemmas frozen in.
+fn learn_cues(docs: &[&Doc], min: u32, ratio: f32) -> CueSet {
+    let mut counts: HashMap<u64, (u32, u32, String)> = HashMap::new();
+    for d in docs {
+        for (_, b) in &d.labels {
+            for (t, &tag) in d.tokens.iter().zip(b.iter()) {
+                let w = &d.text[t.start..t.end];
+                let h = word_hash(w.as_bytes());
+                let e = counts
+                    .entry(h)
+                    .or_insert_with(|| (0, 0, w.to_ascii_lowercase()));
+                e.0 += 1;
+                if tag == tagger::B_BQ || tag == tagger::B_IQ {
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<(u64, u64)> = Vec::new();
+    for (h, (n, c, w)) in counts {
+        let lemma = whosaid_core::lexicon::reporting_verb_lemma(&w);
+        let learned = c >= min && c as f32 >= ratio * n as f32;
+        if learned || lemma.is_some() {
+            let l = lemma.map(|l| word_hash(l.as_bytes())).unwrap_or(h);
+            pairs.push((h, l));
+        }
+    }
+    pairs.sort_unstable();
+    CueSet::new(&pairs)
+}
+
+/// Averaged perceptron state.
+struct Perceptron {
+    bits: u32,
+    w: Vec<f32>,
+    u: Vec<f32>,
+    ta: Vec<f32>,
+    tau: Vec<f32>,
+    tb: Vec<f32>,
+    tbu: Vec<f32>,
+    c: f32,
+}
+
+impl Perceptron {
+    fn new(bits: u32) -> Self {
+        let n = (1usize << bits) * N_TAGS;
+        Perceptron {
+            bits,
+            w: vec![0.0; n],
+            u: vec![0.0; n],
+            ta: vec![0.0; (N_A + 1) * N_A],
+            tau: vec![0.0; (N_A + 1) * N_A],
+            tb: vec![0.0; (N_B + 1) * N_B],
+            tbu: vec![0.0; (N_B + 1) * N_B],
+            c: 1.0,
+        }
+    }
+
+    fn emissions(&self, feats: &[u32], em: &mut Vec<[f32; N_TAGS]>) {
+        em.clear();
+        for f in feats.chunks_exact(NF) {
+            let mut e = [0f32; N_TAGS];
+            for &b in f {
+                let row = &self.w[b as usize * N_TAGS..b as usize * N_TAGS + N_TAGS];
+                for (x, y) in e.iter_mut().zip(row) {
+                    *x += y;
+                }
+            }
+            em.push(e);
+        }
+    }
+
+    /// One perceptron step on one paragraph chain of one layer.
+    #[allow(clippy::too_many_arguments)]
+    fn update_layer(
+        w: &mut [f32],
+        u: &mut [f32],
+        t: &mut [f32],
+        tu: &mut [f32],
+        c: f32,
+        feats: &[u32],
+        off: usize,
+        nt: usize,
+        gold: &[u8],
+        pred: &[u8],
+    ) {
+        for i in 0..gold.len() {
+            let (g, p) = (gold[i] as usize, pred[i] as usize);
+            if g != p {
+                for &b in &feats[i * NF..(i + 1) * NF] {
+                    let base = b as usize * N_TAGS + off;
+                    w[base + g] += 1.0;
+                    u[base + g] += c;
+                    w[base + p] -= 1.0;
+                    u[base + p] -= c;
+                }
+            }
+            let gp = if i == 0 { 0 } else { 1 + gold[i - 1] as usize };
+            let pp = if i == 0 { 0 } else { 1 + pred[i - 1] as usize };
+            if (gp, g) != (pp, p) {
+                t[gp * nt + g] += 1.0;
+                tu[gp * nt + g] += c;
+                t[pp * nt + p] -= 1.0;
+                tu[pp * nt + p] -= c;
+            }
+        }
+    }
+
+    /// The averaged, quantised model.
+    fn to_model(&self, cues: &CueSet, calib: (f32, f32)) -> Model {
+        let avg: Vec<f32> = self
+            .w
+            .iter()
+            .zip(&self.u)
+            .map(|(w, u)| w - u / self.c)
+            .collect();
+        let max = avg.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
+        let scale = 32000.0 / max;
+        let weights = avg
+            .iter()
+            .map(|x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
+            .collect();
+        let mut trans_a = [0f32; (N_A + 1) * N_A];
+        for (k, x) in trans_a.iter_mut().enumerate() {
+            *x = self.ta[k] - self.tau[k] / self.c;
+        }
+        let mut trans_b = [0f32; (N_B + 1) * N_B];
+        for (k, x) in trans_b.iter_mut().enumerate() {
+            *x = self.tb[k] - self.tbu[k] / self.c;
+        }
+        Model {
+            bits: self.bits,
+            weights,
+            inv_scale: 1.0 / scale,
+            trans_a,
+            trans_b,
+            calib,
+            cues: cues.clone(),
+        }
+    }
+}
+
+fn extract(d: &Doc, cues: &CueSet, bits: u32) -> Vec<u32> {
+    let mut out = vec![0u32; d.tokens.len() * NF];
+    for_each_token(&d.text, &d.tokens, &d.sentences, cues, bits, |i, f| {
+        out[i * NF..(i + 1) * NF].copy_from_slice(f);
+    });
+    out
+}
+
+fn rng_next(s: &mut u64) -> u64 {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    *s
+}
+
+fn train(docs: &[&Doc], args: &Args) -> Model {
+    let t0 = Instant::now();
+    let cues = learn_cues(docs, args.cue_min, args.cue_ratio);
+    let feats: Vec<Vec<u32>> = docs.iter().map(|d| extract(d, &cues, args.bits)).collect();
+    // Instances: (doc, annotator file, paragraph).
+    let mut inst: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, d) in docs.iter().enumerate() {
+        let n_ann = if args.first_annotator_only {
+            d.labels.len().min(1)
+        } else {
+            d.labels.len()
+        };
+        for a in 0..n_ann {
+            for p in 0..d.paras.len() {
+                inst.push((k, a, p));
+            }
+        }
+    }
+    let mut pc = Perceptron::new(args.bits);
+    let mut em = Vec::new();
+    let mut back = Vec::new();
+    let mut pa = Vec::new();
+    let mut pb = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for epoch in 0..args.epochs {
+        for i in (1..inst.len()).rev() {
+            let j = (rng_next(&mut seed) % (i as u64 + 1)) as usize;
+            inst.swap(i, j);
+        }
+        let mut errs = 0usize;
+        for &(k, a, p) in &inst {
+            let d = docs[k];
+            let r = d.paras[p].clone();
+            let f = &feats[k][r.start * NF..r.end * NF];
+            pc.emissions(f, &mut em);
+            pa.resize(r.len(), 0);
+            pb.resize(r.len(), 0);
+            viterbi(&em, 0, N_A, &pc.ta, &mut pa, &mut back);
+            viterbi(&em, N_A, N_B, &pc.tb, &mut pb, &mut back);
+            let (ga, gb) = (&d.labels[a].0[r.clone()], &d.labels[a].1[r.clone()]);
+            errs += ga.iter().zip(&pa).filter(|(x, y)| x != y).count();
+            let c = pc.c;
+            Perceptron::update_layer(
+                &mut pc.w,
+                &mut pc.u,
+                &mut pc.ta,
+                &mut pc.tau,
+                c,
+                f,
+                0,
+                N_A,
+                ga,
+                &pa,
+            );
+            Perceptron::update_layer(
+                &mut pc.w,
+                &mut pc.u,
+                &mut pc.tb,
+                &mut pc.tbu,
+                c,
+                f,
+                N_A,
+                N_B,
+                gb,
+                &pb,
+            );
+            pc.c += 1.0;
+        }
+        eprintln!(
+            "  epoch {}: {} content-tag errors ({:.1}s)",
+            epoch + 1,
+            errs,
+            t0.elapsed().as_secs_f32()
+        );
+    }
+    pc.to_model(&cues, (1.0, 0.0))
+}
+
+/// Predictions of `model` on `d`, with their calibration margins.
+fn predict_doc(model: &Model, d: &Doc) -> Vec<(Prediction, f32)> {
+    let (a, b, em) = model.tag(&d.text, &d.tokens, &d.sentences);
+    tagger::assemble(&d.paras, &a, &b)
+        .into_iter()
+        .map(|(c, _cue, src)| {
+            let m = Model::margin(&em, c.clone());
+            (to_prediction(d, c, src), m)
+        })
+        .collect()
+}
+
+fn to_prediction(
+    d: &Doc,
+    c: std::ops::Range<usize>,
+    src: Option<std::ops::Range<usize>>,
+) -> Prediction {
+    let (a, b) = (d.tokens[c.start].start, d.tokens[c.end - 1].end);
+    Prediction {
+        doc: d.name.clone(),
+        content: d.text[a..b].to_string(),
+        content_start: Some(d.map.char_offset(a)),
+        content_end: Some(d.map.char_offset(b)),
+        speaker: src.map(|s| d.text[d.tokens[s.start].start..d.tokens[s.end - 1].end].to_string()),
+    }
+}
+
+fn print_scores(label: &str, s: &Scores) {
+    println!(
+        "{label}: content P {:.3} R {:.3} F1 {:.3} | speaker acc {:.3} (n={}) | tp {} fp {} fn {}",
+        s.content_p, s.content_r, s.content_f1, s.speaker_acc, s.speaker_n, s.tp, s.fp, s.fn_
+    );
+}
+
+/// Fits `sigmoid(a * m + b)` to (margin, matched) pairs by gradient descent.
+fn calibrate(pairs: &[(f32, bool)]) -> (f32, f32) {
+    if pairs.is_empty() {
+        return (1.0, 0.0);
+    }
+    let sd = (pairs.iter().map(|p| p.0 * p.0).sum::<f32>() / pairs.len() as f32)
+        .sqrt()
+        .max(1e-6);
+    let (mut a, mut b) = (0f64, 0f64);
+    for _ in 0..2000 {
+        let (mut ga, mut gb) = (0f64, 0f64);
+        for &(m, y) in pairs {
+            let x = (m / sd) as f64;
+            let p = 1.0 / (1.0 + (-(a * x + b)).exp());
+            let e = p - y as u8 as f64;
+            ga += e * x;
+            gb += e;
+        }
+        let n = pairs.len() as f64;
+        a -= 0.5 * ga / n;
+        b -= 0.5 * gb / n;
+    }
+    ((a / sd as f64) as f32, b as f32)
+}
+
+fn ceiling(gold: &[GoldDoc], docs: &[Doc]) -> Scores {
+    // Each annotator file's tags decoded back, scored against that file alone.
+    let mut g1 = Vec::new();
+    let mut preds = Vec::new();
+    for (g, d) in gold.iter().zip(docs) {
+        for (k, ann) in g.annotators.iter().enumerate() {
+            let name = format!("{}#{}", g.name, k);
+            g1.push(GoldDoc {
+                name: name.clone(),
+                text: g.text.clone(),
+                annotators: vec![ann.clone()],
+            });
+            let (a, b) = &d.labels[k];
+            for (c, _, s) in tagger::assemble(&d.paras, a, b) {
+                let mut p = to_prediction(d, c, s);
+                p.doc = name.clone();
+                preds.push(p);
+            }
+        }
+    }
+    score(&g1, &preds)
+}
+
+fn matched_any(g: &GoldDoc, p: &Prediction) -> bool {
+    let span = (p.content_start.unwrap_or(0), p.content_end.unwrap_or(0));
+    g.annotators.iter().any(|a| {
+        a.relations
+            .iter()
+            .any(|r| content_matches(span, r.content.extent()))
+    })
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let t0 = Instant::now();
+    let gold = load_split(&args.data.join("train")).context("loading PolNeAR train")?;
+    let docs = prepare(&gold);
+    let n_tok: usize = docs.iter().map(|d| d.tokens.len()).sum();
+    eprintln!(
+        "train: {} articles, {} annotator files, {} tokens ({:.1}s)",
+        docs.len(),
+        gold.iter().map(|g| g.annotators.len()).sum::<usize>(),
+        n_tok,
+        t0.elapsed().as_secs_f32()
+    );
+    if args.ceiling {
+        print_scores("gold-decoding ceiling (train)", &ceiling(&gold, &docs));
+    }
+    let mut calib = (1.0, 0.0);
+    if args.folds > 1 {
+        let mut preds = Vec::new();
+        let mut pairs = Vec::new();
+        for f in 0..args.folds {
+            let tr: Vec<&Doc> = docs
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| k % args.folds != f)
+                .map(|(_, d)| d)
+                .collect();
+            eprintln!("fold {}/{}", f + 1, args.folds);
+            let m = train(&tr, &args);
+            for (k, d) in docs.iter().enumerate() {
+                if k % args.folds == f {
+                    for (p, m) in predict_doc(&m, d) {
+                        pairs.push((m, matched_any(&gold[k], &p)));
+                        preds.push(p);
+                    }
+                }
+            }
+        }
+        print_scores(
+            &format!("{}-fold CV on train", args.folds),
+            &score(&gold, &preds),
+        );
+        calib = calibrate(&pairs);
+        eprintln!("calibration: a {:.3} b {:.3}", calib.0, calib.1);
+    }
+    let all: Vec<&Doc> = docs.iter().collect();
+    let mut model = train(&all, &args);
+    model.calib = calib;
+    let bytes = model.to_bytes();
+    let model = Model::from_bytes(&bytes).context("re-reading the model")?;
+    if let Some(out) = &args.out {
+        std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    }
+    if args.speed {
+        let bytes_in: usize = docs.iter().map(|d| d.text.len()).sum();
+        let t = Instant::now();
+        let mut n = 0;
+        for _ in 0..3 {
+            for d in &docs {
+                n += model.predict(&d.text, &d.tokens, &d.sentences).len();
+            }
+        }
+        let s = t.elapsed().as_secs_f64() / 3.0;
+        println!(
+            "tagger speed: {:.2} M tokens/s, {:.1} MB/s ({} candidates/pass, {:.0} ns/token)",
+            n_tok as f64 / s / 1e6,
+            bytes_in as f64 / s / 1e6,
+            n / 3,
+            s * 1e9 / n_tok as f64
+        );
+    }
+    if args.eval_dev {
+        let dev = load_split(&args.data.join("dev")).context("loading PolNeAR dev")?;
+        let ddocs = prepare(&dev);
+        let preds: Vec<Prediction> = ddocs
+            .iter()
+            .flat_map(|d| predict_doc(&model, d).into_iter().map(|p| p.0))
+            .collect();
+        print_scores("dev", &score(&dev, &preds));
+    }
+    Ok(())
+}
