@@ -1,11 +1,14 @@
-//! The `whosaid` command.
+//! The `whosaid` command: a thin dispatcher over the subcommands, each in its own module.
 
-use anyhow::Result;
+mod eval;
+mod extract;
+
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 /// Who said what in news articles.
 #[derive(Parser)]
-#[command(name = "whosaid", version, about)]
+#[command(name = "whosaid", version, about, after_help = extract::EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,22 +17,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Extract attributed quotes from articles; JSON Lines on stdout.
-    Extract {
-        /// Files, directories or `-` for stdin.
-        inputs: Vec<std::path::PathBuf>,
-    },
+    Extract(extract::ExtractArgs),
+    /// Score predictions (or whosaid itself) against PolNeAR gold or the seed gold.
+    Eval(eval::EvalArgs),
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Extract { inputs } => {
-            for p in inputs {
-                let text = std::fs::read_to_string(&p)?;
-                let doc = whosaid_core::Document::new(p.display().to_string(), text);
-                println!("{}", serde_json::to_string(&whosaid_core::analyze(&doc))?);
-            }
-        }
+        Command::Extract(args) => extract::main(args),
+        Command::Eval(args) => eval::run(args),
     }
-    Ok(())
 }

@@ -1,0 +1,332 @@
+//! Integration tests of `whosaid extract`: the built binary on temp files and stdin.
+
+use serde_json::Value;
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let p = std::env::temp_dir().join(format!(
+            "whosaid-cli-test-{}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed),
+            nanos
+        ));
+        fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        fs::write(&p, bytes).expect("write temp file");
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Run {
+    code: i32,
+    records: Vec<Value>,
+    stderr: String,
+}
+
+impl Run {
+    fn ids(&self) -> Vec<&str> {
+        self.records
+            .iter()
+            .map(|r| r["id"].as_str().expect("every record has a string id"))
+            .collect()
+    }
+
+    fn is_error(&self, i: usize) -> bool {
+        self.records[i].get("error").is_some()
+    }
+}
+
+/// Runs `whosaid` with `args`, feeding `stdin` from a thread (so big inputs can't deadlock).
+fn run(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn whosaid");
+    let feeder = stdin.map(|bytes| {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
+    let out = child.wait_with_output().expect("wait for whosaid");
+    if let Some(f) = feeder {
+        f.join().expect("stdin feeder");
+    }
+    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
+    let records = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
+        .collect();
+    Run {
+        code: out.status.code().expect("exit code"),
+        records,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+#[test]
+fn good_bad_utf8_and_empty_files_give_three_records_and_exit_1() {
+    let t = TempDir::new();
+    let good = t.file(
+        "good.txt",
+        "Headline\n\n\"We will win,\" Smith said.\n".as_bytes(),
+    );
+    let bad = t.file("bad.txt", b"Caf\xe9 au lait");
+    let empty = t.file("empty.txt", b"");
+    let r = run(&["extract", &s(&good), &s(&bad), &s(&empty)], None);
+    assert_eq!(r.code, 1, "partial failure; stderr: {}", r.stderr);
+    assert_eq!(r.ids(), vec![s(&good), s(&bad), s(&empty)]);
+    assert!(!r.is_error(0));
+    assert!(r.records[0]["quotes"].is_array());
+    assert_eq!(r.records[1]["error"], "invalid UTF-8 at byte offset 3");
+    assert_eq!(r.records[2]["error"], "empty document");
+    assert!(
+        r.stderr.contains(&format!(
+            "whosaid: {}: invalid UTF-8 at byte offset 3",
+            s(&bad)
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r
+        .stderr
+        .contains(&format!("whosaid: {}: empty document", s(&empty))));
+    assert_eq!(r.stderr.lines().count(), 2);
+}
+
+#[test]
+fn jsonl_with_a_broken_middle_line_keeps_the_others() {
+    let t = TempDir::new();
+    let p = t.file(
+        "news.jsonl",
+        b"{\"id\":\"a\",\"text\":\"First.\"}\n{\"id\":\"b\",\"text\":\n{\"id\":\"c\",\"text\":\"Third.\"}\n",
+    );
+    let r = run(&["extract", &s(&p)], None);
+    assert_eq!(r.code, 1);
+    let broken = format!("{}:2", s(&p));
+    assert_eq!(r.ids(), vec!["a", broken.as_str(), "c"]);
+    assert!(!r.is_error(0) && r.is_error(1) && !r.is_error(2));
+    assert!(
+        r.stderr
+            .starts_with(&format!("whosaid: {broken}: invalid JSON")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn jsonl_flag_and_missing_text() {
+    let t = TempDir::new();
+    let p = t.file(
+        "news.txt",
+        b"{\"id\":\"a\",\"title\":\"no text\"}\n{\"id\":\"b\",\"text\":\"Fine.\"}\n",
+    );
+    let r = run(&["extract", "--jsonl", &s(&p)], None);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.ids(), vec!["a", "b"]);
+    assert_eq!(r.records[0]["error"], "missing \"text\" field");
+    assert!(r
+        .stderr
+        .contains(&format!("whosaid: {}:1: missing \"text\" field", s(&p))));
+}
+
+#[test]
+fn a_50_mb_single_line_text_file_is_processed() {
+    let t = TempDir::new();
+    let sentence = "The quick brown fox jumps over the lazy dog. ";
+    let n = 50 * 1024 * 1024 / sentence.len() + 1;
+    let text = sentence.repeat(n);
+    let p = t.file("big.txt", text.as_bytes());
+    let start = Instant::now();
+    let r = run(&["extract", &s(&p)], None);
+    let took = start.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.ids(), vec![s(&p)]);
+    assert!(!r.is_error(0));
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    eprintln!("50 MB file: {took:?}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+}
+
+#[test]
+fn a_file_over_max_bytes_is_an_error_record() {
+    let t = TempDir::new();
+    let big = t.file("big.txt", &[b'a'; 2000]);
+    let small = t.file("small.txt", b"small");
+    let r = run(
+        &["extract", "--max-bytes", "1K", &s(&big), &s(&small)],
+        None,
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.ids(), vec![s(&big), s(&small)]);
+    assert_eq!(
+        r.records[0]["error"],
+        "record too large: 2000 bytes exceeds the limit of 1024 bytes"
+    );
+}
+
+#[test]
+fn stdin_text_works() {
+    let r = run(&["extract"], Some(b"\"Hello,\" she said.".to_vec()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.ids(), vec!["-"]);
+    let r = run(&["extract", "-"], Some(b"Some text.".to_vec()));
+    assert_eq!(r.code, 0);
+    assert_eq!(r.ids(), vec!["-"]);
+}
+
+#[test]
+fn stdin_jsonl_skips_an_overlong_line() {
+    let mut input = b"{\"id\":\"a\",\"text\":\"One.\"}\n{\"id\":\"big\",\"text\":\"".to_vec();
+    input.extend_from_slice(&vec![b'x'; 5 * 1024 * 1024]);
+    input.extend_from_slice(b"\"}\n{\"id\":\"c\",\"text\":\"Three.\"}");
+    let r = run(&["extract", "--jsonl", "--max-bytes", "1M"], Some(input));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.ids(), vec!["a", "-:2", "c"]);
+    assert!(r.records[1]["error"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("record too large")));
+    assert!(r.stderr.contains("whosaid: -:2: record too large"));
+}
+
+#[test]
+fn stdin_over_the_limit_is_one_error_record() {
+    let r = run(
+        &["extract", "--max-bytes", "1000"],
+        Some(vec![b'a'; 100_000]),
+    );
+    assert_eq!(r.code, 2);
+    assert_eq!(r.ids(), vec!["-"]);
+    assert_eq!(
+        r.records[0]["error"],
+        "record too large: more than 1000 bytes exceeds the limit of 1000 bytes"
+    );
+}
+
+#[test]
+fn directories_are_read_in_path_order() {
+    let t = TempDir::new();
+    fs::create_dir_all(t.0.join("sub")).expect("mkdir");
+    t.file("b.txt", b"B.");
+    t.file("sub/a.txt", b"A.");
+    t.file("a.txt", b"A.");
+    t.file(".hidden", b"H.");
+    let r = run(&["extract", &s(&t.0)], None);
+    assert_eq!(r.code, 0);
+    let want: Vec<String> = ["a.txt", "b.txt", "sub/a.txt"]
+        .iter()
+        .map(|n| s(&t.0.join(n)))
+        .collect();
+    assert_eq!(r.ids(), want);
+}
+
+#[test]
+fn nothing_readable_exits_2() {
+    let t = TempDir::new();
+    let missing = t.0.join("missing.txt");
+    let binary = t.file("junk.bin", b"\x7fELF\x02\x01\x01\0\0\0\0");
+    let r = run(&["extract", &s(&missing), &s(&binary)], None);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.ids(), vec![s(&missing), s(&binary)]);
+    assert!(r.records[0]["error"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("cannot open:")));
+    assert!(r
+        .stderr
+        .contains(&format!("whosaid: {}: cannot open:", s(&missing))));
+    assert!(r
+        .stderr
+        .contains(&format!("whosaid: {}: binary data", s(&binary))));
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let r = run(&["extract", "--no-such-flag"], None);
+    assert_eq!(r.code, 2);
+    let r = run(&["extract", "--max-bytes", "lots"], None);
+    assert_eq!(r.code, 2);
+    let r = run(&[], None);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = Command::new(BIN)
+        .args(["extract", "--help"])
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(help.contains("Exit status:"), "{help}");
+    assert!(help.contains("partial failure"), "{help}");
+    assert!(help.contains("--max-bytes"), "{help}");
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_0() {
+    let mut input = Vec::new();
+    for i in 0..50_000 {
+        input.extend_from_slice(format!("{{\"id\":\"r{i}\",\"text\":\"Text {i}.\"}}\n").as_bytes());
+    }
+    let mut child = Command::new(BIN)
+        .args(["extract", "--jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    out.read_line(&mut first).expect("first line");
+    assert!(first.starts_with("{\"id\":\"r0\""), "{first}");
+    drop(out); // like `| head -1`
+    let done = child.wait_with_output().expect("wait");
+    let _ = feeder.join();
+    assert_eq!(done.status.code(), Some(0));
+    assert!(
+        done.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
