@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 /// Who said what in news articles.
 #[derive(Parser)]
-#[command(name = "whosaid", version, about, after_help = extract::EXIT_CODES)]
+#[command(name = "whosaid", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
