@@ -244,10 +244,11 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
         ..Counts::default()
     };
     let (mut content, mut exact, mut strict, mut cue) = ([0usize; 3], [0; 3], [0; 3], [0; 3]);
-    let mut kinds: std::collections::BTreeMap<String, KindRow> = ["direct", "mixed", "indirect"]
-        .iter()
-        .map(|k| (k.to_string(), KindRow::default()))
-        .collect();
+    let mut kinds: std::collections::BTreeMap<String, KindRow> =
+        ["direct", "mixed", "indirect", "headline"]
+            .iter()
+            .map(|k| (k.to_string(), KindRow::default()))
+            .collect();
     for doc in gold {
         let chars: Vec<char> = doc.text.chars().collect();
         let resolved: Vec<Resolved> = by_doc
