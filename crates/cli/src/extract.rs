@@ -39,7 +39,17 @@ pub struct ExtractArgs {
     /// suffixes (KiB, MiB, GiB).
     #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     pub max_bytes: u64,
+
+    /// Worker threads analysing articles (0 = all cores). Output order is the input
+    /// order whatever the number of threads.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
+
+/// Records read and analysed together before their results are written, in order.
+const BATCH_RECORDS: usize = 256;
+/// Bytes of article text read ahead at most per batch (bounds memory on huge inputs).
+const BATCH_BYTES: usize = 32 << 20;
 
 impl ExtractArgs {
     /// The reader options these arguments ask for.
@@ -111,11 +121,90 @@ pub fn process(record: Record) -> Outcome {
     }
 }
 
+/// Analyses a batch of records on `threads` threads; outcomes come back in input order.
+pub fn process_batch(batch: Vec<Record>, threads: usize) -> Vec<Outcome> {
+    if threads <= 1 || batch.len() <= 1 {
+        return batch.into_iter().map(process).collect();
+    }
+    let n = batch.len();
+    let slots: Vec<std::sync::Mutex<Option<Record>>> = batch
+        .into_iter()
+        .map(|r| std::sync::Mutex::new(Some(r)))
+        .collect();
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(n) {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if k >= n {
+                    break;
+                }
+                let record = slots[k].lock().ok().and_then(|mut s| s.take());
+                if let Some(record) = record {
+                    let outcome = process(record);
+                    if let Ok(mut slot) = results[k].lock() {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|m| {
+            m.into_inner().ok().flatten().unwrap_or_else(|| {
+                Outcome::Failed(
+                    ErrorRecord::new(String::new(), "internal error: worker lost the record"),
+                    "internal error: worker lost a record".to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The number of worker threads `--threads N` asks for (0 = all cores).
+pub fn thread_count(requested: usize) -> usize {
+    if requested > 0 {
+        requested
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    }
+}
+
+/// Reads records in bounded batches (count and bytes) and analyses each batch in parallel.
+fn outcomes(args: &ExtractArgs) -> impl Iterator<Item = Outcome> {
+    let threads = thread_count(args.threads);
+    let mut records = read_inputs(&args.inputs, &args.read_options()).peekable();
+    std::iter::from_fn(move || {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
+            match records.next() {
+                Some(r) => {
+                    bytes += r.as_ref().map(|d| d.text.len()).unwrap_or(0);
+                    batch.push(r);
+                }
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            None
+        } else {
+            Some(process_batch(batch, threads))
+        }
+    })
+    .flatten()
+}
+
 /// Runs the command, writing JSON Lines to `out` and messages to `err`.
 pub fn run<W: Write, E: Write>(args: &ExtractArgs, out: W, mut err: E) -> Result<Summary> {
     let mut out = JsonlWriter::new(out);
     let mut summary = Summary::default();
-    for outcome in read_inputs(&args.inputs, &args.read_options()).map(process) {
+    for outcome in outcomes(args) {
         let written = match &outcome {
             Outcome::Done(analysis) => {
                 summary.done += 1;

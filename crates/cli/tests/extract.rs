@@ -330,3 +330,19 @@ fn a_closed_stdout_ends_quietly_with_0() {
         String::from_utf8_lossy(&done.stderr)
     );
 }
+
+#[test]
+fn parallel_output_equals_sequential_output_in_input_order() {
+    let dev =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval-data/polnear/dev/text");
+    if !dev.exists() {
+        eprintln!("skipped: {} not found", dev.display());
+        return;
+    }
+    let d = s(&dev);
+    let one = run(&["extract", "--threads", "1", &d], None);
+    let two = run(&["extract", "--threads", "2", &d], None);
+    assert_eq!(one.code, 0);
+    assert_eq!(one.records.len(), 84);
+    assert_eq!(one.records, two.records);
+}
