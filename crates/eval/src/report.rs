@@ -107,11 +107,13 @@ pub struct Counts {
 }
 
 /// Everything `whosaid eval --gold` reports.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The reference scorer's figures, field for field as `score.py` prints them.
     #[serde(flatten)]
     pub headline: Scores,
+    /// The headline exactly as `score.py` prints it (figures rounded to three places).
+    pub score_py: ScorePyLine,
     /// Content P/R/F1 with ≥ 50% overlap (the headline's counts, unrounded).
     pub content: Prf,
     /// Content P/R/F1 with equal boundaries up to edge marks, whitespace and punctuation.
@@ -336,6 +338,7 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
     }
     let prf = |c: [usize; 3]| Prf::new(c[0], c[1], c[2]);
     Report {
+        score_py: ScorePyLine::from(&headline),
         headline,
         content: prf(content),
         exact: prf(exact),
@@ -408,7 +411,7 @@ impl Report {
         let _ = writeln!(
             s,
             "\nscore.py: {}",
-            serde_json::to_string(&ScorePyLine::from(h)).unwrap_or_default()
+            serde_json::to_string(&self.score_py).unwrap_or_default()
         );
         s
     }
@@ -438,7 +441,8 @@ pub struct ScorePyLine {
 
 impl From<&Scores> for ScorePyLine {
     fn from(s: &Scores) -> Self {
-        let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
+        // Python's round(x, 3): the exact value rounded half to even, as `{:.3}` does.
+        let r3 = |x: f64| format!("{x:.3}").parse().unwrap_or(x);
         ScorePyLine {
             content_p: r3(s.content_p),
             content_r: r3(s.content_r),
@@ -479,6 +483,22 @@ mod tests {
         let t = chars("“A,” he said, “B.”");
         assert_eq!(classify(&t, &[(0, 4), (14, 18)]), QuoteKind::Direct);
         assert_eq!(classify(&t, &[(0, 18)]), QuoteKind::Mixed);
+    }
+
+    #[test]
+    fn rounds_like_python() {
+        let s = Scores {
+            content_p: 0.0625,
+            content_r: 0.1875,
+            content_f1: 0.9995,
+            speaker_acc: 2.0 / 3.0,
+            ..Scores::default()
+        };
+        let l = ScorePyLine::from(&s);
+        assert_eq!(
+            (l.content_p, l.content_r, l.content_f1, l.speaker_acc),
+            (0.062, 0.188, 1.0, 0.667)
+        );
     }
 
     #[test]
