@@ -410,12 +410,16 @@ fn guided_by_body(page: &Page, st: &Stats, body: &str, text: String) -> String {
         }
     }
     let coverage = covered.len() as f32 / body_sh.len().max(1) as f32;
+    let text_words = words(&text);
+    let alg_hits = shingles(&text_words).iter().filter(|s| body_sh.contains(s.as_str())).collect::<HashSet<_>>().len();
+    let alg_overlap = alg_hits as f32 / body_sh.len().max(1) as f32;
     if coverage >= 0.6 {
-        return out.join("\n\n");
+        if alg_overlap < 0.5 || kept_words as f32 >= 0.75 * text_words.len() as f32 {
+            return out.join("\n\n");
+        }
+        return text;
     }
-    let _ = kept_words;
-    let text_words = words(&text).len();
-    if (text_words as f32) < 0.5 * body_words.len() as f32 {
+    if alg_overlap < 0.3 && (text_words.len() as f32) < 2.0 * body_words.len() as f32 {
         return body_paragraphs(body);
     }
     text
@@ -458,4 +462,26 @@ fn fallback(page: &Page, st: &Stats) -> String {
         .map(|b| b.text.as_str())
         .collect();
     blocks.join("\n\n")
+}
+
+/// Development aid behind [`crate::debug_dump`].
+pub(crate) fn debug(page: &Page) -> String {
+    use std::fmt::Write;
+    let st = stats(page);
+    let sel = select(page, &st).unwrap_or_default();
+    let mut s = String::new();
+    for b in &page.blocks {
+        let mut chain = String::new();
+        let mut e = b.elem;
+        let mut g = 0;
+        while e != 0 && g < 6 {
+            let el = &page.elems[e as usize];
+            let _ = write!(chain, "{}:{:?}{}{} < ", e, el.tag, el.class.as_deref().map(|c| format!(".{}", c.replace(' ', "."))).unwrap_or_default(), if el.bad != Bad::No { format!("!{:?}", el.bad) } else { String::new() });
+            e = el.parent;
+            g += 1;
+        }
+        let t: String = b.text.chars().take(70).collect();
+        let _ = writeln!(s, "{}{} {:?} c={} l={} [{}] {}", if sel.get(b.elem as usize).copied().unwrap_or(false) { "S" } else { " " }, if st.bad[b.elem as usize] { "B" } else { " " }, b.kind, b.chars, b.link_chars, chain, t);
+    }
+    s
 }

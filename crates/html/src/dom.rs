@@ -332,7 +332,11 @@ pub(crate) fn build(doc: &Html) -> Page {
                             b.last_br = true;
                             continue;
                         }
-                        let hint = class_hint(el.attr("class"), el.attr("id"));
+                        let mut hint = class_hint(el.attr("class"), el.attr("id"));
+                        if el.attr("itemprop").is_some_and(|p| p.trim().eq_ignore_ascii_case("articlebody")) {
+                            hint.weight = 2;
+                            hint.strong_negative = false;
+                        }
                         let parent = stack.last().map_or(0, |f| f.elem);
                         let is_block = tag.is_block();
                         let mut bad = match tag {
@@ -340,29 +344,8 @@ pub(crate) fn build(doc: &Html) -> Page {
                             Tag::Figcaption => Bad::Strong,
                             _ => Bad::No,
                         };
-                        if hint.strong_negative
-                            && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
-                        {
+                        if hint.strong_negative && !matches!(tag, Tag::Body | Tag::Article | Tag::Main) {
                             bad = Bad::Strong;
-                        } else if hint.weight < 0
-                            && bad == Bad::No
-                            && matches!(
-                                tag,
-                                Tag::Div
-                                    | Tag::Section
-                                    | Tag::List
-                                    | Tag::Li
-                                    | Tag::Inline
-                                    | Tag::P
-                                    | Tag::OtherBlock
-                                    | Tag::Table
-                                    | Tag::Figure
-                                    | Tag::Form
-                                    | Tag::A
-                                    | Tag::H(_)
-                            )
-                        {
-                            bad = Bad::Weak;
                         }
                         if el.attr("role").is_some_and(|r| {
                             r.eq_ignore_ascii_case("navigation")

@@ -140,3 +140,11 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
         site_name,
     }
 }
+
+/// Development aid: a listing of the text blocks with their container chain, scores and flags.
+#[doc(hidden)]
+pub fn debug_dump(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let page = dom::build(&doc);
+    content::debug(&page)
+}
