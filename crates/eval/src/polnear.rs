@@ -136,17 +136,20 @@ pub fn greedy_match(
         .collect()
 }
 
+/// Predictions by document file name, each with its resolved `[start, end)` content span.
+pub type Grouped<'a> = HashMap<String, Vec<((usize, usize), &'a Prediction)>>;
+
 /// Resolves missing offsets the way the reference scorer does (first occurrence of the
 /// content in the text; unresolvable predictions are dropped) and groups them by doc.
 pub fn group_predictions<'a>(
     gold: &[GoldDoc],
     preds: &'a [Prediction],
-) -> HashMap<String, Vec<((usize, usize), &'a Prediction)>> {
+) -> Grouped<'a> {
     let texts: HashMap<&str, &str> = gold
         .iter()
         .map(|d| (d.name.as_str(), d.text.as_str()))
         .collect();
-    let mut out: HashMap<String, Vec<((usize, usize), &Prediction)>> = HashMap::new();
+    let mut out: Grouped<'a> = HashMap::new();
     for p in preds {
         let doc = base_name(&p.doc).to_string();
         let text = texts.get(doc.as_str()).copied().unwrap_or("");

@@ -244,8 +244,9 @@ pub fn score(gold: &SeedGold, quotes: &[Value]) -> SeedOutcome {
         for (k, qw) in sets.iter().enumerate() {
             let inter = gw.intersection(qw).count();
             let key = inter as f64 / gw.len().max(qw.len()).max(1) as f64;
-            if best.map_or(true, |(_, b)| key > b) {
-                best = Some((k, key));
+            match best {
+                Some((_, b)) if key <= b => {}
+                _ => best = Some((k, key)),
             }
         }
         let hit = best.filter(|&(k, _)| {
