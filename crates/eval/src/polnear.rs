@@ -141,10 +141,7 @@ pub type Grouped<'a> = HashMap<String, Vec<((usize, usize), &'a Prediction)>>;
 
 /// Resolves missing offsets the way the reference scorer does (first occurrence of the
 /// content in the text; unresolvable predictions are dropped) and groups them by doc.
-pub fn group_predictions<'a>(
-    gold: &[GoldDoc],
-    preds: &'a [Prediction],
-) -> Grouped<'a> {
+pub fn group_predictions<'a>(gold: &[GoldDoc], preds: &'a [Prediction]) -> Grouped<'a> {
     let texts: HashMap<&str, &str> = gold
         .iter()
         .map(|d| (d.name.as_str(), d.text.as_str()))
