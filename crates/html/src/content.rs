@@ -288,7 +288,7 @@ fn keep_block(b: &Block, title: Option<&str>) -> bool {
         return false;
     }
     let ld = b.link_chars as f32 / b.chars.max(1) as f32;
-    let max_ld = if b.kind == Kind::Item { 0.35 } else { 0.5 };
+    let max_ld = if b.chars >= 100 { 0.65 } else { 0.5 };
     if ld > max_ld {
         return false;
     }
