@@ -348,7 +348,7 @@ pub(crate) fn main_text(page: &Page, article_body: Option<&str>, title: Option<&
                     continue;
                 }
             }
-            if out.last() == Some(&b.text.as_str()) {
+            if b.chars >= 20 && out.last() == Some(&b.text.as_str()) {
                 continue;
             }
             out.push(&b.text);
