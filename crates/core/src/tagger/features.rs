@@ -7,8 +7,11 @@ use crate::text::{Sentence, Token, TokenKind};
 
 use super::CueSet;
 
-/// Number of feature buckets per token.
+/// Number of base feature buckets per token.
 pub const NF: usize = 30;
+/// Number of stacked feature buckets per token (they read the decoded source/cue layer
+/// and feed the content layer only).
+pub const NS: usize = 5;
 
 const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 const SEED: u64 = 0xcbf2_9ce4_8422_2325;
@@ -30,13 +33,29 @@ pub fn word_hash(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Hash of a feature (template id and value) reduced to a bucket index of `bits` bits.
+/// Per-template seeds: a feature's bucket is a multiply-shift hash of `value ^ seed`.
+const SEEDS: [u64; NF + NS] = {
+    let mut out = [0u64; NF + NS];
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut k = 0;
+    while k < NF + NS {
+        // splitmix64
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        out[k] = z ^ (z >> 31);
+        k += 1;
+    }
+    out
+};
+
+/// Bucket of feature `value` of template `k`, `bits` bits wide.
 #[inline]
-fn bucket(template: u64, value: u64, bits: u32) -> u32 {
-    let h = mix(mix(SEED, template), value);
-    // final avalanche so that the high bits depend on everything
-    let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    (h >> (64 - bits)) as u32
+fn bucket(k: usize, value: u64, bits: u32) -> u32 {
+    let h = (value ^ SEEDS[k]).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let h = h ^ (h >> 32);
+    (h.wrapping_mul(K) >> (64 - bits)) as u32
 }
 
 /// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
@@ -290,7 +309,7 @@ pub fn for_each_token(
                 mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2),
             ];
             for (k, v) in vals.iter().enumerate() {
-                f[k] = bucket(k as u64, *v, bits);
+                f[k] = bucket(k, *v, bits);
             }
             emit(i, &f);
             // update left context after emitting
@@ -305,6 +324,86 @@ pub fn for_each_token(
             }
             if t.is_quote() {
                 quote_left = true;
+            }
+        }
+    }
+}
+
+/// Calls `emit(i, &buckets)` for every token `i` covered by `sentences` with the [`NS`]
+/// stacked feature buckets, computed from the source/cue-layer tags `b`.
+pub fn for_each_stacked(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    b: &[u8],
+    bits: u32,
+    mut emit: impl FnMut(usize, &[u32; NS]),
+) {
+    use super::{B_BQ, B_BS, B_IQ, B_IS};
+    let bytes = text.as_bytes();
+    let wh = |j: usize| -> u64 {
+        tokens
+            .get(j)
+            .map(|t| word_hash(bytes.get(t.start..t.end).unwrap_or(&[])))
+            .unwrap_or(PAD)
+    };
+    let mut right_cue: Vec<Option<usize>> = Vec::new();
+    let mut right_src: Vec<Option<usize>> = Vec::new();
+    let mut f = [0u32; NS];
+    for s in sentences {
+        let r = s.tokens.clone();
+        if r.is_empty() || r.end > tokens.len() || r.end > b.len() {
+            continue;
+        }
+        right_cue.clear();
+        right_cue.resize(r.len(), None);
+        right_src.clear();
+        right_src.resize(r.len(), None);
+        let (mut nc, mut ns) = (None, None);
+        for i in r.clone().rev() {
+            right_cue[i - r.start] = nc;
+            right_src[i - r.start] = ns;
+            if b[i] == B_BQ {
+                nc = Some(i);
+            }
+            if b[i] == B_BS {
+                ns = Some(i);
+            }
+        }
+        // nearest cue/source ending to the left: (index of its last token, its first word)
+        let mut lcue: Option<(usize, u64)> = None;
+        let mut lsrc: Option<usize> = None;
+        let mut cue_head = 0u64;
+        for i in r.clone() {
+            let tag = b[i];
+            let in_cue = matches!(tag, B_BQ | B_IQ) as u64;
+            let in_src = matches!(tag, B_BS | B_IS) as u64;
+            let ldb = dist_bucket(lcue.map(|(e, _)| i - e - 1));
+            let rdb = dist_bucket(right_cue[i - r.start].map(|c| c - i - 1));
+            let lsb = dist_bucket(lsrc.map(|e| i - e - 1));
+            let rsb = dist_bucket(right_src[i - r.start].map(|c| c - i - 1));
+            let head = lcue.map(|(_, h)| h).unwrap_or(0);
+            let after = lcue.map(|(e, _)| wh(e + 1)).unwrap_or(0);
+            let w0 = wh(i);
+            let vals: [u64; NS] = [
+                ldb | rdb << 4 | in_cue << 8 | in_src << 9,
+                mix(head, ldb),
+                mix(w0, ldb.min(4) | rdb.min(4) << 3),
+                lsb | rsb << 4 | in_src << 8 | (ldb.min(3)) << 9,
+                mix(after, ldb),
+            ];
+            for (k, v) in vals.iter().enumerate() {
+                f[k] = bucket(NF + k, *v, bits);
+            }
+            emit(i, &f);
+            if tag == B_BQ {
+                cue_head = w0;
+            }
+            if in_cue == 1 {
+                lcue = Some((i, cue_head));
+            }
+            if in_src == 1 {
+                lsrc = Some(i);
             }
         }
     }

@@ -20,7 +20,7 @@ use crate::text::{Sentence, Token};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-pub use features::{for_each_token, paragraphs, word_hash, NF};
+pub use features::{for_each_stacked, for_each_token, paragraphs, word_hash, NF, NS};
 
 /// Content layer tags.
 pub const A_O: u8 = 0;
@@ -304,16 +304,48 @@ impl Model {
         em
     }
 
+    /// Decodes the source/cue layer of every paragraph from emissions `em`.
+    pub fn decode_b(&self, sentences: &[Sentence], em: &[[f32; N_TAGS]]) -> Vec<u8> {
+        let mut b = vec![0u8; em.len()];
+        let mut scratch = Vec::new();
+        for p in paragraphs(sentences) {
+            viterbi(
+                &em[p.clone()],
+                N_A,
+                N_B,
+                &self.trans_b,
+                &mut b[p.clone()],
+                &mut scratch,
+            );
+        }
+        b
+    }
+
     /// Tags every paragraph: (content-layer tags, source/cue-layer tags, emissions).
+    /// The source/cue layer is decoded first; the stacked features read it and add to the
+    /// content layer's emissions.
     pub fn tag(
         &self,
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        let em = self.emissions(text, tokens, sentences);
+        let mut em = self.emissions(text, tokens, sentences);
+        let b = self.decode_b(sentences, &em);
+        let w = &self.weights;
+        for_each_stacked(text, tokens, sentences, &b, self.bits, |i, f| {
+            let mut acc = [0i32; N_A];
+            for &k in f {
+                let row = &w[k as usize * N_TAGS..k as usize * N_TAGS + N_A];
+                for (a, &x) in acc.iter_mut().zip(row) {
+                    *a += x as i32;
+                }
+            }
+            for (e, a) in em[i].iter_mut().zip(acc) {
+                *e += a as f32 * self.inv_scale;
+            }
+        });
         let mut a = vec![0u8; tokens.len()];
-        let mut b = vec![0u8; tokens.len()];
         let mut scratch = Vec::new();
         for p in paragraphs(sentences) {
             viterbi(
@@ -322,14 +354,6 @@ impl Model {
                 N_A,
                 &self.trans_a,
                 &mut a[p.clone()],
-                &mut scratch,
-            );
-            viterbi(
-                &em[p.clone()],
-                N_A,
-                N_B,
-                &self.trans_b,
-                &mut b[p.clone()],
                 &mut scratch,
             );
         }
@@ -388,22 +412,27 @@ pub fn viterbi(
     back.clear();
     back.resize(n * nt, 0);
     let neg = f32::NEG_INFINITY;
+    // transitions with the BIO constraints folded in
+    let mut tr = [neg; (N_B + 1) * N_B];
+    for p in 0..=nt {
+        for t in 0..nt {
+            let prev = if p == 0 { None } else { Some(p as u8 - 1) };
+            if allowed(nt, prev, t as u8) {
+                tr[p * nt + t] = trans[p * nt + t];
+            }
+        }
+    }
     let mut cur = [neg; 8];
     for t in 0..nt {
-        if allowed(nt, None, t as u8) {
-            cur[t] = trans[t] + em[0][off + t];
-        }
+        cur[t] = tr[t] + em[0][off + t];
     }
     for i in 1..n {
         let mut nxt = [neg; 8];
         for t in 0..nt {
-            let mut best = neg;
+            let mut best = cur[0] + tr[nt + t];
             let mut arg = 0u8;
-            for p in 0..nt {
-                if !allowed(nt, Some(p as u8), t as u8) {
-                    continue;
-                }
-                let s = cur[p] + trans[(1 + p) * nt + t];
+            for p in 1..nt {
+                let s = cur[p] + tr[(1 + p) * nt + t];
                 if s > best {
                     best = s;
                     arg = p as u8;
@@ -430,7 +459,9 @@ pub fn viterbi(
 
 /// Distance in tokens between two ranges (0 when they overlap or one lies inside the other).
 fn gap(x: &Range<usize>, y: &Range<usize>) -> usize {
-    y.start.saturating_sub(x.end).max(x.start.saturating_sub(y.end))
+    y.start
+        .saturating_sub(x.end)
+        .max(x.start.saturating_sub(y.end))
 }
 
 /// Links each content span to the nearest cue in its paragraph and the source nearest that
@@ -442,31 +473,36 @@ pub fn assemble(
     b: &[u8],
 ) -> Vec<(Range<usize>, Option<Range<usize>>, Option<Range<usize>>)> {
     let mut out = Vec::new();
+    let mut prev_source: Option<Range<usize>> = None;
     for p in paras {
-        let contents = labels::spans(&a[p.clone()], A_B, A_I);
-        if contents.is_empty() {
-            continue;
-        }
         let shift = |r: Range<usize>| r.start + p.start..r.end + p.start;
         let sources: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BS, B_IS)
             .into_iter()
             .map(shift)
             .collect();
-        let cues: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BQ, B_IQ)
-            .into_iter()
-            .map(shift)
-            .collect();
-        for c in contents.into_iter().map(shift) {
-            let cue = cues
-                .iter()
-                .min_by_key(|q| (gap(q, &c), q.start < c.start))
-                .cloned();
-            let anchor = cue.clone().unwrap_or(c.clone());
-            let source = sources
-                .iter()
-                .min_by_key(|s| (gap(s, &anchor), gap(s, &c)))
-                .cloned();
-            out.push((c, cue, source));
+        let contents = labels::spans(&a[p.clone()], A_B, A_I);
+        if !contents.is_empty() {
+            let cues: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BQ, B_IQ)
+                .into_iter()
+                .map(shift)
+                .collect();
+            for c in contents.into_iter().map(shift) {
+                let cue = cues
+                    .iter()
+                    .min_by_key(|q| (gap(q, &c), q.start < c.start))
+                    .cloned();
+                let anchor = cue.clone().unwrap_or(c.clone());
+                // No source in the paragraph: a quote continuing the previous paragraph's.
+                let source = sources
+                    .iter()
+                    .min_by_key(|s| (gap(s, &anchor), gap(s, &c)))
+                    .cloned()
+                    .or_else(|| prev_source.clone());
+                out.push((c, cue, source));
+            }
+        }
+        if let Some(s) = sources.last() {
+            prev_source = Some(s.clone());
         }
     }
     out

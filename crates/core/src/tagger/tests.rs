@@ -129,3 +129,22 @@ fn corrupt_model_is_rejected() {
     let sents = split_sentences(t, &toks);
     let _ = predict(t, &toks, &sents);
 }
+
+#[test]
+fn embedded_model_finds_a_reported_clause() {
+    let t = "Putin said that relations have gotten worse.";
+    let toks = tokenize(t);
+    let sents = split_sentences(t, &toks);
+    let got = predict(t, &toks, &sents);
+    let c = got
+        .iter()
+        .find(|c| {
+            let (a, b) = (toks[c.content.start].start, toks[c.content.end - 1].end);
+            t[a..b].contains("relations have gotten worse")
+        })
+        .expect("a content covering the reported clause");
+    assert_eq!(c.origin, Origin::Model);
+    assert!(c.score > 0.0 && c.score <= 1.0);
+    let s = c.source.clone().expect("a source");
+    assert_eq!(&t[toks[s.start].start..toks[s.end - 1].end], "Putin");
+}
