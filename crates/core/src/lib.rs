@@ -16,12 +16,17 @@
 //! Unicode code-point offset beside it (see [`Span`]).
 
 pub mod analysis;
+pub mod artifacts;
 pub mod candidate;
 pub mod doc;
+pub mod layout;
 pub mod lexicon;
 pub mod pipeline;
+pub mod quotes;
+pub mod speakers;
 pub mod tagger;
 pub mod text;
+pub mod wordclass;
 
 pub use analysis::{Analysis, Artifact, ArtifactKind, Quote, QuoteKind, Resolution, Speaker};
 pub use doc::{CharMap, Document, Span};

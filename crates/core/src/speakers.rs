@@ -1,0 +1,437 @@
+//! Speaker resolution: name mentions, one canonical name per entity in the article, and
+//! pronouns resolved to an earlier person by gender, number and salience.
+//!
+//! * Every run of capitalized words is a mention; leading titles, roles and
+//!   nationality adjectives (`Russian Foreign Minister`) are split off the name.
+//! * Mentions with the same surname are one person (`Putin`, `Mr Putin`,
+//!   `Vladimir Putin`), unless their first names clearly differ; the canonical name is
+//!   the longest full name seen. Countries, capitals and institutions map to one
+//!   entity through [`lexicon::canonical_entity`] (`Moscow`, `the Kremlin` → Russia).
+//! * A person is known to be one by a known first name, a personal title, or by
+//!   speaking; gender comes from first names ([`lexicon::first_name_gender`]) and
+//!   titles (`Mr`, `Mrs`, `spokeswoman`).
+//! * A pronoun goes to the most salient earlier person (recent, a speaker, a subject);
+//!   if that person's gender contradicts the pronoun, to the most salient person of the
+//!   pronoun's gender, and when there is none it stays unresolved — never a guess.
+
+use crate::analysis::{Resolution, Speaker};
+use crate::candidate::Candidate;
+use crate::doc::{CharMap, Span};
+use crate::layout::Layout;
+use crate::lexicon::{self, Gender};
+use crate::text::TokenKind;
+use crate::wordclass::{
+    is_capitalized_non_name, is_determiner, is_nationality, is_org_word, is_person_title,
+    is_role_word, is_subordinator, pronoun_class, role_gender, PronounClass,
+};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    /// A person (or something named like one, until evidence says otherwise).
+    Person,
+    /// A country, city, government or other organisation.
+    Organisation,
+}
+
+/// One entity of the article and what is known about it.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// The canonical name: the longest full name seen, or the lexicon's name.
+    pub canonical: String,
+    /// Person or organisation.
+    pub kind: EntityKind,
+    /// Gender, when first names and titles agree on one.
+    pub gender: Option<Gender>,
+    /// True when something shows the entity is a person (first name, title, speaking).
+    pub is_person: bool,
+    name_tokens: usize,
+    first_name: Option<String>,
+    gender_conflict: bool,
+}
+
+/// One mention of an entity in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// The whole phrase, titles included.
+    pub full: Range<usize>,
+    /// The name part.
+    pub name: Range<usize>,
+    /// Index into [`Resolver::entities`].
+    pub entity: usize,
+    sentence: usize,
+    subject: bool,
+    speaker: bool,
+    in_quote: bool,
+    modifier: bool,
+}
+
+/// The article's entities and mentions, ready to turn candidate sources into speakers.
+#[derive(Debug)]
+pub struct Resolver<'l, 'a> {
+    l: &'l Layout<'a>,
+    map: &'l CharMap,
+    /// The entities, in order of first mention.
+    pub entities: Vec<Entity>,
+    /// The mentions, in text order (pronouns resolved while building are included).
+    pub mentions: Vec<Mention>,
+    pronouns: HashMap<usize, Option<usize>>,
+}
+
+impl<'l, 'a> Resolver<'l, 'a> {
+    /// Collects mentions and entities of the whole text, then resolves the pronoun
+    /// sources of `candidates` in text order (each resolved pronoun becomes a mention,
+    /// so "He said … He added" chains).
+    pub fn new(
+        l: &'l Layout<'a>,
+        map: &'l CharMap,
+        in_quote: &[bool],
+        candidates: &[Candidate],
+    ) -> Self {
+        let mut speaker_tok = vec![false; l.tokens.len()];
+        for c in candidates {
+            if let Some(s) = &c.source {
+                for slot in &mut speaker_tok[s.clone()] {
+                    *slot = true;
+                }
+            }
+        }
+        let mut r = Resolver {
+            l,
+            map,
+            entities: Vec::new(),
+            mentions: Vec::new(),
+            pronouns: HashMap::new(),
+        };
+        r.collect_mentions(in_quote, &speaker_tok);
+        let mut pronoun_sources: Vec<usize> = candidates
+            .iter()
+            .filter_map(|c| c.source.as_ref())
+            .filter(|s| s.len() == 1 && pronoun_class(l.word(s.start)).is_some())
+            .map(|s| s.start)
+            .collect();
+        pronoun_sources.sort_unstable();
+        pronoun_sources.dedup();
+        for p in pronoun_sources {
+            let found = r.resolve_pronoun(p);
+            r.pronouns.insert(p, found);
+            if let Some(e) = found {
+                let at = r.mentions.partition_point(|m| m.full.start < p);
+                r.mentions.insert(
+                    at,
+                    Mention {
+                        full: p..p + 1,
+                        name: p..p + 1,
+                        entity: e,
+                        sentence: l.sentence(p),
+                        subject: true,
+                        speaker: true,
+                        in_quote: in_quote.get(p).copied().unwrap_or(false),
+                        modifier: false,
+                    },
+                );
+            }
+        }
+        r
+    }
+
+    fn collect_mentions(&mut self, in_quote: &[bool], speaker_tok: &[bool]) {
+        let l = self.l;
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_org: HashMap<&'static str, usize> = HashMap::new();
+        let mut i = 0;
+        while i < l.tokens.len() {
+            let w = l.word(i);
+            if !l.is_cap_word(i) || (is_capitalized_non_name(w) && !is_role_word(w)) {
+                i += 1;
+                continue;
+            }
+            // The run of name words.
+            let mut e = i + 1;
+            while e < l.tokens.len() && !l.tokens[e].line_start {
+                let we = l.word(e);
+                let cap = l.is_cap_word(e) && !is_capitalized_non_name(we);
+                let particle = matches!(
+                    we,
+                    "de" | "van" | "von" | "bin" | "al" | "da" | "di" | "del"
+                ) && l.is_cap_word(e + 1);
+                let of = we == "of" && is_role_word(l.word(e - 1)) && l.is_cap_word(e + 1);
+                if cap || particle || of {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            let full = i..e;
+            i = e;
+            // Titles, roles and nationalities before the name.
+            let mut n = full.start;
+            while n + 1 < full.end {
+                let wn = l.word(n);
+                if is_role_word(wn)
+                    || is_nationality(wn)
+                    || wn == "of"
+                    || lexicon::canonical_entity(wn).is_some()
+                {
+                    n += 1;
+                } else {
+                    break;
+                }
+            }
+            let name = n..full.end;
+            let full_text = l.slice(&full);
+            let name_text = l.slice(&name);
+            let sentence = l.sentence(full.start);
+            let speaker = speaker_tok[full.clone()].iter().any(|&b| b);
+            let modifier = l.kind(full.end) == Some(TokenKind::Clitic)
+                || (l.is_lower_word(full.end)
+                    && !l.tokens[full.end].line_start
+                    && !crate::wordclass::is_function_word(l.word(full.end))
+                    && lexicon::reporting_verb_lemma(l.word(full.end)).is_none()
+                    && !crate::wordclass::is_adverb(l.word(full.end)));
+            let subject = self.is_subject(full.start);
+            let mention = |entity| Mention {
+                full: full.clone(),
+                name: name.clone(),
+                entity,
+                sentence,
+                subject,
+                speaker,
+                in_quote: in_quote.get(full.start).copied().unwrap_or(false),
+                modifier,
+            };
+            // Organisations and places.
+            let org = lexicon::canonical_entity(full_text)
+                .or_else(|| lexicon::canonical_entity(name_text));
+            if let Some(canon) = org {
+                let id = *by_org.entry(canon).or_insert_with(|| {
+                    self.entities.push(Entity {
+                        canonical: canon.to_string(),
+                        kind: EntityKind::Organisation,
+                        gender: None,
+                        is_person: false,
+                        name_tokens: 0,
+                        first_name: None,
+                        gender_conflict: false,
+                    });
+                    self.entities.len() - 1
+                });
+                let m = mention(id);
+                self.mentions.push(m);
+                continue;
+            }
+            let prefix = full.start..name.start;
+            let is_org = name.clone().any(|k| is_org_word(l.word(k)));
+            let surname = l.word(name.end - 1);
+            let key = if is_org {
+                format!("org:{}", name_text.to_lowercase())
+            } else {
+                surname.to_lowercase()
+            };
+            let first = (name.len() >= 2).then(|| l.word(name.start));
+            let first_gender = first.and_then(lexicon::first_name_gender);
+            let title_gender = prefix.clone().find_map(|k| role_gender(l.word(k)));
+            let evidence = !is_org
+                && (first_gender.is_some()
+                    || prefix.clone().any(|k| is_person_title(l.word(k)))
+                    || speaker);
+            // Find the entity: same surname and compatible first name, most recent first.
+            let candidates = by_surname.entry(key).or_default();
+            let found = candidates.iter().rev().copied().find(|&id| {
+                let ent = &self.entities[id];
+                match (&ent.first_name, first) {
+                    (Some(a), Some(b)) => same_first_name(a, b),
+                    _ => true,
+                }
+            });
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    self.entities.push(Entity {
+                        canonical: name_text.to_string(),
+                        kind: if is_org {
+                            EntityKind::Organisation
+                        } else {
+                            EntityKind::Person
+                        },
+                        gender: None,
+                        is_person: false,
+                        name_tokens: name.len(),
+                        first_name: None,
+                        gender_conflict: false,
+                    });
+                    candidates.push(self.entities.len() - 1);
+                    self.entities.len() - 1
+                }
+            };
+            let ent = &mut self.entities[id];
+            if name.len() > ent.name_tokens {
+                ent.canonical = name_text.to_string();
+                ent.name_tokens = name.len();
+            }
+            if ent.first_name.is_none() {
+                ent.first_name = first.map(str::to_string);
+            }
+            ent.is_person |= evidence;
+            for g in [first_gender, title_gender].into_iter().flatten() {
+                match ent.gender {
+                    None if !ent.gender_conflict => ent.gender = Some(g),
+                    Some(h) if h != g => {
+                        ent.gender = None;
+                        ent.gender_conflict = true;
+                    }
+                    _ => {}
+                }
+            }
+            let m = mention(id);
+            self.mentions.push(m);
+        }
+    }
+
+    /// True when the phrase starting at `start` opens its sentence's main clause.
+    fn is_subject(&self, start: usize) -> bool {
+        let l = self.l;
+        let s = l.sentence_range(start);
+        let mut first = s.start;
+        while first < start && l.tokens[first].is_quote() {
+            first += 1;
+        }
+        if first == start {
+            return true;
+        }
+        // `Earlier Wednesday, Putin …` · `While X, Putin …`
+        let w = l.word(first);
+        start > first + 1
+            && l.word(start - 1) == ","
+            && (crate::wordclass::is_preposition(w)
+                || is_subordinator(w)
+                || w.ends_with("ing")
+                || is_capitalized_non_name(w))
+            && !(first..start - 1).any(|k| l.word(k) == ",")
+    }
+
+    /// The entity a pronoun at token `p` refers to, if any person in the text fits.
+    fn resolve_pronoun(&self, p: usize) -> Option<usize> {
+        let class = pronoun_class(self.l.word(p))?;
+        let wanted = match class {
+            PronounClass::Male => Gender::Male,
+            PronounClass::Female => Gender::Female,
+            PronounClass::Neuter => return self.resolve_it(p),
+            PronounClass::Plural | PronounClass::Deictic => return None,
+        };
+        let sp = self.l.sentence(p);
+        let end = self.mentions.partition_point(|m| m.full.start < p);
+        let mut best_any: Option<(f32, usize)> = None;
+        let mut best_match: Option<(f32, usize)> = None;
+        for m in self.mentions[..end].iter().rev() {
+            let dist = sp.saturating_sub(m.sentence);
+            if dist > 8 {
+                break;
+            }
+            let ent = &self.entities[m.entity];
+            if ent.kind != EntityKind::Person || !ent.is_person {
+                continue;
+            }
+            let score = -(dist as f32) + if m.speaker { 1.5 } else { 0.0 }
+                + if m.subject { 0.7 } else { 0.0 }
+                // The subject of the pronoun's own sentence binds it most strongly.
+                + if m.subject && dist == 0 { 2.0 } else { 0.0 }
+                - if m.in_quote { 1.0 } else { 0.0 }
+                - if m.modifier { 0.7 } else { 0.0 };
+            if best_any.is_none_or(|(b, _)| score > b) {
+                best_any = Some((score, m.entity));
+            }
+            if ent.gender == Some(wanted) && best_match.is_none_or(|(b, _)| score > b) {
+                best_match = Some((score, m.entity));
+            }
+        }
+        let (_, top) = best_any?;
+        match self.entities[top].gender {
+            Some(g) if g != wanted => best_match.map(|(_, e)| e),
+            _ => Some(top),
+        }
+    }
+
+    /// `it said`: the organisation mentioned last, within the sentence or the one before.
+    fn resolve_it(&self, p: usize) -> Option<usize> {
+        let sp = self.l.sentence(p);
+        let end = self.mentions.partition_point(|m| m.full.start < p);
+        self.mentions[..end]
+            .iter()
+            .rev()
+            .take_while(|m| sp.saturating_sub(m.sentence) <= 1)
+            .find(|m| self.entities[m.entity].kind == EntityKind::Organisation)
+            .map(|m| m.entity)
+    }
+
+    fn span(&self, r: &Range<usize>) -> Span {
+        let t = self.l.tokens;
+        Span::new(self.l.text, self.map, t[r.start].start, t[r.end - 1].end)
+    }
+
+    /// The speaker a candidate's source mention stands for.
+    pub fn resolve(&self, source: Option<&Range<usize>>) -> Speaker {
+        let Some(src) = source.filter(|s| !s.is_empty() && s.end <= self.l.tokens.len()) else {
+            return Speaker::unresolved(None);
+        };
+        let mention = self.span(src);
+        if src.len() == 1 && pronoun_class(self.l.word(src.start)).is_some() {
+            let found = match self.pronouns.get(&src.start) {
+                Some(f) => *f,
+                None => self.resolve_pronoun(src.start),
+            };
+            return match found {
+                Some(e) => Speaker {
+                    mention: Some(mention),
+                    name: Some(self.entities[e].canonical.clone()),
+                    resolution: Resolution::Pronoun,
+                },
+                None => Speaker::unresolved(Some(mention)),
+            };
+        }
+        // The head of a phrase is its last name mention.
+        let end = self.mentions.partition_point(|m| m.full.start < src.end);
+        if let Some(m) = self.mentions[..end]
+            .iter()
+            .rev()
+            .take(8)
+            .find(|m| m.full.end > src.start)
+        {
+            let ent = &self.entities[m.entity];
+            let resolution = match ent.kind {
+                EntityKind::Person => Resolution::Named,
+                EntityKind::Organisation => Resolution::Nominal,
+            };
+            return Speaker {
+                mention: Some(mention),
+                name: Some(ent.canonical.clone()),
+                resolution,
+            };
+        }
+        // A common noun phrase: "officials", "a Kremlin spokesman".
+        let text = self.l.slice(src);
+        let name = lexicon::canonical_entity(text)
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                let mut a = src.start;
+                while a + 1 < src.end && is_determiner(self.l.word(a)) {
+                    a += 1;
+                }
+                self.l.slice(&(a..src.end)).to_string()
+            });
+        Speaker {
+            mention: Some(mention),
+            name: Some(name),
+            resolution: Resolution::Nominal,
+        }
+    }
+}
+
+/// True when two first names are spellings of one (`Sergei`, `Sergey`).
+fn same_first_name(a: &str, b: &str) -> bool {
+    let mut x = a.chars().flat_map(char::to_lowercase);
+    let mut y = b.chars().flat_map(char::to_lowercase);
+    (0..3).all(|_| x.next() == y.next())
+}

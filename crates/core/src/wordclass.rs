@@ -1,0 +1,616 @@
+//! Small closed word classes the rule stages consult: pronouns, auxiliaries,
+//! prepositions, subordinators, role words, month and weekday names.
+//!
+//! These are grammar words, not data: they do not grow with the corpus, so they live
+//! here as short lists instead of in [`crate::lexicon`]. Every check is a
+//! case-insensitive comparison against a `&str` without allocating.
+
+use crate::lexicon::Gender;
+
+fn in_list(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// True when `word` starts with an uppercase letter.
+pub fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// True when `word` starts with a lowercase letter.
+pub fn is_lowercase(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Grammatical number and gender of a personal pronoun that can be a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PronounClass {
+    /// he, him, his.
+    Male,
+    /// she, her.
+    Female,
+    /// it, its.
+    Neuter,
+    /// they, them, their.
+    Plural,
+    /// I, we, you: the speaker inside a quote, never an antecedent outside it.
+    Deictic,
+}
+
+/// The class of a personal pronoun (`"She"` → Female), or `None` for other words.
+pub fn pronoun_class(word: &str) -> Option<PronounClass> {
+    if in_list(word, &["he", "him", "his", "himself"]) {
+        Some(PronounClass::Male)
+    } else if in_list(word, &["she", "her", "hers", "herself"]) {
+        Some(PronounClass::Female)
+    } else if in_list(word, &["it", "its", "itself"]) {
+        Some(PronounClass::Neuter)
+    } else if in_list(word, &["they", "them", "their", "themselves"]) {
+        Some(PronounClass::Plural)
+    } else if in_list(word, &["i", "we", "you", "me", "us"]) {
+        Some(PronounClass::Deictic)
+    } else {
+        None
+    }
+}
+
+/// True for a subject pronoun that can stand as a speaker (`he`, `she`, `they`, …).
+pub fn is_subject_pronoun(word: &str) -> bool {
+    in_list(word, &["he", "she", "it", "they", "we", "i", "you"])
+}
+
+/// True for an object pronoun that can be an addressee (`him`, `reporters` is a noun).
+pub fn is_object_pronoun(word: &str) -> bool {
+    in_list(word, &["him", "her", "them", "us", "me", "you", "it"])
+}
+
+/// Auxiliaries and negation that may sit between a speaker and a cue verb.
+pub fn is_auxiliary(word: &str) -> bool {
+    in_list(
+        word,
+        &[
+            "has", "have", "had", "was", "were", "is", "are", "be", "been", "will", "would",
+            "could", "can", "may", "might", "should", "shall", "did", "does", "do", "not", "n't",
+            "never",
+        ],
+    )
+}
+
+/// Adverbs that commonly sit between a speaker and a cue verb (`also`, `later`,
+/// any `-ly` word).
+pub fn is_adverb(word: &str) -> bool {
+    (word.len() > 4 && word.ends_with("ly") && is_lowercase(word))
+        || in_list(
+            word,
+            &[
+                "also",
+                "later",
+                "earlier",
+                "then",
+                "again",
+                "once",
+                "already",
+                "just",
+                "still",
+                "often",
+                "further",
+                "first",
+                "previously",
+                "reportedly",
+                "soon",
+                "now",
+                "too",
+                "even",
+                "long",
+            ],
+        )
+}
+
+/// Prepositions and adverbials that may open a phrase between a cue and its clause.
+pub fn is_preposition(word: &str) -> bool {
+    in_list(
+        word,
+        &[
+            "in",
+            "at",
+            "on",
+            "during",
+            "following",
+            "after",
+            "before",
+            "to",
+            "from",
+            "with",
+            "via",
+            "through",
+            "by",
+            "for",
+            "of",
+            "about",
+            "over",
+            "under",
+            "ahead",
+            "amid",
+            "at",
+            "into",
+            "upon",
+            "while",
+            "when",
+            "as",
+            "since",
+            "last",
+            "this",
+            "yesterday",
+            "today",
+            "tonight",
+            "earlier",
+            "later",
+            "outside",
+            "inside",
+            "near",
+            "behind",
+        ],
+    )
+}
+
+/// Words that open a subordinate clause (`While`, `Although`, …).
+pub fn is_subordinator(word: &str) -> bool {
+    in_list(
+        word,
+        &[
+            "while", "although", "though", "because", "if", "unless", "whereas", "since", "when",
+            "whether", "once", "until", "after", "before",
+        ],
+    )
+}
+
+/// Determiners that may open a noun phrase.
+pub fn is_determiner(word: &str) -> bool {
+    in_list(
+        word,
+        &[
+            "the", "a", "an", "his", "her", "their", "its", "our", "some", "many", "several",
+            "two", "three", "other", "one", "another", "both", "most", "these", "those", "this",
+            "that", "senior", "top",
+        ],
+    )
+}
+
+/// Function words that never end a noun phrase and never head a speaker mention.
+pub fn is_function_word(word: &str) -> bool {
+    is_determiner(word)
+        || is_preposition(word)
+        || is_auxiliary(word)
+        || in_list(
+            word,
+            &[
+                "and", "or", "but", "nor", "so", "yet", "that", "which", "who", "whom", "whose",
+                "what", "where", "there", "here", "it", "not", "no", "than", "then", "if", "said",
+                "says",
+            ],
+        )
+}
+
+/// Capitalized words that begin sentences or name times and are never part of a name.
+pub fn is_capitalized_non_name(word: &str) -> bool {
+    is_function_word(word)
+        || is_month(word)
+        || is_weekday(word)
+        || in_list(
+            word,
+            &[
+                "still",
+                "however",
+                "meanwhile",
+                "moments",
+                "earlier",
+                "later",
+                "yesterday",
+                "today",
+                "tonight",
+                "also",
+                "speaking",
+                "asked",
+                "according",
+                "indeed",
+                "instead",
+                "now",
+                "even",
+                "although",
+                "because",
+                "while",
+                "though",
+                "unless",
+                "since",
+                "when",
+                "why",
+                "how",
+                "we",
+                "i",
+                "he",
+                "she",
+                "they",
+                "you",
+                "his",
+                "her",
+                "our",
+                "my",
+                "your",
+                "in",
+                "as",
+                "last",
+                "next",
+                "like",
+                "every",
+                "all",
+                "no",
+                "yes",
+                "only",
+                "just",
+                "editor",
+                "breaking",
+                "update",
+                "photo",
+                "read",
+                "watch",
+                "share",
+            ],
+        )
+}
+
+/// True for a month name (`April`, `Sept.`).
+pub fn is_month(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    in_list(
+        w,
+        &[
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "sept",
+            "oct",
+            "nov",
+            "dec",
+        ],
+    )
+}
+
+/// True for a weekday name (`Tuesday`).
+pub fn is_weekday(word: &str) -> bool {
+    in_list(
+        word,
+        &[
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ],
+    )
+}
+
+/// Role words that may precede a name besides [`crate::lexicon::is_title`]
+/// (`"spokesman"`, `"Sen."`, `"chancellor"`); lowercase or capitalized.
+pub fn is_role_word(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    crate::lexicon::is_title(word)
+        || in_list(
+            w,
+            &[
+                "mr",
+                "mrs",
+                "ms",
+                "miss",
+                "dr",
+                "sen",
+                "rep",
+                "gov",
+                "gen",
+                "lt",
+                "col",
+                "capt",
+                "adm",
+                "prof",
+                "rev",
+                "president",
+                "vice",
+                "prime",
+                "minister",
+                "secretary",
+                "chancellor",
+                "senator",
+                "congressman",
+                "congresswoman",
+                "representative",
+                "governor",
+                "mayor",
+                "general",
+                "ambassador",
+                "envoy",
+                "spokesman",
+                "spokeswoman",
+                "spokesperson",
+                "chairman",
+                "chairwoman",
+                "chair",
+                "chief",
+                "director",
+                "judge",
+                "justice",
+                "king",
+                "queen",
+                "prince",
+                "princess",
+                "pope",
+                "deputy",
+                "attorney",
+                "special",
+                "foreign",
+                "defense",
+                "defence",
+                "leader",
+                "candidate",
+                "nominee",
+                "sheriff",
+                "officer",
+                "commander",
+                "adviser",
+                "advisor",
+                "speaker",
+                "ceo",
+                "founder",
+                "host",
+                "anchor",
+                "author",
+                "professor",
+                "coach",
+                "former",
+                "democratic",
+                "republican",
+                "gop",
+                "un",
+                "u.n.",
+                "state",
+                "house",
+                "senate",
+                "majority",
+                "minority",
+                "press",
+                "white",
+                "national",
+                "security",
+                "campaign",
+                "manager",
+                "executive",
+                "official",
+            ],
+        )
+}
+
+/// Role words that settle a person's gender (`Mrs`, `spokeswoman` → Female).
+pub fn role_gender(word: &str) -> Option<Gender> {
+    let w = word.trim_end_matches('.');
+    if in_list(
+        w,
+        &[
+            "mrs",
+            "ms",
+            "miss",
+            "madam",
+            "spokeswoman",
+            "congresswoman",
+            "chairwoman",
+            "queen",
+            "princess",
+            "businesswoman",
+            "actress",
+            "lady",
+            "dame",
+        ],
+    ) {
+        Some(Gender::Female)
+    } else if in_list(
+        w,
+        &[
+            "mr",
+            "sir",
+            "spokesman",
+            "congressman",
+            "chairman",
+            "king",
+            "prince",
+            "businessman",
+            "pope",
+            "lord",
+        ],
+    ) {
+        Some(Gender::Male)
+    } else {
+        None
+    }
+}
+
+/// Role words that only a person can bear (`Mr`, `President`, `Sen.`); a name after
+/// one is a person's.
+pub fn is_person_title(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    role_gender(word).is_some()
+        || in_list(
+            w,
+            &[
+                "dr",
+                "sen",
+                "rep",
+                "gov",
+                "gen",
+                "lt",
+                "col",
+                "capt",
+                "adm",
+                "prof",
+                "rev",
+                "president",
+                "minister",
+                "secretary",
+                "chancellor",
+                "senator",
+                "representative",
+                "governor",
+                "mayor",
+                "ambassador",
+                "envoy",
+                "spokesperson",
+                "judge",
+                "justice",
+                "candidate",
+                "nominee",
+                "sheriff",
+                "officer",
+                "commander",
+                "adviser",
+                "advisor",
+                "professor",
+                "coach",
+                "host",
+                "anchor",
+                "author",
+                "director",
+                "leader",
+                "ceo",
+                "founder",
+                "manager",
+                "chief",
+                "speaker",
+            ],
+        )
+}
+
+/// Head words of organisation names (`Ministry`, `Council`, `Party`).
+pub fn is_org_word(word: &str) -> bool {
+    in_list(
+        word,
+        &[
+            "ministry",
+            "department",
+            "council",
+            "party",
+            "committee",
+            "agency",
+            "university",
+            "inc",
+            "inc.",
+            "corp",
+            "corp.",
+            "group",
+            "association",
+            "union",
+            "nations",
+            "house",
+            "office",
+            "bank",
+            "court",
+            "army",
+            "police",
+            "news",
+            "times",
+            "post",
+            "journal",
+            "institute",
+            "foundation",
+            "organization",
+            "organisation",
+            "commission",
+            "government",
+            "administration",
+            "senate",
+            "congress",
+            "pentagon",
+            "kremlin",
+            "federation",
+            "republic",
+            "states",
+            "kingdom",
+            "network",
+            "press",
+            "service",
+            "center",
+            "centre",
+            "company",
+            "airbase",
+            "base",
+            "city",
+            "county",
+            "street",
+            "campaign",
+            "fund",
+            "board",
+            "coalition",
+            "alliance",
+            "forces",
+            "reuters",
+            "cnn",
+            "bbc",
+            "fox",
+            "msnbc",
+            "nbc",
+            "abc",
+            "cbs",
+            "ap",
+            "twitter",
+            "facebook",
+            "google",
+        ],
+    )
+}
+
+/// A capitalized adjective of nationality (`Russian`, `Italian`, `Chinese`).
+pub fn is_nationality(word: &str) -> bool {
+    is_capitalized(word)
+        && word.len() > 5
+        && (word.ends_with("ian")
+            || word.ends_with("ean")
+            || word.ends_with("ese")
+            || word.ends_with("ish")
+            || word.ends_with("ic")
+            || in_list(
+                word,
+                &["French", "Dutch", "Greek", "Israeli", "Iraqi", "Thai"],
+            ))
+        && crate::lexicon::first_name_gender(word).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert_eq!(pronoun_class("She"), Some(PronounClass::Female));
+        assert_eq!(pronoun_class("Smith"), None);
+        assert!(is_adverb("critically"));
+        assert!(!is_adverb("Lilly"));
+        assert!(is_nationality("Russian"));
+        assert!(!is_nationality("Russia"));
+        assert!(is_month("Sept."));
+        assert_eq!(role_gender("Mrs"), Some(Gender::Female));
+        assert!(is_person_title("Mr."));
+    }
+}

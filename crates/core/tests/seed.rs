@@ -1,0 +1,151 @@
+//! Golden test on the seed article: every required gold quote is found (by the same
+//! ≥ 50% word overlap as `shared/seed/score.py`) with the right canonical speaker, no
+//! quote comes from an artifact, and the three artifacts are reported.
+
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use whosaid_core::{analyze, Analysis, ArtifactKind, Document, Quote, Resolution};
+
+fn seed_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed")
+}
+
+fn words(s: &str) -> HashSet<String> {
+    const STRIP: &[char] = &['"', '“', '”', '‘', '’', '\'', '.', ',', ':', ';'];
+    s.split_whitespace()
+        .map(|w| w.trim_matches(STRIP).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    a.intersection(b).count() as f64 / a.len().max(b.len()).max(1) as f64
+}
+
+fn run() -> Option<(Analysis, Value)> {
+    let dir = seed_dir();
+    let text = std::fs::read_to_string(dir.join("us-russia-relations.txt")).ok()?;
+    let gold = std::fs::read_to_string(dir.join("us-russia-relations.gold.json")).ok()?;
+    let gold: Value = serde_json::from_str(&gold).ok()?;
+    Some((analyze(&Document::new("seed", text)), gold))
+}
+
+fn best<'a>(a: &'a Analysis, content: &str) -> Option<&'a Quote> {
+    let g = words(content);
+    a.quotes
+        .iter()
+        .max_by(|x, y| {
+            let ox = overlap(&g, &words(&x.content.text));
+            let oy = overlap(&g, &words(&y.content.text));
+            ox.total_cmp(&oy)
+        })
+        .filter(|q| overlap(&g, &words(&q.content.text)) >= 0.5)
+}
+
+#[test]
+fn seed_required_quotes_and_speakers() {
+    let Some((analysis, gold)) = run() else {
+        eprintln!("shared/seed not found; skipping");
+        return;
+    };
+    let mut failures = Vec::new();
+    for g in gold["quotes"].as_array().into_iter().flatten() {
+        if g["required"] != Value::Bool(true) {
+            continue;
+        }
+        let content = g["content"].as_str().unwrap_or_default();
+        let Some(q) = best(&analysis, content) else {
+            failures.push(format!("missed: {content}"));
+            continue;
+        };
+        match (g["resolution"].as_str(), g["speaker"].as_str()) {
+            (Some("ambiguous"), _) => {}
+            (_, None) => {
+                if q.speaker.name.is_some() || q.speaker.resolution != Resolution::Unresolved {
+                    failures.push(format!("invented {:?} for: {content}", q.speaker.name));
+                }
+            }
+            (_, Some(speaker)) => {
+                let surname = speaker.split_whitespace().last().unwrap_or(speaker);
+                let name = q.speaker.name.as_deref().unwrap_or("");
+                if !name.to_lowercase().contains(&surname.to_lowercase()) {
+                    failures.push(format!("speaker {name:?} != {speaker:?} for: {content}"));
+                }
+            }
+        }
+        // Offsets are exact: the span's text is the slice it points at.
+        assert_eq!(q.content.end - q.content.start, q.content.text.len());
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn seed_kinds_mentions_and_cues() {
+    let Some((analysis, gold)) = run() else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for g in gold["quotes"].as_array().into_iter().flatten() {
+        if g["required"] != Value::Bool(true) || g["resolution"] == "ambiguous" {
+            continue;
+        }
+        let content = g["content"].as_str().unwrap_or_default();
+        let Some(q) = best(&analysis, content) else {
+            continue;
+        };
+        let kind = serde_json::to_value(q.kind).unwrap_or_default();
+        if kind != g["kind"] {
+            failures.push(format!("kind {kind} != {} for: {content}", g["kind"]));
+        }
+        let mention = q.speaker.mention.as_ref().map(|m| m.text.as_str());
+        if mention != g["mention"].as_str() {
+            failures.push(format!("mention {mention:?} != {} for: {content}", g["mention"]));
+        }
+        let cue = q.cue.as_ref().map(|c| c.text.as_str());
+        if cue != g["cue"].as_str() {
+            failures.push(format!("cue {cue:?} != {} for: {content}", g["cue"]));
+        }
+        if let Some(a) = g["addressee"].as_str() {
+            let got = q.addressee.as_ref().map(|c| c.text.as_str());
+            if got != Some(a) {
+                failures.push(format!("addressee {got:?} != {a} for: {content}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn seed_artifacts_reported_and_never_quoted() {
+    let Some((analysis, gold)) = run() else {
+        return;
+    };
+    for a in gold["artifacts"].as_array().into_iter().flatten() {
+        let text = a["text"].as_str().unwrap_or_default();
+        let kind = match a["kind"].as_str() {
+            Some("photo_caption") => ArtifactKind::PhotoCaption,
+            Some("truncated_sentence") => ArtifactKind::TruncatedSentence,
+            Some("byline") => ArtifactKind::Byline,
+            _ => ArtifactKind::Boilerplate,
+        };
+        assert!(
+            analysis
+                .artifacts
+                .iter()
+                .any(|x| x.kind == kind && x.span.text == text),
+            "artifact not reported: {text}"
+        );
+        let aw = words(text);
+        for q in &analysis.quotes {
+            let qw = words(&q.content.text);
+            let shared = aw.intersection(&qw).count() as f64;
+            assert!(
+                qw.is_empty() || shared < 0.5 * qw.len() as f64,
+                "quote taken from the {kind:?}: {}",
+                q.content.text
+            );
+        }
+    }
+    assert_eq!(analysis.artifacts.len(), 3, "{:#?}", analysis.artifacts);
+}
