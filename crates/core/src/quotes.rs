@@ -575,36 +575,51 @@ impl Rules<'_, '_> {
         if k >= p.end {
             return None;
         }
-        let (source, cue, next) = if let Some((len, _)) = self.cue_at_with(k, true) {
-            let src = self.right_name(k + len, p.end)?;
-            if !self.is_namelike(&src) {
-                return None;
-            }
-            let next = src.end;
-            (Some(src), k..k + len, next)
-        } else {
-            let src = self.right_name(k, p.end)?;
-            if !self.is_namelike(&src) {
-                return None;
-            }
-            let mut m = src.end;
-            if self.word(m) == "," {
-                // `"…," Smith, a spokesman for X, said`
-                m = (m + 1..p.end.min(m + 16)).find(|&i| self.word(i) == ",")? + 1;
-            }
-            let mut skipped = 0;
-            while m < p.end
-                && skipped < 3
-                && (is_adverb(self.word(m)) || is_auxiliary(self.word(m)))
-            {
-                m += 1;
-                skipped += 1;
-            }
-            let (len, _) = self.cue_at_with(m, true)?;
-            let cue = self.cue_with_aux(m, len, src.end);
-            (Some(src), cue, m + len)
-        };
-        let mut next = next;
+        // `said X` first, then `X said` (a role word like "coach" may also be a verb).
+        self.inverted_after(k, &p)
+            .or_else(|| self.subject_after(k, &p))
+    }
+
+    /// `"…", said X` — the cue at `k`, the speaker after it.
+    fn inverted_after(&self, k: usize, p: &Range<usize>) -> Option<Attribution> {
+        let (len, _) = self.cue_at_with(k, true)?;
+        let src = self.right_name(k + len, p.end)?;
+        if !self.is_namelike(&src) {
+            return None;
+        }
+        let next = src.end;
+        self.finish_after(Some(src), k..k + len, next, p)
+    }
+
+    /// `"…," X said` · `"…," X, a spokesman, said` — the speaker at `k`.
+    fn subject_after(&self, k: usize, p: &Range<usize>) -> Option<Attribution> {
+        let src = self.right_name(k, p.end)?;
+        if !self.is_namelike(&src) {
+            return None;
+        }
+        let mut m = src.end;
+        if self.word(m) == "," {
+            m = (m + 1..p.end.min(m + 16)).find(|&i| self.word(i) == ",")? + 1;
+        }
+        let mut skipped = 0;
+        while m < p.end && skipped < 3 && (is_adverb(self.word(m)) || is_auxiliary(self.word(m))) {
+            m += 1;
+            skipped += 1;
+        }
+        let (len, _) = self.cue_at_with(m, true)?;
+        let cue = self.cue_with_aux(m, len, src.end);
+        self.finish_after(Some(src), cue, m + len, p)
+    }
+
+    /// Adds the addressee of `tell` and checks that the attribution ends at `next`
+    /// rather than opening a clause of its own.
+    fn finish_after(
+        &self,
+        source: Option<Range<usize>>,
+        cue: Range<usize>,
+        mut next: usize,
+        p: &Range<usize>,
+    ) -> Option<Attribution> {
         let mut addressee = None;
         if self.is_tell(cue.end - 1) {
             if let Some(a) = self.right_np(next, p.end) {
@@ -612,7 +627,6 @@ impl Rules<'_, '_> {
                 addressee = Some(a);
             }
         }
-        // The attribution must end here, not open a clause of its own.
         if next < p.end {
             let w = self.word(next);
             let ok = matches!(
@@ -1083,4 +1097,241 @@ fn is_particle(w: &str) -> bool {
             | "le"
             | "dos"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{analyze, Document, Quote, QuoteKind, Resolution};
+
+    fn quotes(t: &str) -> Vec<Quote> {
+        analyze(&Document::new("t", t)).quotes
+    }
+
+    /// (kind, content, speaker name, cue) of every quote.
+    fn brief(t: &str) -> Vec<(QuoteKind, String, Option<String>, Option<String>)> {
+        quotes(t)
+            .into_iter()
+            .map(|q| {
+                (
+                    q.kind,
+                    q.content.text,
+                    q.speaker.name,
+                    q.cue.map(|c| c.text),
+                )
+            })
+            .collect()
+    }
+
+    fn one(
+        kind: QuoteKind,
+        content: &str,
+        speaker: &str,
+        cue: &str,
+    ) -> Vec<(QuoteKind, String, Option<String>, Option<String>)> {
+        vec![(kind, content.into(), Some(speaker.into()), Some(cue.into()))]
+    }
+
+    #[test]
+    fn speaker_before_with_colon() {
+        assert_eq!(
+            brief("Mayor Ann Lee said: \"The bridge opens in May.\""),
+            one(
+                QuoteKind::Direct,
+                "The bridge opens in May.",
+                "Ann Lee",
+                "said"
+            )
+        );
+    }
+
+    #[test]
+    fn quote_then_speaker_said() {
+        assert_eq!(
+            brief("“The bridge opens in May,” Ann Lee said."),
+            one(
+                QuoteKind::Direct,
+                "The bridge opens in May",
+                "Ann Lee",
+                "said"
+            )
+        );
+    }
+
+    #[test]
+    fn quote_then_said_speaker() {
+        assert_eq!(
+            brief("\"We are ready for the storm\", said Paolo Conte."),
+            one(
+                QuoteKind::Direct,
+                "We are ready for the storm",
+                "Paolo Conte",
+                "said"
+            )
+        );
+    }
+
+    #[test]
+    fn participial_saying() {
+        assert_eq!(
+            brief("Governor Ruth Ames rejected the plan, saying \"it costs far too much\"."),
+            one(
+                QuoteKind::Direct,
+                "it costs far too much",
+                "Ruth Ames",
+                "saying"
+            )
+        );
+    }
+
+    #[test]
+    fn quote_broken_by_its_attribution() {
+        let got = brief("\"The levee held,\" Tom Reyes said. \"But the next storm may be worse.\"");
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].1, "The levee held");
+        assert_eq!(got[1].1, "But the next storm may be worse.");
+        assert_eq!(got[0].2.as_deref(), Some("Tom Reyes"));
+        assert_eq!(got[1].2.as_deref(), Some("Tom Reyes"));
+    }
+
+    #[test]
+    fn multi_sentence_quote() {
+        let got = brief("\"We tried. We failed. We will try again,\" coach Mia Holt said.");
+        assert_eq!(
+            got,
+            one(
+                QuoteKind::Direct,
+                "We tried. We failed. We will try again",
+                "Mia Holt",
+                "said"
+            )
+        );
+    }
+
+    #[test]
+    fn multi_paragraph_quote() {
+        let t = "Ann Lee said: \"The first part is done.\n\n\"The second part starts next week.\"";
+        let got = brief(t);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].1.starts_with("The first part"));
+        assert!(got[0].1.ends_with("next week."));
+        assert_eq!(got[0].2.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn nested_single_quotes_stay_inside() {
+        let got = brief("“He told me ‘never again’ and left,” Ann Lee said.");
+        assert_eq!(
+            got,
+            one(
+                QuoteKind::Direct,
+                "He told me ‘never again’ and left",
+                "Ann Lee",
+                "said"
+            )
+        );
+    }
+
+    #[test]
+    fn partial_quote_makes_mixed() {
+        let got = brief("Chen Wei says the council has doubts about the \"rushed\" plans.");
+        assert_eq!(
+            got,
+            one(
+                QuoteKind::Mixed,
+                "the council has doubts about the \"rushed\" plans",
+                "Chen Wei",
+                "says"
+            )
+        );
+    }
+
+    #[test]
+    fn reported_speech_without_marks() {
+        assert_eq!(
+            brief("Mayor Ann Lee said that the budget has grown too fast."),
+            one(
+                QuoteKind::Indirect,
+                "the budget has grown too fast",
+                "Ann Lee",
+                "said"
+            )
+        );
+        assert_eq!(
+            brief("Ann Lee said in a radio interview on Monday that taxes will rise."),
+            one(QuoteKind::Indirect, "taxes will rise", "Ann Lee", "said")
+        );
+    }
+
+    #[test]
+    fn according_to() {
+        let got = brief("According to officials, the dam will be closed for a month.");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, QuoteKind::Indirect);
+        assert_eq!(got[0].1, "the dam will be closed for a month");
+        assert_eq!(got[0].3.as_deref(), Some("According to"));
+        let got = brief("The dam will be closed for a month, according to the ministry.");
+        assert_eq!(got[0].1, "The dam will be closed for a month");
+    }
+
+    #[test]
+    fn headline_quote() {
+        let got = brief("Mayor Lee: city budget 'in terrible shape'\n\nThe council met on Monday.");
+        assert_eq!(
+            got,
+            one(QuoteKind::Headline, "in terrible shape", "Lee", ":")
+        );
+    }
+
+    #[test]
+    fn told_reporters_gives_addressee() {
+        let q = quotes("\"Nothing is decided yet,\" Ann Lee told reporters.");
+        assert_eq!(q.len(), 1);
+        assert_eq!(
+            q[0].addressee.as_ref().map(|a| a.text.as_str()),
+            Some("reporters")
+        );
+        assert_eq!(q[0].cue.as_ref().map(|a| a.text.as_str()), Some("told"));
+    }
+
+    #[test]
+    fn organisation_speaker_is_nominal() {
+        let q = quotes("The Kremlin said the talks had been useful and frank.");
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].speaker.resolution, Resolution::Nominal);
+        assert_eq!(q[0].speaker.name.as_deref(), Some("Russia"));
+        assert_eq!(
+            q[0].speaker.mention.as_ref().map(|m| m.text.as_str()),
+            Some("The Kremlin")
+        );
+    }
+
+    #[test]
+    fn unattributed_quote_is_unresolved() {
+        let q = quotes("The hall was silent.\n\n\"Nobody expected this outcome at all.\"");
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].speaker.resolution, Resolution::Unresolved);
+        assert!(q[0].speaker.mention.is_none());
+    }
+
+    #[test]
+    fn scare_quotes_and_infinitives_are_not_quotes() {
+        // The rule stage alone (the learned tagger may propose its own candidates).
+        let rules = |t: &str| {
+            let toks = crate::text::tokenize(t);
+            let s = crate::text::split_sentences(t, &toks);
+            let l = crate::layout::Layout::new(t, &toks, &s);
+            let spans = super::quote_spans(&l);
+            super::candidates(&l, &spans, &vec![false; l.paragraphs.len()])
+        };
+        assert!(rules("The so-called \"reform\" failed in the upper house.").is_empty());
+        assert!(rules("The ministry declined to confirm the date of the vote.").is_empty());
+        assert!(rules("A resolution condemning the attack was vetoed.").is_empty());
+    }
+
+    #[test]
+    fn curly_and_straight_marks_agree() {
+        let a = brief("“Prices will fall,” Ann Lee said.");
+        let b = brief("\"Prices will fall,\" Ann Lee said.");
+        assert_eq!(a, b);
+    }
 }

@@ -166,18 +166,17 @@ impl<'l, 'a> Resolver<'l, 'a> {
             }
             let full = i..e;
             i = e;
-            // Titles, roles and nationalities before the name.
+            // Titles, roles and nationalities before the name: everything up to the
+            // last such word that still has a name after it.
             let mut n = full.start;
-            while n + 1 < full.end {
-                let wn = l.word(n);
-                if is_role_word(wn)
-                    || is_nationality(wn)
-                    || wn == "of"
-                    || lexicon::canonical_entity(wn).is_some()
+            for k in full.start..full.end - 1 {
+                let wk = l.word(k);
+                if is_role_word(wk)
+                    || is_nationality(wk)
+                    || wk == "of"
+                    || lexicon::canonical_entity(wk).is_some()
                 {
-                    n += 1;
-                } else {
-                    break;
+                    n = k + 1;
                 }
             }
             let name = n..full.end;
@@ -434,4 +433,77 @@ fn same_first_name(a: &str, b: &str) -> bool {
     let mut x = a.chars().flat_map(char::to_lowercase);
     let mut y = b.chars().flat_map(char::to_lowercase);
     (0..3).all(|_| x.next() == y.next())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{analyze, Document, Resolution, Speaker};
+
+    fn speakers(t: &str) -> Vec<Speaker> {
+        analyze(&Document::new("t", t))
+            .quotes
+            .into_iter()
+            .map(|q| q.speaker)
+            .collect()
+    }
+
+    #[test]
+    fn all_mentions_share_the_longest_name() {
+        let t =
+            "Mr Okafor arrived late. Finance Minister David Okafor said the deficit is shrinking. \
+                 Okafor said taxes would stay the same.";
+        let s = speakers(t);
+        assert_eq!(s.len(), 2);
+        assert!(s.iter().all(|s| s.name.as_deref() == Some("David Okafor")));
+        assert_eq!(
+            s[0].mention.as_ref().map(|m| m.text.as_str()),
+            Some("Finance Minister David Okafor")
+        );
+    }
+
+    #[test]
+    fn spelling_variants_merge_by_surname() {
+        let t = "Sergei Ivanov said the plan works well. Sergey Ivanov said it will continue next year.";
+        let s = speakers(t);
+        assert_eq!(s[0].name, s[1].name);
+    }
+
+    #[test]
+    fn he_goes_to_the_last_speaker() {
+        let t = "Ann Lee spoke first. Then David Okafor said the vote was fair.\n\nHe said the count would finish soon.";
+        let s = speakers(t);
+        assert_eq!(s[1].resolution, Resolution::Pronoun);
+        assert_eq!(s[1].name.as_deref(), Some("David Okafor"));
+    }
+
+    #[test]
+    fn she_skips_men_by_gender() {
+        let t = "Maria Santos met David Okafor on Monday. Okafor said the talks were useful.\n\nShe said the deal is close.";
+        let s = speakers(t);
+        assert_eq!(s[1].name.as_deref(), Some("Maria Santos"));
+    }
+
+    #[test]
+    fn she_with_only_men_around_is_unresolved() {
+        let t = "Mr Okafor met David Brown on Monday.\n\n\"The deal is close\", she said.";
+        let s = speakers(t);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].resolution, Resolution::Unresolved);
+        assert_eq!(s[0].name, None);
+        assert_eq!(s[0].mention.as_ref().map(|m| m.text.as_str()), Some("she"));
+    }
+
+    #[test]
+    fn titles_give_gender() {
+        let t = "Mrs Patel met Mr Brown. Mr Brown said the plan was sound.\n\nShe said the plan was too expensive.";
+        let s = speakers(t);
+        assert_eq!(s[1].name.as_deref(), Some("Patel"));
+    }
+
+    #[test]
+    fn pronoun_prefers_own_sentence_subject() {
+        let t = "David Okafor said the vote was fair. Later, Tom Brown cited failures that he said were avoidable.";
+        let s = speakers(t);
+        assert_eq!(s.last().and_then(|s| s.name.as_deref()), Some("Tom Brown"));
+    }
 }
