@@ -284,7 +284,7 @@ fn is_boilerplate_line(b: &Block) -> bool {
 
 /// Whether the block passes the per-block filters inside the selection.
 fn keep_block(b: &Block, title: Option<&str>) -> bool {
-    if matches!(b.kind, Kind::Heading(1) | Kind::Caption) {
+    if matches!(b.kind, Kind::Heading(1) | Kind::Caption) || b.only_time {
         return false;
     }
     let ld = b.link_chars as f32 / b.chars.max(1) as f32;
@@ -411,10 +411,24 @@ fn guided_by_body(page: &Page, st: &Stats, body: &str, text: String) -> String {
     }
     let coverage = covered.len() as f32 / body_sh.len().max(1) as f32;
     let text_words = words(&text);
-    let alg_hits = shingles(&text_words).iter().filter(|s| body_sh.contains(s.as_str())).collect::<HashSet<_>>().len();
+    let alg_hits = shingles(&text_words)
+        .iter()
+        .filter(|s| body_sh.contains(s.as_str()))
+        .collect::<HashSet<_>>()
+        .len();
     let alg_overlap = alg_hits as f32 / body_sh.len().max(1) as f32;
+    // A body cut short ("…", or no closing punctuation) is a teaser, not the article.
+    let end = body.trim_end();
+    let truncated = end.ends_with("...")
+        || end.ends_with("&hellip;")
+        || !end.ends_with(|c: char| {
+            matches!(
+                c,
+                '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | '»' | '。'
+            )
+        });
     if coverage >= 0.6 {
-        if alg_overlap < 0.5 || kept_words as f32 >= 0.75 * text_words.len() as f32 {
+        if alg_overlap < 0.5 || !truncated || kept_words as f32 >= 0.75 * text_words.len() as f32 {
             return out.join("\n\n");
         }
         return text;
@@ -476,12 +490,40 @@ pub(crate) fn debug(page: &Page) -> String {
         let mut g = 0;
         while e != 0 && g < 6 {
             let el = &page.elems[e as usize];
-            let _ = write!(chain, "{}:{:?}{}{} < ", e, el.tag, el.class.as_deref().map(|c| format!(".{}", c.replace(' ', "."))).unwrap_or_default(), if el.bad != Bad::No { format!("!{:?}", el.bad) } else { String::new() });
+            let _ = write!(
+                chain,
+                "{}:{:?}{}{} < ",
+                e,
+                el.tag,
+                el.class
+                    .as_deref()
+                    .map(|c| format!(".{}", c.replace(' ', ".")))
+                    .unwrap_or_default(),
+                if el.bad != Bad::No {
+                    format!("!{:?}", el.bad)
+                } else {
+                    String::new()
+                }
+            );
             e = el.parent;
             g += 1;
         }
         let t: String = b.text.chars().take(70).collect();
-        let _ = writeln!(s, "{}{} {:?} c={} l={} [{}] {}", if sel.get(b.elem as usize).copied().unwrap_or(false) { "S" } else { " " }, if st.bad[b.elem as usize] { "B" } else { " " }, b.kind, b.chars, b.link_chars, chain, t);
+        let _ = writeln!(
+            s,
+            "{}{} {:?} c={} l={} [{}] {}",
+            if sel.get(b.elem as usize).copied().unwrap_or(false) {
+                "S"
+            } else {
+                " "
+            },
+            if st.bad[b.elem as usize] { "B" } else { " " },
+            b.kind,
+            b.chars,
+            b.link_chars,
+            chain,
+            t
+        );
     }
     s
 }

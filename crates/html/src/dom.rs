@@ -149,6 +149,8 @@ pub(crate) struct Block {
     pub link_chars: u32,
     /// The innermost block element containing the text.
     pub elem: u32,
+    /// All of the text is inside `<time>` elements (a dateline, not article text).
+    pub only_time: bool,
     pub kind: Kind,
 }
 
@@ -178,6 +180,7 @@ struct Frame {
     elem: u32,
     block: bool,
     link: bool,
+    time: bool,
     h1: bool,
 }
 
@@ -186,6 +189,8 @@ struct Builder {
     text: String,
     chars: u32,
     link_chars: u32,
+    time_chars: u32,
+    time_depth: u32,
     pending_space: bool,
     last_br: bool,
     h1_text: Option<String>,
@@ -207,6 +212,9 @@ impl Builder {
                 self.chars += 1;
                 if in_link {
                     self.link_chars += 1;
+                }
+                if self.time_depth > 0 {
+                    self.time_chars += 1;
                 }
                 self.last_br = false;
             }
@@ -235,12 +243,14 @@ impl Builder {
                 link_chars: self.link_chars,
                 elem,
                 kind,
+                only_time: self.time_chars == self.chars,
             });
         } else {
             self.text.clear();
         }
         self.chars = 0;
         self.link_chars = 0;
+        self.time_chars = 0;
         self.pending_space = false;
     }
 }
@@ -283,6 +293,8 @@ pub(crate) fn build(doc: &Html) -> Page {
         text: String::new(),
         chars: 0,
         link_chars: 0,
+        time_chars: 0,
+        time_depth: 0,
         pending_space: false,
         last_br: false,
         h1_text: None,
@@ -333,7 +345,10 @@ pub(crate) fn build(doc: &Html) -> Page {
                             continue;
                         }
                         let mut hint = class_hint(el.attr("class"), el.attr("id"));
-                        if el.attr("itemprop").is_some_and(|p| p.trim().eq_ignore_ascii_case("articlebody")) {
+                        if el
+                            .attr("itemprop")
+                            .is_some_and(|p| p.trim().eq_ignore_ascii_case("articlebody"))
+                        {
                             hint.weight = 2;
                             hint.strong_negative = false;
                         }
@@ -344,7 +359,9 @@ pub(crate) fn build(doc: &Html) -> Page {
                             Tag::Figcaption => Bad::Strong,
                             _ => Bad::No,
                         };
-                        if hint.strong_negative && !matches!(tag, Tag::Body | Tag::Article | Tag::Main) {
+                        if hint.strong_negative
+                            && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
+                        {
                             bad = Bad::Strong;
                         }
                         if el.attr("role").is_some_and(|r| {
@@ -396,11 +413,16 @@ pub(crate) fn build(doc: &Html) -> Page {
                         if is_block {
                             block_stack.push(idx);
                         }
+                        let time = name == "time";
+                        if time {
+                            b.time_depth += 1;
+                        }
                         stack.push(Frame {
                             node: node.id(),
                             elem: idx,
                             block: is_block,
                             link,
+                            time,
                             h1,
                         });
                     }
@@ -418,6 +440,9 @@ pub(crate) fn build(doc: &Html) -> Page {
                     if let Some(f) = stack.pop() {
                         if f.link {
                             link_depth = link_depth.saturating_sub(1);
+                        }
+                        if f.time {
+                            b.time_depth = b.time_depth.saturating_sub(1);
                         }
                         if f.h1 {
                             if let Some(h) = b.h1_text.take() {

@@ -14,7 +14,7 @@
 //! holds too little of it.
 //!
 //! ```
-//! let html = r#"<html><head><title>Mayor speaks | Daily</title>
+//! let html = r##"<html><head><title>Mayor speaks | Daily</title>
 //!   <meta property="og:title" content="Mayor speaks">
 //!   <meta name="author" content="Ann Lee"></head>
 //! <body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
@@ -25,7 +25,7 @@
 //!   <p>"We are proud of it," she said, adding that the tolls would stay low.</p>
 //!   <div class="share-buttons"><a href="#">Share on Facebook</a></div>
 //! </article>
-//! <footer>Copyright 2024 Daily</footer></body></html>"#;
+//! <footer>Copyright 2024 Daily</footer></body></html>"##;
 //! let article = whosaid_html::extract(html, Some("https://example.com/mayor"));
 //! assert_eq!(article.title.as_deref(), Some("Mayor speaks"));
 //! assert_eq!(article.byline.as_deref(), Some("Ann Lee"));
