@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 use whosaid_core::tagger::labels::{project, GoldRelation};
 use whosaid_core::tagger::{
-    self, for_each_stacked, for_each_token, paragraphs, viterbi, word_hash, CueSet, Model, NF, NS,
-    N_A, N_B, N_TAGS,
+    self, for_each_stacked, for_each_token, paragraphs, viterbi, word_hash, word_hashes, CueSet,
+    Model, NF, NS, N_A, N_B, N_TAGS,
 };
 use whosaid_core::text::{split_sentences, tokenize, Sentence, Token};
 use whosaid_core::CharMap;
@@ -262,10 +262,19 @@ impl Perceptron {
 /// jackknifed source/cue tags `b`).
 fn extract(d: &Doc, cues: &CueSet, bits: u32, b: &[u8]) -> Vec<u32> {
     let mut out = vec![0u32; d.tokens.len() * STRIDE];
-    for_each_token(&d.text, &d.tokens, &d.sentences, cues, bits, |i, f| {
-        out[i * STRIDE..i * STRIDE + NF].copy_from_slice(f);
-    });
-    for_each_stacked(&d.text, &d.tokens, &d.sentences, b, bits, |i, f| {
+    let words = word_hashes(&d.text, &d.tokens);
+    for_each_token(
+        &d.text,
+        &d.tokens,
+        &d.sentences,
+        &words,
+        cues,
+        bits,
+        |i, f| {
+            out[i * STRIDE..i * STRIDE + NF].copy_from_slice(f);
+        },
+    );
+    for_each_stacked(&d.tokens, &d.sentences, &words, b, bits, |i, f| {
         out[i * STRIDE + NF..(i + 1) * STRIDE].copy_from_slice(f);
     });
     out
@@ -297,7 +306,8 @@ fn train(docs: &[&Doc], args: &Args) -> Model {
             let m = train_stage(&sub, args, &cues, &zeros, args.epochs.min(5));
             for (k, d) in docs.iter().enumerate() {
                 if k % 2 == h {
-                    let em = m.emissions(&d.text, &d.tokens, &d.sentences);
+                    let words = word_hashes(&d.text, &d.tokens);
+                    let em = m.emissions(&d.text, &d.tokens, &d.sentences, &words);
                     bpred[k] = m.decode_b(&d.sentences, &em);
                 }
             }
@@ -569,7 +579,32 @@ fn main() -> Result<()> {
             }
         }
         let wall = t.elapsed().as_secs_f64() / passes as f64;
-        let s = cpu_seconds()
+        let c_mid = cpu_seconds();
+        let mut sink = 0u64;
+        for _ in 0..passes {
+            for d in &docs {
+                let words = word_hashes(&d.text, &d.tokens);
+                for_each_token(
+                    &d.text,
+                    &d.tokens,
+                    &d.sentences,
+                    &words,
+                    &model.cues,
+                    model.bits,
+                    |_, f| {
+                        sink = sink.wrapping_add(f[0] as u64 ^ f[NF - 1] as u64);
+                    },
+                );
+            }
+        }
+        if let (Some(a), Some(b)) = (c_mid, cpu_seconds()) {
+            eprintln!(
+                "  of which base feature hashing alone: {:.0} ns/token ({})",
+                (b - a) / passes as f64 * 1e9 / n_tok as f64,
+                sink % 2
+            );
+        }
+        let s = c_mid
             .map(|c1| (c1 - c0.unwrap_or(0.0)) / passes as f64)
             .unwrap_or(wall);
         println!(

@@ -128,6 +128,15 @@ fn pos_bucket(d: usize) -> u64 {
     }
 }
 
+/// [`word_hash`] of every token (computed once, shared by both feature passes).
+pub fn word_hashes(text: &str, tokens: &[Token]) -> Vec<u64> {
+    let bytes = text.as_bytes();
+    tokens
+        .iter()
+        .map(|t| word_hash(bytes.get(t.start..t.end).unwrap_or(&[])))
+        .collect()
+}
+
 /// Per-token facts computed once per document before the feature templates run.
 struct TokInfo {
     word: u64,
@@ -160,15 +169,16 @@ pub fn for_each_token(
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
+    words: &[u64],
     cues: &CueSet,
     bits: u32,
     mut emit: impl FnMut(usize, &[u32; NF]),
 ) {
     let bytes = text.as_bytes();
     let mut info: Vec<TokInfo> = Vec::with_capacity(tokens.len());
-    for t in tokens {
+    for (k, t) in tokens.iter().enumerate() {
         let b = bytes.get(t.start..t.end).unwrap_or(&[]);
-        let word = word_hash(b);
+        let word = words.get(k).copied().unwrap_or(PAD);
         info.push(TokInfo {
             word,
             shape: shape(b),
@@ -332,21 +342,15 @@ pub fn for_each_token(
 /// Calls `emit(i, &buckets)` for every token `i` covered by `sentences` with the [`NS`]
 /// stacked feature buckets, computed from the source/cue-layer tags `b`.
 pub fn for_each_stacked(
-    text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
+    words: &[u64],
     b: &[u8],
     bits: u32,
     mut emit: impl FnMut(usize, &[u32; NS]),
 ) {
     use super::{B_BQ, B_BS, B_IQ, B_IS};
-    let bytes = text.as_bytes();
-    let wh = |j: usize| -> u64 {
-        tokens
-            .get(j)
-            .map(|t| word_hash(bytes.get(t.start..t.end).unwrap_or(&[])))
-            .unwrap_or(PAD)
-    };
+    let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
     let mut right_cue: Vec<Option<usize>> = Vec::new();
     let mut right_src: Vec<Option<usize>> = Vec::new();
     let mut f = [0u32; NS];

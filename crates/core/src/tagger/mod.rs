@@ -20,7 +20,7 @@ use crate::text::{Sentence, Token};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-pub use features::{for_each_stacked, for_each_token, paragraphs, word_hash, NF, NS};
+pub use features::{for_each_stacked, for_each_token, paragraphs, word_hash, word_hashes, NF, NS};
 
 /// Content layer tags.
 pub const A_O: u8 = 0;
@@ -286,21 +286,30 @@ impl Model {
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
+        words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
         let mut em = vec![[0f32; N_TAGS]; tokens.len()];
         let w = &self.weights;
-        for_each_token(text, tokens, sentences, &self.cues, self.bits, |i, f| {
-            let mut acc = [0i32; N_TAGS];
-            for &b in f {
-                let row = &w[b as usize * N_TAGS..b as usize * N_TAGS + N_TAGS];
-                for (a, &x) in acc.iter_mut().zip(row) {
-                    *a += x as i32;
+        for_each_token(
+            text,
+            tokens,
+            sentences,
+            words,
+            &self.cues,
+            self.bits,
+            |i, f| {
+                let mut acc = [0i32; N_TAGS];
+                for &b in f {
+                    let row = &w[b as usize * N_TAGS..b as usize * N_TAGS + N_TAGS];
+                    for (a, &x) in acc.iter_mut().zip(row) {
+                        *a += x as i32;
+                    }
                 }
-            }
-            for (e, a) in em[i].iter_mut().zip(acc) {
-                *e = a as f32 * self.inv_scale;
-            }
-        });
+                for (e, a) in em[i].iter_mut().zip(acc) {
+                    *e = a as f32 * self.inv_scale;
+                }
+            },
+        );
         em
     }
 
@@ -330,10 +339,11 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        let mut em = self.emissions(text, tokens, sentences);
+        let words = word_hashes(text, tokens);
+        let mut em = self.emissions(text, tokens, sentences, &words);
         let b = self.decode_b(sentences, &em);
         let w = &self.weights;
-        for_each_stacked(text, tokens, sentences, &b, self.bits, |i, f| {
+        for_each_stacked(tokens, sentences, &words, &b, self.bits, |i, f| {
             let mut acc = [0i32; N_A];
             for &k in f {
                 let row = &w[k as usize * N_TAGS..k as usize * N_TAGS + N_A];
