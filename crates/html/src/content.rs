@@ -10,6 +10,8 @@ struct Stats {
     text: Vec<u32>,
     link: Vec<u32>,
     bad: Vec<bool>,
+    /// Characters of paragraph-like blocks (25+ characters, mostly not links) outside boilerplate.
+    good: Vec<u32>,
 }
 
 fn stats(page: &Page) -> Stats {
@@ -48,7 +50,22 @@ fn stats(page: &Page) -> Stats {
         };
         bad[i] = own || bad.get(p).copied().unwrap_or(false);
     }
-    Stats { text, link, bad }
+    let mut good = vec![0u32; n];
+    for b in &page.blocks {
+        let e = b.elem as usize;
+        if !bad[e]
+            && b.chars >= 25
+            && (b.link_chars as f32) < 0.5 * b.chars as f32
+            && matches!(b.kind, Kind::Para | Kind::Pre | Kind::Quote | Kind::Item | Kind::Heading(_))
+        {
+            good[e] = good[e].saturating_add(b.chars);
+        }
+    }
+    for i in (1..n).rev() {
+        let p = page.elems[i].parent as usize;
+        good[p] = good[p].saturating_add(good[i]);
+    }
+    Stats { text, link, bad, good }
 }
 
 fn commas(s: &str) -> usize {
@@ -219,6 +236,11 @@ fn select(page: &Page, st: &Stats) -> Option<Vec<bool>> {
                 0.0
             };
             let mut take = scored[i] && fin[i] + bonus >= threshold;
+            // Article text split into several sibling sections (by figures, pull quotes, ads).
+            if !take && e.tag != Tag::P {
+                let g = st.good[i] as f32;
+                take = g >= 150.0_f32.max(0.15 * st.good[top as usize] as f32) && link_density(st, i) < 0.25;
+            }
             if !take && e.tag == Tag::P {
                 let ld = link_density(st, i);
                 let len = st.text[i];
@@ -488,7 +510,7 @@ pub(crate) fn debug(page: &Page) -> String {
         let mut chain = String::new();
         let mut e = b.elem;
         let mut g = 0;
-        while e != 0 && g < 6 {
+        while e != 0 && g < 12 {
             let el = &page.elems[e as usize];
             let _ = write!(
                 chain,

@@ -196,6 +196,7 @@ pub(crate) fn class_hint(class: Option<&str>, id: Option<&str>) -> Hint {
     let mut weak = false;
     let mut strong = false;
     let mut comment = false;
+    let mut embed = false;
     let mut word = String::new();
     for value in [class, id].into_iter().flatten() {
         // Very long attribute values (utility-class soup) are not worth reading in full.
@@ -211,6 +212,9 @@ pub(crate) fn class_hint(class: Option<&str>, id: Option<&str>) -> Hint {
                 .filter(|c| c.is_ascii_alphanumeric())
                 .map(|c| c.to_ascii_lowercase())
                 .collect();
+            if joined.contains("embed") || joined.contains("tweet") || joined.starts_with("instagram") {
+                embed = true;
+            }
             if joined.starts_with("comment") || joined.starts_with("disqus") {
                 comment = true;
             }
@@ -242,6 +246,10 @@ pub(crate) fn class_hint(class: Option<&str>, id: Option<&str>) -> Hint {
                 pos |= p2;
             }
         }
+    }
+    // An embedded post (tweet, Instagram) inside the article is quoted content.
+    if embed && !comment {
+        strong = false;
     }
     let weight = match (pos, weak || strong) {
         (true, false) => 1,
