@@ -212,7 +212,9 @@ pub(crate) fn class_hint(class: Option<&str>, id: Option<&str>) -> Hint {
                 .filter(|c| c.is_ascii_alphanumeric())
                 .map(|c| c.to_ascii_lowercase())
                 .collect();
-            if joined.contains("embed") || joined.contains("tweet") || joined.starts_with("instagram") {
+            let social_embed = joined.contains("embed")
+                && ["social", "twitter", "instagram", "facebook"].iter().any(|w| joined.contains(w));
+            if social_embed || joined.contains("tweet") || joined.starts_with("instagram") {
                 embed = true;
             }
             if joined.starts_with("comment") || joined.starts_with("disqus") {
