@@ -325,6 +325,74 @@ fn keep_block(b: &Block, title: Option<&str>) -> bool {
     true
 }
 
+/// Phrases of the calls to action and notices that follow an article.
+const TAIL_MARKERS: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "join our",
+    "join us",
+    "follow us",
+    "follow her",
+    "follow him",
+    "follow me",
+    "©",
+    "copyright",
+    "all rights reserved",
+    "may be reached at",
+    "can be reached at",
+    "have a tip",
+    "if you enjoyed",
+    "if you liked",
+    "contact us",
+    "this document is subject",
+    "share this",
+    "read more",
+    "more information:",
+];
+
+fn looks_like_tail(text: &str) -> bool {
+    if text.chars().count() > 320 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    TAIL_MARKERS.iter().any(|m| lower.contains(m))
+}
+
+fn looks_like_byline(text: &str) -> bool {
+    if text.chars().count() > 100 {
+        return false;
+    }
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    let lower = first.to_lowercase();
+    (lower == "by" && second.chars().next().is_some_and(char::is_uppercase))
+        || lower == "updated"
+        || lower == "published"
+        || lower.starts_with("updated:")
+        || lower.starts_with("published:")
+}
+
+/// Drops bylines and datelines before the text, and calls to action and notices after it.
+fn trim_edges(out: &mut Vec<&str>) {
+    let mut lead = 0;
+    while lead < out.len().min(3) && looks_like_byline(out[lead]) {
+        lead += 1;
+    }
+    out.drain(..lead);
+    let mut checked = 0;
+    let mut cut = out.len();
+    while cut > 1 && checked < 6 {
+        let t = out[cut - 1];
+        if looks_like_tail(t) {
+            out.remove(cut - 1);
+        }
+        cut -= 1;
+        checked += 1;
+    }
+}
+
 /// Words of a text, lowercased, alphanumeric runs only.
 fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
@@ -376,6 +444,7 @@ pub(crate) fn main_text(page: &Page, article_body: Option<&str>, title: Option<&
             out.push(&b.text);
         }
     }
+    trim_edges(&mut out);
     let text = out.join("\n\n");
     match article_body {
         Some(body) => guided_by_body(page, &st, body, text),
