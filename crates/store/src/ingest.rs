@@ -1,0 +1,435 @@
+//! Writing articles in batches, and rebuilding the speaker tables.
+
+use crate::names::{self, name_key, split_mention, NameStat};
+use crate::norm::{content_hash, day, quote_key, quote_key_hash};
+use crate::{Result, Store};
+use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
+use whosaid_core::text::{split_sentences, tokenize};
+use whosaid_core::{Analysis, CharMap, Document, Resolution, Span};
+
+/// One quote's derived fields, computed off the writer thread.
+#[derive(Debug, Clone)]
+struct QuoteExtra {
+    key_hash: Option<Vec<u8>>,
+    speaker_key: Option<String>,
+    mention_alias: Option<String>,
+    title: Option<String>,
+}
+
+/// An analysed article ready to be written: the document, its analysis and everything
+/// derived from them that costs CPU (hash, sentences, quote keys, name keys). Build it
+/// on worker threads; [`Store::ingest_batch`] only writes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The article.
+    pub doc: Document,
+    /// What whosaid found in it.
+    pub analysis: Analysis,
+    /// SHA-256 of the text, hex.
+    pub content_hash: String,
+    /// Sentence spans `(start, end, char_start, char_end)`.
+    pub sentences: Vec<(usize, usize, usize, usize)>,
+    extras: Vec<QuoteExtra>,
+}
+
+impl Prepared {
+    /// Derives everything [`Store::ingest_batch`] needs from an analysed document.
+    pub fn new(doc: Document, analysis: Analysis) -> Prepared {
+        let hash = content_hash(&doc.text);
+        Prepared::with_hash(doc, analysis, hash)
+    }
+
+    /// Like [`Prepared::new`] with the content hash already computed
+    /// ([`norm::content_hash`](crate::norm::content_hash) of the text).
+    pub fn with_hash(doc: Document, analysis: Analysis, content_hash: String) -> Prepared {
+        let map = CharMap::new(&doc.text);
+        let tokens = tokenize(&doc.text);
+        let sentences = split_sentences(&doc.text, &tokens)
+            .iter()
+            .map(|s| {
+                (
+                    s.start,
+                    s.end,
+                    map.char_offset(s.start),
+                    map.char_offset(s.end),
+                )
+            })
+            .collect();
+        let extras = analysis
+            .quotes
+            .iter()
+            .map(|q| {
+                let key = quote_key(&q.content.text);
+                let name = q.speaker.name.as_deref().filter(|n| !n.trim().is_empty());
+                let speaker_key = name.map(name_key).filter(|k| !k.is_empty());
+                let (title, mention_alias) = match (name, &q.speaker.mention) {
+                    (Some(n), Some(m)) if q.speaker.resolution != Resolution::Pronoun => {
+                        split_mention(&m.text, n)
+                    }
+                    _ => (None, None),
+                };
+                QuoteExtra {
+                    key_hash: (!key.is_empty()).then(|| quote_key_hash(&key)),
+                    speaker_key,
+                    mention_alias,
+                    title,
+                }
+            })
+            .collect();
+        Prepared {
+            doc,
+            analysis,
+            content_hash,
+            sentences,
+            extras,
+        }
+    }
+}
+
+/// What one [`Store::ingest_batch`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchReport {
+    /// Articles added.
+    pub articles: usize,
+    /// Articles skipped because their id, URL or content hash was already stored.
+    pub duplicates: usize,
+    /// Quote occurrences added.
+    pub quotes: usize,
+    /// Bytes of text added.
+    pub bytes: usize,
+    /// Reader errors recorded (new ones; a known error is not counted twice).
+    pub errors: usize,
+}
+
+fn resolution_name(r: Resolution) -> &'static str {
+    match r {
+        Resolution::Named => "named",
+        Resolution::Pronoun => "pronoun",
+        Resolution::Nominal => "nominal",
+        Resolution::Unresolved => "unresolved",
+    }
+}
+
+fn kind_name(k: whosaid_core::QuoteKind) -> &'static str {
+    match k {
+        whosaid_core::QuoteKind::Direct => "direct",
+        whosaid_core::QuoteKind::Mixed => "mixed",
+        whosaid_core::QuoteKind::Indirect => "indirect",
+        whosaid_core::QuoteKind::Headline => "headline",
+    }
+}
+
+fn artifact_name(k: whosaid_core::ArtifactKind) -> &'static str {
+    match k {
+        whosaid_core::ArtifactKind::PhotoCaption => "photo_caption",
+        whosaid_core::ArtifactKind::TruncatedSentence => "truncated_sentence",
+        whosaid_core::ArtifactKind::Byline => "byline",
+        whosaid_core::ArtifactKind::Boilerplate => "boilerplate",
+    }
+}
+
+fn span_parts(s: Option<&Span>) -> (Option<&str>, Option<i64>, Option<i64>) {
+    match s {
+        Some(s) => (
+            Some(s.text.as_str()),
+            Some(s.start as i64),
+            Some(s.end as i64),
+        ),
+        None => (None, None, None),
+    }
+}
+
+impl Store {
+    /// Writes a batch in one transaction: each new article with its sentences, quotes,
+    /// quote groups and artifacts, and each reader error `(record id, reason)`. Articles
+    /// already stored (by id, URL or content hash, including earlier in the same batch)
+    /// are skipped and counted as duplicates. Either the whole batch is stored or, on
+    /// error or crash, none of it.
+    pub fn ingest_batch(
+        &mut self,
+        batch: &[Prepared],
+        errors: &[(String, String)],
+    ) -> Result<BatchReport> {
+        let mut report = BatchReport::default();
+        let tx = self.conn.transaction()?;
+        {
+            let mut exists = tx.prepare_cached(
+                "SELECT 1 FROM articles WHERE doc_id = ?1 OR content_hash = ?2
+                 OR (?3 IS NOT NULL AND url = ?3) LIMIT 1",
+            )?;
+            let mut ins_article = tx.prepare_cached(
+                "INSERT INTO articles(doc_id, url, title, date, day, source, content_hash, bytes, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut ins_sentence = tx.prepare_cached(
+                "INSERT INTO sentences(article_id, idx, start, end, char_start, char_end)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut ins_group =
+                tx.prepare_cached("INSERT OR IGNORE INTO quote_groups(key_hash) VALUES (?1)")?;
+            let mut get_group =
+                tx.prepare_cached("SELECT id FROM quote_groups WHERE key_hash = ?1")?;
+            let mut ins_quote = tx.prepare_cached(
+                "INSERT INTO quotes(article_id, idx, group_id, kind, content, start, end,
+                    char_start, char_end, cue, cue_start, cue_end, mention, mention_start,
+                    mention_end, speaker_name, speaker_key, resolution, mention_alias, title,
+                    addressee, addressee_start, addressee_end, confidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                    ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+            )?;
+            let mut ins_artifact = tx.prepare_cached(
+                "INSERT INTO artifacts(article_id, idx, kind, start, end, char_start, char_end, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut ins_error = tx.prepare_cached(
+                "INSERT OR IGNORE INTO ingest_errors(record_id, error) VALUES (?1, ?2)",
+            )?;
+
+            for p in batch {
+                let d = &p.doc;
+                let url = d.url.as_deref().filter(|u| !u.is_empty());
+                let known = exists
+                    .query_row(params![d.id, p.content_hash, url], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                if known {
+                    report.duplicates += 1;
+                    continue;
+                }
+                ins_article.execute(params![
+                    d.id,
+                    url,
+                    d.title,
+                    d.date,
+                    d.date.as_deref().and_then(day),
+                    d.source,
+                    p.content_hash,
+                    d.text.len() as i64,
+                    d.text,
+                ])?;
+                let article = tx.last_insert_rowid();
+                report.articles += 1;
+                report.bytes += d.text.len();
+                for (i, s) in p.sentences.iter().enumerate() {
+                    ins_sentence.execute(params![
+                        article, i as i64, s.0 as i64, s.1 as i64, s.2 as i64, s.3 as i64
+                    ])?;
+                }
+                for (i, (q, x)) in p.analysis.quotes.iter().zip(&p.extras).enumerate() {
+                    let group: Option<i64> = match &x.key_hash {
+                        Some(h) => {
+                            ins_group.execute([h])?;
+                            Some(get_group.query_row([h], |r| r.get(0))?)
+                        }
+                        None => None,
+                    };
+                    let (cue, cue_s, cue_e) = span_parts(q.cue.as_ref());
+                    let (men, men_s, men_e) = span_parts(q.speaker.mention.as_ref());
+                    let (adr, adr_s, adr_e) = span_parts(q.addressee.as_ref());
+                    ins_quote.execute(params![
+                        article,
+                        i as i64,
+                        group,
+                        kind_name(q.kind),
+                        q.content.text,
+                        q.content.start as i64,
+                        q.content.end as i64,
+                        q.content.char_start as i64,
+                        q.content.char_end as i64,
+                        cue,
+                        cue_s,
+                        cue_e,
+                        men,
+                        men_s,
+                        men_e,
+                        q.speaker.name,
+                        x.speaker_key,
+                        resolution_name(q.speaker.resolution),
+                        x.mention_alias,
+                        x.title,
+                        adr,
+                        adr_s,
+                        adr_e,
+                        f64::from(q.confidence),
+                    ])?;
+                    report.quotes += 1;
+                }
+                for (i, a) in p.analysis.artifacts.iter().enumerate() {
+                    ins_artifact.execute(params![
+                        article,
+                        i as i64,
+                        artifact_name(a.kind),
+                        a.span.start as i64,
+                        a.span.end as i64,
+                        a.span.char_start as i64,
+                        a.span.char_end as i64,
+                        a.span.text,
+                    ])?;
+                }
+            }
+            for (id, reason) in errors {
+                report.errors += ins_error.execute(params![id, reason])?;
+            }
+        }
+        if report.quotes > 0 {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('speakers_dirty', '1')",
+                [],
+            )?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Rebuilds the speaker entities (`speakers`, `name_map`, `aliases`, `titles`) from
+    /// every stored quote and the gazetteer, in one transaction, with the rules of
+    /// [`names`]. Returns the number of speakers.
+    pub fn canonicalize(&mut self) -> Result<usize> {
+        let gazetteer = self.gazetteer()?;
+        let tx = self.conn.transaction()?;
+        // Per key: spelling counts, total, nominal count.
+        let mut stats: HashMap<String, (HashMap<String, u64>, u64, u64)> = HashMap::new();
+        {
+            let mut st = tx.prepare(
+                "SELECT speaker_key, speaker_name, resolution, count(*) FROM quotes
+                 WHERE speaker_key IS NOT NULL GROUP BY speaker_key, speaker_name, resolution",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let key: String = r.get(0)?;
+                let name: String = r.get(1)?;
+                let res: String = r.get(2)?;
+                let n = u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0);
+                let e = stats.entry(key).or_default();
+                *e.0.entry(name).or_default() += n;
+                e.1 += n;
+                if res == "nominal" {
+                    e.2 += n;
+                }
+            }
+        }
+        let mut names_in: Vec<NameStat> = stats
+            .iter()
+            .map(|(key, (spellings, total, nominal))| NameStat {
+                key: key.clone(),
+                display: top(spellings),
+                count: *total,
+                is_org: *nominal * 2 > *total,
+            })
+            .collect();
+        names_in.sort_by(|a, b| a.key.cmp(&b.key));
+        let entities = names::cluster(&names_in, &gazetteer);
+
+        tx.execute_batch(
+            "DELETE FROM titles; DELETE FROM aliases; DELETE FROM name_map; DELETE FROM speakers;",
+        )?;
+        let mut speaker_of: HashMap<&str, i64> = HashMap::new();
+        // alias norm -> (display counts) per speaker
+        let mut aliases: HashMap<(i64, String), HashMap<String, u64>> = HashMap::new();
+        {
+            let mut ins_speaker = tx.prepare(
+                "INSERT INTO speakers(id, canonical, wikidata, quotes) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut ins_map =
+                tx.prepare("INSERT INTO name_map(key, speaker_id) VALUES (?1, ?2)")?;
+            let mut id = 0i64;
+            for e in &entities {
+                id += 1;
+                ins_speaker.execute(params![id, e.canonical, e.wikidata, e.count as i64])?;
+                for k in &e.keys {
+                    ins_map.execute(params![k, id])?;
+                    speaker_of.insert(k.as_str(), id);
+                    if let Some((spellings, _, _)) = stats.get(k) {
+                        for (s, n) in spellings {
+                            *aliases
+                                .entry((id, name_key(s)))
+                                .or_default()
+                                .entry(s.clone())
+                                .or_default() += n;
+                        }
+                    }
+                }
+                let canon = name_key(&e.canonical);
+                aliases
+                    .entry((id, canon))
+                    .or_default()
+                    .entry(e.canonical.clone())
+                    .or_default();
+                if let Some(g) = e.gazetteer.and_then(|g| gazetteer.get(g)) {
+                    for a in &g.aliases {
+                        aliases
+                            .entry((id, name_key(a)))
+                            .or_default()
+                            .entry(a.clone())
+                            .or_default();
+                    }
+                }
+            }
+        }
+        let mut titles: HashMap<(i64, String), HashMap<String, u64>> = HashMap::new();
+        {
+            let mut st = tx.prepare(
+                "SELECT speaker_key, mention_alias, title, count(*) FROM quotes
+                 WHERE speaker_key IS NOT NULL AND (mention_alias IS NOT NULL OR title IS NOT NULL)
+                 GROUP BY speaker_key, mention_alias, title",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let key: String = r.get(0)?;
+                let Some(&id) = speaker_of.get(key.as_str()) else {
+                    continue;
+                };
+                let n = u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0);
+                if let Some(alias) = r.get::<_, Option<String>>(1)? {
+                    let k = name_key(&alias);
+                    if !k.is_empty() {
+                        *aliases
+                            .entry((id, k))
+                            .or_default()
+                            .entry(alias)
+                            .or_default() += n;
+                    }
+                }
+                if let Some(title) = r.get::<_, Option<String>>(2)? {
+                    let k = title.to_lowercase();
+                    *titles.entry((id, k)).or_default().entry(title).or_default() += n;
+                }
+            }
+        }
+        {
+            let mut ins_alias = tx.prepare(
+                "INSERT INTO aliases(speaker_id, norm, alias, count) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for ((id, norm), spellings) in &aliases {
+                if norm.is_empty() {
+                    continue;
+                }
+                let total: u64 = spellings.values().sum();
+                ins_alias.execute(params![id, norm, top(spellings), total as i64])?;
+            }
+            let mut ins_title = tx.prepare(
+                "INSERT INTO titles(speaker_id, norm, title, count) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for ((id, norm), spellings) in &titles {
+                let total: u64 = spellings.values().sum();
+                ins_title.execute(params![id, norm, top(spellings), total as i64])?;
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('speakers_dirty', '0')",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(entities.len())
+    }
+}
+
+/// The most frequent spelling; ties go to the lexicographically smallest.
+fn top(spellings: &HashMap<String, u64>) -> String {
+    spellings
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(s, _)| s.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,248 @@
+//! # whosaid-store
+//!
+//! A corpus you can ask: whosaid analyses of many articles kept in one SQLite file
+//! (WAL mode, FTS5 over quotations), with speakers made one entity across articles,
+//! quotations deduplicated across articles, search, and Quotebank-compatible export.
+//!
+//! ```
+//! use whosaid_core::{analyze, Document};
+//! use whosaid_store::{Prepared, SearchQuery, Store};
+//!
+//! let mut store = Store::open_in_memory()?;
+//! let doc = Document::new("a1", "\"We will win,\" Mayor Ann Lee said.");
+//! let analysis = analyze(&doc);
+//! let report = store.ingest_batch(&[Prepared::new(doc, analysis)], &[])?;
+//! assert_eq!(report.articles, 1);
+//! store.canonicalize()?;
+//! let hits = store.search(&SearchQuery::new("win"))?;
+//! assert_eq!(hits.len(), report.quotes);
+//! # Ok::<(), whosaid_store::StoreError>(())
+//! ```
+//!
+//! ## Guarantees
+//!
+//! * **Idempotent**: an article whose id, URL or content hash (SHA-256 of the text) is
+//!   already stored is skipped, by check and by `UNIQUE` constraints.
+//! * **Crash-safe and resumable**: [`Store::ingest_batch`] writes a whole batch (each
+//!   article with all of its rows) in one transaction; after a crash or `kill -9` the
+//!   file holds whole batches only, and re-running the same ingest adds the rest.
+//! * **Derived tables rebuilt whole**: speakers, aliases, titles and the name map are a
+//!   function of the stored quotes and the gazetteer; [`Store::canonicalize`] recomputes
+//!   them in one transaction (the `meta` flag `speakers_dirty` says when it is due, and
+//!   search and export run it first when needed).
+
+#![warn(missing_docs)]
+
+pub mod export;
+pub mod gazetteer;
+mod ingest;
+pub mod names;
+pub mod norm;
+mod query;
+pub mod schema;
+
+pub use export::QuotebankRecord;
+pub use gazetteer::read_gazetteer;
+pub use ingest::{BatchReport, Prepared};
+pub use names::GazetteerEntry;
+pub use query::{Hit, SearchQuery, SpeakerSummary};
+
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// Writing an export stream failed.
+    #[error("cannot write output: {0}")]
+    Write(#[from] std::io::Error),
+    /// A gazetteer line is malformed.
+    #[error("gazetteer line {line}: {message}")]
+    Gazetteer {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// JSON could not be encoded or decoded.
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The Parquet writer or reader failed.
+    #[error("parquet error: {0}")]
+    Parquet(String),
+    /// A search argument is unusable.
+    #[error("invalid query: {0}")]
+    Query(String),
+}
+
+/// A result with a [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Figures about a corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Stats {
+    /// Articles stored.
+    pub articles: u64,
+    /// Bytes of article text stored.
+    pub text_bytes: u64,
+    /// Sentences stored.
+    pub sentences: u64,
+    /// Quote occurrences stored (one per quote per article).
+    pub quotes: u64,
+    /// Distinct quotations after normalisation.
+    pub quote_groups: u64,
+    /// Speaker entities (as of the last canonicalisation).
+    pub speakers: u64,
+    /// Artifacts stored.
+    pub artifacts: u64,
+    /// Reader errors recorded.
+    pub errors: u64,
+}
+
+/// A corpus database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the corpus at `path`, in WAL mode.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let conn = Connection::open(path.as_ref())?;
+        Store::setup(conn)
+    }
+
+    /// A corpus in memory, for tests and one-off use.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // In-memory databases answer "memory"; that is fine.
+        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        conn.execute_batch(
+            "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+        )?;
+        conn.execute_batch(schema::SCHEMA)?;
+        conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?1)",
+            [schema::SCHEMA_VERSION],
+        )?;
+        Ok(Store { conn })
+    }
+
+    /// The underlying connection, for queries this API does not cover.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// True when an article with this id, URL or content hash is already stored.
+    pub fn contains(&self, doc_id: &str, url: Option<&str>, content_hash: &str) -> Result<bool> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT 1 FROM articles WHERE doc_id = ?1 OR content_hash = ?2
+             OR (?3 IS NOT NULL AND url = ?3) LIMIT 1",
+        )?;
+        Ok(st
+            .query_row(rusqlite::params![doc_id, content_hash, url], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Counts of what is stored.
+    pub fn stats(&self) -> Result<Stats> {
+        let n = |sql: &str| -> Result<u64> {
+            let v: i64 = self.conn.query_row(sql, [], |r| r.get(0))?;
+            Ok(u64::try_from(v).unwrap_or(0))
+        };
+        Ok(Stats {
+            articles: n("SELECT count(*) FROM articles")?,
+            text_bytes: n("SELECT coalesce(sum(bytes), 0) FROM articles")?,
+            sentences: n("SELECT count(*) FROM sentences")?,
+            quotes: n("SELECT count(*) FROM quotes")?,
+            quote_groups: n("SELECT count(*) FROM quote_groups")?,
+            speakers: n("SELECT count(*) FROM speakers")?,
+            artifacts: n("SELECT count(*) FROM artifacts")?,
+            errors: n("SELECT count(*) FROM ingest_errors")?,
+        })
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// True when quotes or the gazetteer changed since the last [`Store::canonicalize`].
+    pub fn speakers_dirty(&self) -> Result<bool> {
+        Ok(self.meta("speakers_dirty")?.as_deref() == Some("1"))
+    }
+
+    /// Runs [`Store::canonicalize`] if [`Store::speakers_dirty`].
+    pub fn ensure_canonical(&mut self) -> Result<()> {
+        if self.speakers_dirty()? {
+            self.canonicalize()?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the stored gazetteer (used by the next [`Store::canonicalize`]).
+    pub fn set_gazetteer(&mut self, entries: &[GazetteerEntry]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM gazetteer", [])?;
+        {
+            let mut st = tx.prepare(
+                "INSERT INTO gazetteer(idx, name, aliases, wikidata) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (i, e) in entries.iter().enumerate() {
+                let aliases = serde_json::to_string(&e.aliases)?;
+                st.execute(rusqlite::params![i as i64, e.name, aliases, e.wikidata])?;
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('speakers_dirty', '1')",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The stored gazetteer.
+    pub fn gazetteer(&self) -> Result<Vec<GazetteerEntry>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT name, aliases, wikidata FROM gazetteer ORDER BY idx")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, aliases, wikidata) = row?;
+            out.push(GazetteerEntry {
+                name,
+                aliases: serde_json::from_str(&aliases)?,
+                wikidata,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! Normalisation shared by ingest, search and export: content hashes, quote keys for
+//! deduplication, name keys for speakers, and dates.
+
+use sha2::{Digest, Sha256};
+
+/// The content hash of an article text: SHA-256 of its bytes, as 64 lowercase hex digits.
+pub fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Folds one character for comparison: lowercase, common Latin diacritics removed.
+/// Returns the folded chars (usually one; `ß` gives two, combining marks none).
+pub fn fold_char(c: char, out: &mut String) {
+    let base = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å'
+        | 'Ā' | 'Ă' | 'Ą' => 'a',
+        'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => 'c',
+        'ď' | 'đ' | 'Ď' | 'Đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ė' | 'Ę'
+        | 'Ě' => 'e',
+        'ğ' | 'Ğ' => 'g',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' | 'Į' | 'İ' => {
+            'i'
+        }
+        'ł' | 'Ł' => 'l',
+        'ñ' | 'ń' | 'ň' | 'Ñ' | 'Ń' | 'Ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō'
+        | 'Ő' => 'o',
+        'ř' | 'Ř' => 'r',
+        'ś' | 'š' | 'ş' | 'Ś' | 'Š' | 'Ş' => 's',
+        'ť' | 'ţ' | 'Ť' | 'Ţ' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' | 'Ů' | 'Ű' => {
+            'u'
+        }
+        'ý' | 'ÿ' | 'Ý' | 'Ÿ' => 'y',
+        'ź' | 'ż' | 'ž' | 'Ź' | 'Ż' | 'Ž' => 'z',
+        'ß' => {
+            out.push_str("ss");
+            return;
+        }
+        '\u{300}'..='\u{36f}' => return,
+        _ => {
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+            return;
+        }
+    };
+    out.push(base);
+}
+
+/// The deduplication key of a quotation: lowercase, diacritics folded, and every run of
+/// punctuation, quote marks and whitespace folded to one space (trimmed). Two quotes with
+/// the same key are the same quote. Empty when the text has no letter or digit.
+///
+/// ```
+/// use whosaid_store::norm::quote_key;
+/// assert_eq!(quote_key("“We will WIN,”  he—"), quote_key("we will win he"));
+/// ```
+pub fn quote_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            fold_char(c, &mut out);
+        } else if c == '\'' || c == '’' {
+            // "don't" and "don’t" are one word.
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// A 16-byte digest of a quote key, the unique key of a quote group.
+pub fn quote_key_hash(key: &str) -> Vec<u8> {
+    Sha256::digest(key.as_bytes())[..16].to_vec()
+}
+
+/// Normalises a date to `YYYY-MM-DD` when it starts with one (ISO 8601 and its
+/// `YYYY/MM/DD` variant); `None` otherwise.
+///
+/// ```
+/// use whosaid_store::norm::day;
+/// assert_eq!(day("2015-11-16T10:00:00Z").as_deref(), Some("2015-11-16"));
+/// assert_eq!(day("yesterday"), None);
+/// ```
+pub fn day(date: &str) -> Option<String> {
+    let b = date.trim().as_bytes();
+    if b.len() < 10 {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let sep = |i: usize| b[i] == b'-' || b[i] == b'/';
+    if digits(0..4) && sep(4) && digits(5..7) && sep(7) && digits(8..10) {
+        let s = std::str::from_utf8(&b[..10]).ok()?;
+        let month: u32 = s[5..7].parse().ok()?;
+        let dom: u32 = s[8..10].parse().ok()?;
+        if (1..=12).contains(&month) && (1..=31).contains(&dom) {
+            return Some(format!("{}-{}-{}", &s[..4], &s[5..7], &s[8..10]));
+        }
+    }
+    None
+}
+
+/// The date in Quotebank's `YYYY-MM-DD HH:MM:SS` form: the time is kept when the date
+/// gives one as `THH:MM:SS` or ` HH:MM:SS`, else midnight.
+pub fn quotebank_date(date: &str) -> Option<String> {
+    let d = day(date)?;
+    let rest = date.trim().get(10..).unwrap_or("");
+    let time = rest
+        .strip_prefix('T')
+        .or_else(|| rest.strip_prefix(' '))
+        .and_then(|t| t.get(..8))
+        .filter(|t| {
+            let b = t.as_bytes();
+            b[2] == b':' && b[5] == b':' && t.bytes().filter(u8::is_ascii_digit).count() == 6
+        })
+        .unwrap_or("00:00:00");
+    Some(format!("{d} {time}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_keys_fold_marks_case_and_space() {
+        assert_eq!(quote_key("\"We will win!\""), "we will win");
+        assert_eq!(quote_key("We   will\nwin"), "we will win");
+        assert_eq!(quote_key("Don’t go"), quote_key("don't go"));
+        assert_eq!(quote_key("Élan"), "elan");
+        assert_eq!(quote_key("— …"), "");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(day("2015/11/16").as_deref(), Some("2015-11-16"));
+        assert_eq!(day("2015-13-16"), None);
+        assert_eq!(
+            quotebank_date("2015-11-16T10:20:30Z").as_deref(),
+            Some("2015-11-16 10:20:30")
+        );
+        assert_eq!(
+            quotebank_date("2015-11-16").as_deref(),
+            Some("2015-11-16 00:00:00")
+        );
+    }
+
+    #[test]
+    fn hashes_are_stable_hex() {
+        let h = content_hash("abc");
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

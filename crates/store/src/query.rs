@@ -1,0 +1,335 @@
+//! Search over quotations and the speaker list.
+
+use crate::names::{first_names_compatible, name_key, NameParts};
+use crate::norm::day;
+use crate::{Result, Store, StoreError};
+use rusqlite::types::Value;
+use serde::Serialize;
+
+/// A search: full-text terms plus filters. Build with [`SearchQuery::new`] and set fields.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Words to find in the quotation (all must occur; stemmed, case- and
+    /// accent-insensitive). `"double-quoted parts"` are phrases, a trailing `*` makes a
+    /// prefix. Empty matches every quote.
+    pub text: String,
+    /// Only quotes of the speaker known by this name (any alias; see
+    /// [`Store::find_speakers`]).
+    pub speaker: Option<String>,
+    /// Only quotes from articles dated on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Only quotes from articles dated on or before this day (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// Only quotes from this outlet (case-insensitive).
+    pub source: Option<String>,
+    /// Only quotes of this kind (`direct`, `mixed`, `indirect`, `headline`).
+    pub kind: Option<String>,
+    /// At most this many hits.
+    pub limit: usize,
+}
+
+impl SearchQuery {
+    /// A query for `text` with no filters and a limit of 20.
+    pub fn new(text: impl Into<String>) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            limit: 20,
+            ..Default::default()
+        }
+    }
+}
+
+/// One quote found by [`Store::search`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Row id of the quote occurrence.
+    pub quote_id: i64,
+    /// Id of the deduplicated quotation (see export's `quoteID`).
+    pub group_id: Option<i64>,
+    /// The quotation.
+    pub quotation: String,
+    /// `direct`, `mixed`, `indirect` or `headline`.
+    pub kind: String,
+    /// The canonical speaker, when resolved.
+    pub speaker: Option<String>,
+    /// The speaker entity's id.
+    pub speaker_id: Option<i64>,
+    /// The speaker's name as the article resolved it.
+    pub speaker_name: Option<String>,
+    /// The words that refer to the speaker.
+    pub mention: Option<String>,
+    /// The reporting words.
+    pub cue: Option<String>,
+    /// Confidence of the attribution.
+    pub confidence: f64,
+    /// The article's id.
+    pub article: String,
+    /// The article's URL.
+    pub url: Option<String>,
+    /// The article's title.
+    pub title: Option<String>,
+    /// The article's date as given.
+    pub date: Option<String>,
+    /// The outlet.
+    pub source: Option<String>,
+}
+
+/// A speaker with its counts, aliases and titles, from [`Store::speakers`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeakerSummary {
+    /// Entity id.
+    pub id: i64,
+    /// Canonical name.
+    pub name: String,
+    /// Wikidata id from the gazetteer.
+    pub wikidata: Option<String>,
+    /// Quote occurrences attributed.
+    pub quotes: u64,
+    /// Articles quoting the speaker.
+    pub articles: u64,
+    /// Other names seen, most frequent first.
+    pub aliases: Vec<String>,
+    /// Roles seen before the name, most frequent first.
+    pub titles: Vec<String>,
+}
+
+/// Turns user words into an FTS5 query: phrases and words quoted (so no FTS5 syntax
+/// error is possible), a trailing `*` kept as a prefix marker, all terms ANDed.
+pub fn fts_query(text: &str) -> Option<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for (i, part) in text.split('"').enumerate() {
+        if i % 2 == 1 {
+            let words: Vec<String> = part.split_whitespace().map(clean_word).collect();
+            let words: Vec<String> = words.into_iter().filter(|w| !w.is_empty()).collect();
+            if !words.is_empty() {
+                terms.push(format!("\"{}\"", words.join(" ")));
+            }
+            continue;
+        }
+        for w in part.split_whitespace() {
+            let prefix = w.ends_with('*');
+            let c = clean_word(w);
+            if !c.is_empty() {
+                terms.push(format!("\"{c}\"{}", if prefix { "*" } else { "" }));
+            }
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn clean_word(w: &str) -> String {
+    w.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn check_day(what: &str, d: &Option<String>) -> Result<Option<String>> {
+    match d {
+        None => Ok(None),
+        Some(s) => day(s)
+            .map(Some)
+            .ok_or_else(|| StoreError::Query(format!("{what}: expected YYYY-MM-DD, got {s:?}"))),
+    }
+}
+
+impl Store {
+    /// The speaker entities known by `name`: those with `name` among their aliases (or
+    /// name keys); failing that, those whose full name is compatible with it by the
+    /// clustering rules (same surname, compatible first name; a surname alone picks the
+    /// most quoted speaker with that surname). Ids, most quoted first.
+    pub fn find_speakers(&self, name: &str) -> Result<Vec<i64>> {
+        let key = name_key(name);
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT s.id FROM speakers s WHERE s.id IN (
+                 SELECT speaker_id FROM aliases WHERE norm = ?1
+                 UNION SELECT speaker_id FROM name_map WHERE key = ?1)
+             ORDER BY s.quotes DESC, s.id",
+        )?;
+        let ids: Vec<i64> = st
+            .query_map([&key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !ids.is_empty() {
+            return Ok(ids);
+        }
+        let Some(parts) = NameParts::of_key(&key) else {
+            return Ok(Vec::new());
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT a.speaker_id, a.norm, s.quotes FROM aliases a
+             JOIN speakers s ON s.id = a.speaker_id
+             WHERE a.norm = ?1 OR a.norm LIKE '% ' || ?1
+             ORDER BY s.quotes DESC, a.speaker_id",
+        )?;
+        let mut found = Vec::new();
+        let rows = st.query_map([&parts.surname], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (id, norm) = row?;
+            let ok = match (&parts.first, NameParts::of_key(&norm).and_then(|p| p.first)) {
+                (Some(a), Some(b)) => first_names_compatible(a, &b),
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if ok && !found.contains(&id) {
+                found.push(id);
+                if parts.first.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Finds quotes; best FTS5 rank first (newest first for an empty text). Brings the
+    /// speaker tables up to date first when ingest left them stale.
+    pub fn search(&mut self, q: &SearchQuery) -> Result<Vec<Hit>> {
+        self.ensure_canonical()?;
+        let mut sql = String::from(
+            "SELECT q.id, q.group_id, q.content, q.kind, s.canonical, s.id, q.speaker_name,
+                    q.mention, q.cue, q.confidence, a.doc_id, a.url, a.title, a.date, a.source
+             FROM quotes q JOIN articles a ON a.id = q.article_id
+             LEFT JOIN name_map m ON m.key = q.speaker_key
+             LEFT JOIN speakers s ON s.id = m.speaker_id",
+        );
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let fts = fts_query(&q.text);
+        if let Some(f) = &fts {
+            sql.push_str(" JOIN quotes_fts f ON f.rowid = q.id");
+            args.push(Value::Text(f.clone()));
+            conds.push(format!("quotes_fts MATCH ?{}", args.len()));
+        }
+        if let Some(name) = &q.speaker {
+            let ids = self.find_speakers(name)?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            conds.push(format!("m.speaker_id IN ({})", list.join(",")));
+        }
+        if let Some(d) = check_day("--from", &q.from)? {
+            args.push(Value::Text(d));
+            conds.push(format!("a.day >= ?{}", args.len()));
+        }
+        if let Some(d) = check_day("--to", &q.to)? {
+            args.push(Value::Text(d));
+            conds.push(format!("a.day <= ?{}", args.len()));
+        }
+        if let Some(s) = &q.source {
+            args.push(Value::Text(s.clone()));
+            conds.push(format!("a.source = ?{} COLLATE NOCASE", args.len()));
+        }
+        if let Some(k) = &q.kind {
+            let k = k.to_lowercase();
+            if !["direct", "mixed", "indirect", "headline"].contains(&k.as_str()) {
+                return Err(StoreError::Query(format!(
+                    "--kind: expected direct, mixed, indirect or headline, got {k:?}"
+                )));
+            }
+            args.push(Value::Text(k));
+            conds.push(format!("q.kind = ?{}", args.len()));
+        }
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        if fts.is_some() {
+            sql.push_str(" ORDER BY f.rank, q.id");
+        } else {
+            sql.push_str(" ORDER BY a.day DESC, q.id DESC");
+        }
+        args.push(Value::Integer(i64::try_from(q.limit).unwrap_or(i64::MAX)));
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok(Hit {
+                quote_id: r.get(0)?,
+                group_id: r.get(1)?,
+                quotation: r.get(2)?,
+                kind: r.get(3)?,
+                speaker: r.get(4)?,
+                speaker_id: r.get(5)?,
+                speaker_name: r.get(6)?,
+                mention: r.get(7)?,
+                cue: r.get(8)?,
+                confidence: r.get(9)?,
+                article: r.get(10)?,
+                url: r.get(11)?,
+                title: r.get(12)?,
+                date: r.get(13)?,
+                source: r.get(14)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The most quoted speakers, with their aliases and titles.
+    pub fn speakers(&mut self, limit: usize) -> Result<Vec<SpeakerSummary>> {
+        self.ensure_canonical()?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut st = self.conn.prepare(
+            "SELECT s.id, s.canonical, s.wikidata, s.quotes,
+                (SELECT count(DISTINCT q.article_id) FROM name_map m
+                   JOIN quotes q ON q.speaker_key = m.key WHERE m.speaker_id = s.id)
+             FROM speakers s ORDER BY s.quotes DESC, s.canonical LIMIT ?1",
+        )?;
+        let rows: Vec<(i64, String, Option<String>, i64, i64)> = st
+            .query_map([limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut aliases_st = self.conn.prepare(
+            "SELECT alias FROM aliases WHERE speaker_id = ?1 ORDER BY count DESC, alias",
+        )?;
+        let mut titles_st = self
+            .conn
+            .prepare("SELECT title FROM titles WHERE speaker_id = ?1 ORDER BY count DESC, title")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, wikidata, quotes, articles) in rows {
+            let aliases: Vec<String> = aliases_st
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?
+                .into_iter()
+                .filter(|a| a != &name)
+                .collect();
+            let titles = titles_st
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            out.push(SpeakerSummary {
+                id,
+                name,
+                wikidata,
+                quotes: u64::try_from(quotes).unwrap_or(0),
+                articles: u64::try_from(articles).unwrap_or(0),
+                aliases,
+                titles,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_are_quoted() {
+        assert_eq!(fts_query("we will").as_deref(), Some("\"we\" \"will\""));
+        assert_eq!(
+            fts_query("\"will win\" lav*").as_deref(),
+            Some("\"will win\" \"lav\"*")
+        );
+        assert_eq!(fts_query("AND OR ( )").as_deref(), Some("\"AND\" \"OR\""));
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("\"unbalanced").as_deref(), Some("\"unbalanced\""));
+    }
+}

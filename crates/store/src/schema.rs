@@ -1,0 +1,141 @@
+//! The SQLite schema. Every table is created `IF NOT EXISTS`, so opening an existing
+//! corpus is a no-op; [`SCHEMA_VERSION`] is recorded in `meta`.
+
+/// The version written to `meta.schema_version`.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// The DDL, run on every open.
+pub const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One row per article; the three UNIQUE keys make re-ingest a no-op.
+CREATE TABLE IF NOT EXISTS articles (
+    id           INTEGER PRIMARY KEY,
+    doc_id       TEXT NOT NULL UNIQUE,
+    url          TEXT UNIQUE,
+    title        TEXT,
+    date         TEXT,
+    day          TEXT,              -- date normalised to YYYY-MM-DD when it starts with one
+    source       TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    bytes        INTEGER NOT NULL,
+    text         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
+
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    idx        INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end   INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+) WITHOUT ROWID;
+
+-- One row per distinct normalised quotation (norm::quote_key).
+CREATE TABLE IF NOT EXISTS quote_groups (
+    id       INTEGER PRIMARY KEY,
+    key_hash BLOB NOT NULL UNIQUE
+);
+
+CREATE TABLE IF NOT EXISTS quotes (
+    id             INTEGER PRIMARY KEY,
+    article_id     INTEGER NOT NULL REFERENCES articles(id),
+    idx            INTEGER NOT NULL,
+    group_id       INTEGER REFERENCES quote_groups(id),
+    kind           TEXT NOT NULL,
+    content        TEXT NOT NULL,
+    start          INTEGER NOT NULL,
+    end            INTEGER NOT NULL,
+    char_start     INTEGER NOT NULL,
+    char_end       INTEGER NOT NULL,
+    cue            TEXT,
+    cue_start      INTEGER,
+    cue_end        INTEGER,
+    mention        TEXT,
+    mention_start  INTEGER,
+    mention_end    INTEGER,
+    speaker_name   TEXT,
+    speaker_key    TEXT,            -- names::name_key(speaker_name)
+    resolution     TEXT NOT NULL,
+    mention_alias  TEXT,            -- the name as written in the mention
+    title          TEXT,            -- the role before the name in the mention
+    addressee      TEXT,
+    addressee_start INTEGER,
+    addressee_end  INTEGER,
+    confidence     REAL NOT NULL,
+    UNIQUE (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS quotes_group ON quotes(group_id);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
+    content, content='quotes', content_rowid='id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts(rowid, content) VALUES (new.id, new.content);
+END;
+CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, content) VALUES ('delete', old.id, old.content);
+END;
+
+CREATE TABLE IF NOT EXISTS artifacts (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    idx        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end   INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    PRIMARY KEY (article_id, idx)
+) WITHOUT ROWID;
+
+-- Records the readers could not turn into articles, kept once per (record, reason).
+CREATE TABLE IF NOT EXISTS ingest_errors (
+    id        INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    error     TEXT NOT NULL,
+    UNIQUE (record_id, error)
+);
+
+-- The user gazetteer as last loaded.
+CREATE TABLE IF NOT EXISTS gazetteer (
+    idx      INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    aliases  TEXT NOT NULL,         -- JSON array
+    wikidata TEXT
+);
+
+-- Derived by Store::canonicalize from quotes + gazetteer; rebuilt whole.
+CREATE TABLE IF NOT EXISTS speakers (
+    id        INTEGER PRIMARY KEY,
+    canonical TEXT NOT NULL,
+    wikidata  TEXT,
+    quotes    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS name_map (
+    key        TEXT PRIMARY KEY,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aliases (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    norm       TEXT NOT NULL,
+    alias      TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (speaker_id, norm)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS aliases_norm ON aliases(norm);
+CREATE TABLE IF NOT EXISTS titles (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    norm       TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (speaker_id, norm)
+) WITHOUT ROWID;
+"#;

@@ -1,0 +1,279 @@
+//! Store tests on small synthetic corpora.
+
+use super::*;
+use whosaid_core::{analyze, Document};
+
+fn doc(id: &str, url: &str, date: &str, source: &str, text: &str) -> Document {
+    Document {
+        id: id.into(),
+        title: None,
+        text: text.into(),
+        url: Some(url.into()),
+        date: Some(date.into()),
+        source: Some(source.into()),
+    }
+}
+
+fn lavrov_corpus() -> Vec<Document> {
+    vec![
+        doc(
+            "a1",
+            "https://example.org/1",
+            "2016-03-01",
+            "Wire",
+            "Russian Foreign Minister Sergei Lavrov said \"the ceasefire in Syria is holding.\"\n",
+        ),
+        doc(
+            "a2",
+            "https://example.org/2",
+            "2016-03-02",
+            "Daily",
+            "Sergey Lavrov said \"Moscow will not accept new sanctions.\"\n",
+        ),
+        doc(
+            "a3",
+            "https://example.org/3",
+            "2016-03-03",
+            "Wire",
+            "Lavrov said \"the talks in Geneva were useful.\"\n",
+        ),
+        doc(
+            "a4",
+            "https://example.org/4",
+            "2016-03-04",
+            "Daily",
+            "Mayor Ann Lee said \"The ceasefire in Syria is holding!\"\n",
+        ),
+    ]
+}
+
+fn ingest_all(store: &mut Store, docs: &[Document]) -> BatchReport {
+    let batch: Vec<Prepared> = docs
+        .iter()
+        .map(|d| Prepared::new(d.clone(), analyze(d)))
+        .collect();
+    store.ingest_batch(&batch, &[]).expect("ingest")
+}
+
+fn rule_stage_ready() -> bool {
+    let a = analyze(&Document::new(
+        "probe",
+        "Sergey Lavrov said \"Moscow will act.\"\n",
+    ));
+    a.quotes
+        .iter()
+        .any(|q| q.speaker.name.as_deref() == Some("Sergey Lavrov"))
+}
+
+#[test]
+fn reingest_adds_nothing() {
+    let mut store = Store::open_in_memory().expect("open");
+    let docs = lavrov_corpus();
+    let first = ingest_all(&mut store, &docs);
+    assert_eq!(first.articles, 4);
+    let before = store.stats().expect("stats");
+    let again = ingest_all(&mut store, &docs);
+    assert_eq!(again.articles, 0);
+    assert_eq!(again.duplicates, 4);
+    assert_eq!(store.stats().expect("stats"), before);
+
+    // Same text under another id, or same URL with other text: still duplicates.
+    let mut copy = docs[0].clone();
+    copy.id = "other".into();
+    copy.url = None;
+    let mut moved = docs[1].clone();
+    moved.id = "other2".into();
+    moved.text.push_str("Updated.\n");
+    let r = ingest_all(&mut store, &[copy, moved]);
+    assert_eq!((r.articles, r.duplicates), (0, 2));
+    assert!(store.contains("a1", None, "x").expect("contains"));
+}
+
+#[test]
+fn duplicates_within_one_batch_are_stored_once() {
+    let mut store = Store::open_in_memory().expect("open");
+    let d = lavrov_corpus().remove(0);
+    let r = ingest_all(&mut store, &[d.clone(), d]);
+    assert_eq!((r.articles, r.duplicates), (1, 1));
+}
+
+#[test]
+fn reader_errors_are_recorded_once() {
+    let mut store = Store::open_in_memory().expect("open");
+    let errs = vec![("bad.txt".to_string(), "empty document".to_string())];
+    assert_eq!(store.ingest_batch(&[], &errs).expect("ingest").errors, 1);
+    assert_eq!(store.ingest_batch(&[], &errs).expect("ingest").errors, 0);
+    assert_eq!(store.stats().expect("stats").errors, 1);
+}
+
+#[test]
+fn sentences_and_text_are_stored() {
+    let mut store = Store::open_in_memory().expect("open");
+    ingest_all(&mut store, &lavrov_corpus());
+    let s = store.stats().expect("stats");
+    assert_eq!(s.articles, 4);
+    assert!(s.sentences >= 4, "{s:?}");
+    let text: String = store
+        .connection()
+        .query_row("SELECT text FROM articles WHERE doc_id = 'a1'", [], |r| {
+            r.get(0)
+        })
+        .expect("row");
+    assert!(text.starts_with("Russian Foreign Minister"));
+}
+
+#[test]
+fn lavrov_is_one_speaker_found_by_any_alias() {
+    assert!(
+        rule_stage_ready(),
+        "the rule stage finds no `X said \"...\"` quote"
+    );
+    let mut store = Store::open_in_memory().expect("open");
+    ingest_all(&mut store, &lavrov_corpus());
+    store.canonicalize().expect("canonicalize");
+    let speakers = store.speakers(10).expect("speakers");
+    let lavrov: Vec<&SpeakerSummary> = speakers
+        .iter()
+        .filter(|s| s.name.contains("Lavrov") || s.aliases.iter().any(|a| a.contains("Lavrov")))
+        .collect();
+    assert_eq!(lavrov.len(), 1, "{speakers:#?}");
+    assert_eq!(lavrov[0].quotes, 3);
+    assert_eq!(lavrov[0].articles, 3);
+    assert!(
+        lavrov[0]
+            .titles
+            .iter()
+            .any(|t| t == "Russian Foreign Minister"),
+        "{:?}",
+        lavrov[0].titles
+    );
+    for alias in [
+        "Sergei Lavrov",
+        "Sergey Lavrov",
+        "Lavrov",
+        "S. Lavrov",
+        "sergei lavrov",
+    ] {
+        let mut q = SearchQuery::new("");
+        q.speaker = Some(alias.into());
+        let hits = store.search(&q).expect("search");
+        assert_eq!(hits.len(), 3, "{alias}: {hits:#?}");
+        assert!(hits.iter().all(|h| h.speaker_id == Some(lavrov[0].id)));
+    }
+    let mut q = SearchQuery::new("geneva");
+    q.speaker = Some("Sergey Lavrov".into());
+    assert_eq!(store.search(&q).expect("search").len(), 1);
+    q.source = Some("daily".into());
+    assert_eq!(store.search(&q).expect("search").len(), 0);
+    let mut q = SearchQuery::new("ceasefire");
+    q.from = Some("2016-03-02".into());
+    let hits = store.search(&q).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].article, "a4");
+}
+
+#[test]
+fn gazetteer_links_wikidata() {
+    assert!(
+        rule_stage_ready(),
+        "the rule stage finds no `X said \"...\"` quote"
+    );
+    let mut store = Store::open_in_memory().expect("open");
+    ingest_all(&mut store, &lavrov_corpus());
+    let g = gazetteer::parse_csv("Sergei Lavrov,Sergej Lawrow,Q192190\n").expect("csv");
+    store.set_gazetteer(&g).expect("gazetteer");
+    let top = store.speakers(1).expect("speakers");
+    assert_eq!(top[0].name, "Sergei Lavrov");
+    assert_eq!(top[0].wikidata.as_deref(), Some("Q192190"));
+    let mut q = SearchQuery::new("");
+    q.speaker = Some("Sergej Lawrow".into());
+    assert_eq!(store.search(&q).expect("search").len(), 3);
+}
+
+#[test]
+fn quotes_are_deduplicated_in_export() {
+    assert!(
+        rule_stage_ready(),
+        "the rule stage finds no `X said \"...\"` quote"
+    );
+    let mut store = Store::open_in_memory().expect("open");
+    ingest_all(&mut store, &lavrov_corpus());
+    let mut out = Vec::new();
+    let n = store.export_jsonl(&mut out).expect("export");
+    let recs: Vec<QuotebankRecord> = String::from_utf8(out)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("record"))
+        .collect();
+    assert_eq!(recs.len() as u64, n);
+    let ceasefire = recs
+        .iter()
+        .find(|r| r.quotation.to_lowercase().contains("ceasefire"))
+        .expect("ceasefire quote");
+    assert_eq!(ceasefire.num_occurrences, 2);
+    assert_eq!(
+        ceasefire.urls,
+        vec!["https://example.org/1", "https://example.org/4"]
+    );
+    assert_eq!(ceasefire.date.as_deref(), Some("2016-03-01 00:00:00"));
+    assert!(ceasefire.quote_id.starts_with("2016-03-01-"));
+    assert_eq!(ceasefire.probas.len(), 2);
+    assert_eq!(ceasefire.probas[0][1], "0.5000");
+    let lavrov = recs.iter().filter(|r| r.speaker.contains("Lavrov")).count();
+    assert!(lavrov >= 2);
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_round_trip() {
+    let recs = vec![
+        QuotebankRecord {
+            quote_id: "2016-03-01-000001".into(),
+            quotation: "We will win, \"they\" said — ünïcode".into(),
+            speaker: "Sergei Lavrov".into(),
+            qids: vec!["Q192190".into()],
+            date: Some("2016-03-01 00:00:00".into()),
+            num_occurrences: 3,
+            probas: vec![
+                ["Sergei Lavrov".into(), "0.6667".into()],
+                ["None".into(), "0.3333".into()],
+            ],
+            urls: vec!["u1".into(), "u2".into()],
+        },
+        QuotebankRecord {
+            quote_id: "0000-00-00-000002".into(),
+            quotation: "x".into(),
+            speaker: "None".into(),
+            qids: vec![],
+            date: None,
+            num_occurrences: 1,
+            probas: vec![["None".into(), "1.0000".into()]],
+            urls: vec![],
+        },
+    ];
+    let dir = std::env::temp_dir().join(format!("whosaid-store-pq-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("q.parquet");
+    assert_eq!(
+        export::write_parquet(&path, recs.clone()).expect("write"),
+        2
+    );
+    let back = export::read_parquet(&path).expect("read");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(back, recs);
+}
+
+#[test]
+fn search_rejects_bad_filters() {
+    let mut store = Store::open_in_memory().expect("open");
+    let mut q = SearchQuery::new("x");
+    q.from = Some("March".into());
+    assert!(matches!(store.search(&q), Err(StoreError::Query(_))));
+    let mut q = SearchQuery::new("x");
+    q.kind = Some("rumour".into());
+    assert!(matches!(store.search(&q), Err(StoreError::Query(_))));
+    // FTS5 syntax characters in user text are harmless.
+    assert!(store
+        .search(&SearchQuery::new("\"a\" AND (b OR NEAR"))
+        .is_ok());
+}
