@@ -56,7 +56,10 @@ fn stats(page: &Page) -> Stats {
         if !bad[e]
             && b.chars >= 25
             && (b.link_chars as f32) < 0.5 * b.chars as f32
-            && matches!(b.kind, Kind::Para | Kind::Pre | Kind::Quote | Kind::Item | Kind::Heading(_))
+            && matches!(
+                b.kind,
+                Kind::Para | Kind::Pre | Kind::Quote | Kind::Item | Kind::Heading(_)
+            )
         {
             good[e] = good[e].saturating_add(b.chars);
         }
@@ -65,7 +68,12 @@ fn stats(page: &Page) -> Stats {
         let p = page.elems[i].parent as usize;
         good[p] = good[p].saturating_add(good[i]);
     }
-    Stats { text, link, bad, good }
+    Stats {
+        text,
+        link,
+        bad,
+        good,
+    }
 }
 
 fn commas(s: &str) -> usize {
@@ -190,17 +198,18 @@ fn select(page: &Page, st: &Stats) -> Option<Vec<bool>> {
         p = page.elems[p as usize].parent;
     }
     // Only-child wrappers: use the wrapper.
+    let mut block_children = vec![0u32; n];
+    for e in page.elems.iter().skip(1) {
+        if e.tag.is_block() {
+            block_children[e.parent as usize] += 1;
+        }
+    }
     loop {
         let p = page.elems[top as usize].parent;
         if p == 0 || matches!(page.elems[p as usize].tag, Tag::Body) {
             break;
         }
-        let siblings = page
-            .elems
-            .iter()
-            .filter(|e| e.parent == p && e.tag.is_block())
-            .count();
-        if siblings == 1 {
+        if block_children[p as usize] == 1 {
             top = p;
         } else {
             break;
@@ -239,7 +248,8 @@ fn select(page: &Page, st: &Stats) -> Option<Vec<bool>> {
             // Article text split into several sibling sections (by figures, pull quotes, ads).
             if !take && e.tag != Tag::P {
                 let g = st.good[i] as f32;
-                take = g >= 150.0_f32.max(0.15 * st.good[top as usize] as f32) && link_density(st, i) < 0.25;
+                take = g >= 150.0_f32.max(0.15 * st.good[top as usize] as f32)
+                    && link_density(st, i) < 0.25;
             }
             if !take && e.tag == Tag::P {
                 let ld = link_density(st, i);

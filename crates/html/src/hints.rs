@@ -213,7 +213,9 @@ pub(crate) fn class_hint(class: Option<&str>, id: Option<&str>) -> Hint {
                 .map(|c| c.to_ascii_lowercase())
                 .collect();
             let social_embed = joined.contains("embed")
-                && ["social", "twitter", "instagram", "facebook"].iter().any(|w| joined.contains(w));
+                && ["social", "twitter", "instagram", "facebook"]
+                    .iter()
+                    .any(|w| joined.contains(w));
             if social_embed || joined.contains("tweet") || joined.starts_with("instagram") {
                 embed = true;
             }

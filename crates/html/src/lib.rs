@@ -34,6 +34,8 @@
 //! assert!(!article.text.contains("Facebook"));
 //! ```
 
+#![warn(missing_docs)]
+
 mod content;
 mod decode;
 mod dom;
