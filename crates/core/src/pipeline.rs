@@ -32,6 +32,24 @@ use std::ops::Range;
 /// assert_eq!(a.quotes[0].speaker.name.as_deref(), Some("Ann Lee"));
 /// ```
 pub fn analyze(doc: &Document) -> Analysis {
+    analyze_with(doc, &Options::default())
+}
+
+/// Which optional stages run (spaCy's "components can be switched off").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Merge the learned tagger's candidates into the rule stage's (default: on).
+    pub tagger: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { tagger: true }
+    }
+}
+
+/// [`analyze`] with some stages switched off.
+pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
     let text = doc.text.as_str();
     let map = CharMap::new(text);
     let tokens = tokenize(text);
@@ -45,7 +63,11 @@ pub fn analyze(doc: &Document) -> Analysis {
     let rule = quotes::candidates(&layout, &spans, &blocked);
 
     // ---- TAGGER PLUG-IN POINT: the learned tagger's candidates join here. ----
-    let model = tagger::predict(text, &tokens, &sentences);
+    let model = if options.tagger {
+        tagger::predict(text, &tokens, &sentences)
+    } else {
+        Vec::new()
+    };
     let merged = merge(&layout, &spans, rule, model);
     let merged: Vec<Candidate> = merged
         .into_iter()

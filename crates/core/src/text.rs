@@ -247,6 +247,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Byte length of the stem when `word` ends in a clitic that should be split off.
 fn clitic_cut(word: &str) -> Option<usize> {
     const CLITICS: &[&str] = &["s", "re", "ve", "ll", "d", "m"];
+    // Most words hold no apostrophe: one byte scan instead of two reverse searches.
+    if !word.bytes().any(|b| b == b'\'' || b == 0x99) {
+        return None;
+    }
     // Find the last apostrophe (ASCII ' or U+2019) in the word.
     let (ap, ap_len) = match (word.rfind('\''), word.rfind('’')) {
         (Some(a), Some(b)) if b > a => (b, 3),

@@ -7,8 +7,29 @@
 
 use crate::lexicon::Gender;
 
-fn in_list(word: &str, list: &[&str]) -> bool {
-    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+/// `word` lowercased into `buf`, or `None` when it is too long or not ASCII (no
+/// word of these lists is).
+fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let b = word.as_bytes();
+    if b.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    let dst = &mut buf[..b.len()];
+    dst.copy_from_slice(b);
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).ok()
+}
+
+/// Case-insensitive membership of a word in a list of lowercase literals, compiled to
+/// a `match` (no allocation, no linear scan of strings).
+macro_rules! word_in {
+    ($word:expr, $($w:literal)|+) => {{
+        let mut buf = [0u8; 24];
+        match lower($word, &mut buf) {
+            Some(w) => matches!(w, $($w)|+),
+            None => false,
+        }
+    }};
 }
 
 /// True when `word` starts with an uppercase letter.
@@ -38,15 +59,15 @@ pub enum PronounClass {
 
 /// The class of a personal pronoun (`"She"` → Female), or `None` for other words.
 pub fn pronoun_class(word: &str) -> Option<PronounClass> {
-    if in_list(word, &["he", "him", "his", "himself"]) {
+    if word_in!(word, "he" | "him" | "his" | "himself") {
         Some(PronounClass::Male)
-    } else if in_list(word, &["she", "her", "hers", "herself"]) {
+    } else if word_in!(word, "she" | "her" | "hers" | "herself") {
         Some(PronounClass::Female)
-    } else if in_list(word, &["it", "its", "itself"]) {
+    } else if word_in!(word, "it" | "its" | "itself") {
         Some(PronounClass::Neuter)
-    } else if in_list(word, &["they", "them", "their", "themselves"]) {
+    } else if word_in!(word, "they" | "them" | "their" | "themselves") {
         Some(PronounClass::Plural)
-    } else if in_list(word, &["i", "we", "you", "me", "us"]) {
+    } else if word_in!(word, "i" | "we" | "you" | "me" | "us") {
         Some(PronounClass::Deictic)
     } else {
         None
@@ -55,23 +76,41 @@ pub fn pronoun_class(word: &str) -> Option<PronounClass> {
 
 /// True for a subject pronoun that can stand as a speaker (`he`, `she`, `they`, …).
 pub fn is_subject_pronoun(word: &str) -> bool {
-    in_list(word, &["he", "she", "it", "they", "we", "i", "you"])
+    word_in!(word, "he" | "she" | "it" | "they" | "we" | "i" | "you")
 }
 
 /// True for an object pronoun that can be an addressee (`him`, `reporters` is a noun).
 pub fn is_object_pronoun(word: &str) -> bool {
-    in_list(word, &["him", "her", "them", "us", "me", "you", "it"])
+    word_in!(word, "him" | "her" | "them" | "us" | "me" | "you" | "it")
 }
 
 /// Auxiliaries and negation that may sit between a speaker and a cue verb.
 pub fn is_auxiliary(word: &str) -> bool {
-    in_list(
+    word_in!(
         word,
-        &[
-            "has", "have", "had", "was", "were", "is", "are", "be", "been", "will", "would",
-            "could", "can", "may", "might", "should", "shall", "did", "does", "do", "not", "n't",
-            "never",
-        ],
+        "has"
+            | "have"
+            | "had"
+            | "was"
+            | "were"
+            | "is"
+            | "are"
+            | "be"
+            | "been"
+            | "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "should"
+            | "shall"
+            | "did"
+            | "does"
+            | "do"
+            | "not"
+            | "n't"
+            | "never"
     )
 }
 
@@ -79,115 +118,239 @@ pub fn is_auxiliary(word: &str) -> bool {
 /// any `-ly` word).
 pub fn is_adverb(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("ly") && is_lowercase(word))
-        || in_list(
+        || word_in!(
             word,
-            &[
-                "also",
-                "later",
-                "earlier",
-                "then",
-                "again",
-                "once",
-                "already",
-                "just",
-                "still",
-                "often",
-                "further",
-                "first",
-                "previously",
-                "reportedly",
-                "soon",
-                "now",
-                "too",
-                "even",
-                "long",
-            ],
+            "also"
+                | "later"
+                | "earlier"
+                | "then"
+                | "again"
+                | "once"
+                | "already"
+                | "just"
+                | "still"
+                | "often"
+                | "further"
+                | "first"
+                | "previously"
+                | "reportedly"
+                | "soon"
+                | "now"
+                | "too"
+                | "even"
+                | "long"
         )
 }
 
 /// Prepositions and adverbials that may open a phrase between a cue and its clause.
 pub fn is_preposition(word: &str) -> bool {
-    in_list(
+    word_in!(
         word,
-        &[
-            "in",
-            "at",
-            "on",
-            "during",
-            "following",
-            "after",
-            "before",
-            "to",
-            "from",
-            "with",
-            "via",
-            "through",
-            "by",
-            "for",
-            "of",
-            "about",
-            "over",
-            "under",
-            "ahead",
-            "amid",
-            "at",
-            "into",
-            "upon",
-            "while",
-            "when",
-            "as",
-            "since",
-            "last",
-            "this",
-            "yesterday",
-            "today",
-            "tonight",
-            "earlier",
-            "later",
-            "outside",
-            "inside",
-            "near",
-            "behind",
-        ],
+        "in" | "at"
+            | "on"
+            | "during"
+            | "following"
+            | "after"
+            | "before"
+            | "to"
+            | "from"
+            | "with"
+            | "via"
+            | "through"
+            | "by"
+            | "for"
+            | "of"
+            | "about"
+            | "over"
+            | "under"
+            | "ahead"
+            | "amid"
+            | "into"
+            | "upon"
+            | "while"
+            | "when"
+            | "as"
+            | "since"
+            | "last"
+            | "this"
+            | "yesterday"
+            | "today"
+            | "tonight"
+            | "earlier"
+            | "later"
+            | "outside"
+            | "inside"
+            | "near"
+            | "behind"
     )
 }
 
 /// Words that open a subordinate clause (`While`, `Although`, …).
 pub fn is_subordinator(word: &str) -> bool {
-    in_list(
+    word_in!(
         word,
-        &[
-            "while", "although", "though", "because", "if", "unless", "whereas", "since", "when",
-            "whether", "once", "until", "after", "before",
-        ],
+        "while"
+            | "although"
+            | "though"
+            | "because"
+            | "if"
+            | "unless"
+            | "whereas"
+            | "since"
+            | "when"
+            | "whether"
+            | "once"
+            | "until"
+            | "after"
+            | "before"
     )
 }
 
 /// Determiners that may open a noun phrase.
 pub fn is_determiner(word: &str) -> bool {
-    in_list(
+    word_in!(
         word,
-        &[
-            "the", "a", "an", "his", "her", "their", "its", "our", "some", "many", "several",
-            "two", "three", "other", "one", "another", "both", "most", "these", "those", "this",
-            "that", "senior", "top",
-        ],
+        "the"
+            | "a"
+            | "an"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "some"
+            | "many"
+            | "several"
+            | "two"
+            | "three"
+            | "other"
+            | "one"
+            | "another"
+            | "both"
+            | "most"
+            | "these"
+            | "those"
+            | "this"
+            | "that"
+            | "senior"
+            | "top"
     )
 }
 
 /// Function words that never end a noun phrase and never head a speaker mention.
 pub fn is_function_word(word: &str) -> bool {
-    is_determiner(word)
-        || is_preposition(word)
-        || is_auxiliary(word)
-        || in_list(
-            word,
-            &[
-                "and", "or", "but", "nor", "so", "yet", "that", "which", "who", "whom", "whose",
-                "what", "where", "there", "here", "it", "not", "no", "than", "then", "if", "said",
-                "says",
-            ],
-        )
+    let mut buf = [0u8; 24];
+    let Some(w) = lower(word, &mut buf) else {
+        return false;
+    };
+    // One lowercasing, one match over all grammar words.
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "some"
+            | "many"
+            | "several"
+            | "two"
+            | "three"
+            | "other"
+            | "one"
+            | "another"
+            | "both"
+            | "most"
+            | "these"
+            | "those"
+            | "this"
+            | "that"
+            | "senior"
+            | "top"
+            | "in"
+            | "at"
+            | "on"
+            | "during"
+            | "following"
+            | "after"
+            | "before"
+            | "to"
+            | "from"
+            | "with"
+            | "via"
+            | "through"
+            | "by"
+            | "for"
+            | "of"
+            | "about"
+            | "over"
+            | "under"
+            | "ahead"
+            | "amid"
+            | "into"
+            | "upon"
+            | "while"
+            | "when"
+            | "as"
+            | "since"
+            | "last"
+            | "yesterday"
+            | "today"
+            | "tonight"
+            | "earlier"
+            | "later"
+            | "outside"
+            | "inside"
+            | "near"
+            | "behind"
+            | "has"
+            | "have"
+            | "had"
+            | "was"
+            | "were"
+            | "is"
+            | "are"
+            | "be"
+            | "been"
+            | "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "should"
+            | "shall"
+            | "did"
+            | "does"
+            | "do"
+            | "not"
+            | "n't"
+            | "never"
+            | "and"
+            | "or"
+            | "but"
+            | "nor"
+            | "so"
+            | "yet"
+            | "which"
+            | "who"
+            | "whom"
+            | "whose"
+            | "what"
+            | "where"
+            | "there"
+            | "here"
+            | "it"
+            | "no"
+            | "than"
+            | "then"
+            | "if"
+            | "said"
+            | "says"
+    )
 }
 
 /// Capitalized words that begin sentences or name times and are never part of a name.
@@ -195,115 +358,103 @@ pub fn is_capitalized_non_name(word: &str) -> bool {
     is_function_word(word)
         || is_month(word)
         || is_weekday(word)
-        || in_list(
+        || word_in!(
             word,
-            &[
-                "still",
-                "however",
-                "meanwhile",
-                "moments",
-                "earlier",
-                "later",
-                "yesterday",
-                "today",
-                "tonight",
-                "also",
-                "speaking",
-                "asked",
-                "according",
-                "indeed",
-                "instead",
-                "now",
-                "even",
-                "although",
-                "because",
-                "while",
-                "though",
-                "unless",
-                "since",
-                "when",
-                "why",
-                "how",
-                "we",
-                "i",
-                "he",
-                "she",
-                "they",
-                "you",
-                "his",
-                "her",
-                "our",
-                "my",
-                "your",
-                "in",
-                "as",
-                "last",
-                "next",
-                "like",
-                "every",
-                "all",
-                "no",
-                "yes",
-                "only",
-                "just",
-                "editor",
-                "breaking",
-                "update",
-                "photo",
-                "read",
-                "watch",
-                "share",
-            ],
+            "still"
+                | "however"
+                | "meanwhile"
+                | "moments"
+                | "earlier"
+                | "later"
+                | "yesterday"
+                | "today"
+                | "tonight"
+                | "also"
+                | "speaking"
+                | "asked"
+                | "according"
+                | "indeed"
+                | "instead"
+                | "now"
+                | "even"
+                | "although"
+                | "because"
+                | "while"
+                | "though"
+                | "unless"
+                | "since"
+                | "when"
+                | "why"
+                | "how"
+                | "we"
+                | "i"
+                | "he"
+                | "she"
+                | "they"
+                | "you"
+                | "his"
+                | "her"
+                | "our"
+                | "my"
+                | "your"
+                | "in"
+                | "as"
+                | "last"
+                | "next"
+                | "like"
+                | "every"
+                | "all"
+                | "no"
+                | "yes"
+                | "only"
+                | "just"
+                | "editor"
+                | "breaking"
+                | "update"
+                | "photo"
+                | "read"
+                | "watch"
+                | "share"
         )
 }
 
 /// True for a month name (`April`, `Sept.`).
 pub fn is_month(word: &str) -> bool {
     let w = word.trim_end_matches('.');
-    in_list(
+    word_in!(
         w,
-        &[
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "sept",
-            "oct",
-            "nov",
-            "dec",
-        ],
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
     )
 }
 
 /// True for a weekday name (`Tuesday`).
 pub fn is_weekday(word: &str) -> bool {
-    in_list(
+    word_in!(
         word,
-        &[
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ],
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
     )
 }
 
@@ -312,135 +463,127 @@ pub fn is_weekday(word: &str) -> bool {
 pub fn is_role_word(word: &str) -> bool {
     let w = word.trim_end_matches('.');
     crate::lexicon::is_title(word)
-        || in_list(
+        || word_in!(
             w,
-            &[
-                "mr",
-                "mrs",
-                "ms",
-                "miss",
-                "dr",
-                "sen",
-                "rep",
-                "gov",
-                "gen",
-                "lt",
-                "col",
-                "capt",
-                "adm",
-                "prof",
-                "rev",
-                "president",
-                "vice",
-                "prime",
-                "minister",
-                "secretary",
-                "chancellor",
-                "senator",
-                "congressman",
-                "congresswoman",
-                "representative",
-                "governor",
-                "mayor",
-                "general",
-                "ambassador",
-                "envoy",
-                "spokesman",
-                "spokeswoman",
-                "spokesperson",
-                "chairman",
-                "chairwoman",
-                "chair",
-                "chief",
-                "director",
-                "judge",
-                "justice",
-                "king",
-                "queen",
-                "prince",
-                "princess",
-                "pope",
-                "deputy",
-                "attorney",
-                "special",
-                "foreign",
-                "defense",
-                "defence",
-                "leader",
-                "candidate",
-                "nominee",
-                "sheriff",
-                "officer",
-                "commander",
-                "adviser",
-                "advisor",
-                "speaker",
-                "ceo",
-                "founder",
-                "host",
-                "anchor",
-                "author",
-                "professor",
-                "coach",
-                "former",
-                "democratic",
-                "republican",
-                "gop",
-                "un",
-                "u.n.",
-                "state",
-                "house",
-                "senate",
-                "majority",
-                "minority",
-                "press",
-                "white",
-                "national",
-                "security",
-                "campaign",
-                "manager",
-                "executive",
-                "official",
-            ],
+            "mr" | "mrs"
+                | "ms"
+                | "miss"
+                | "dr"
+                | "sen"
+                | "rep"
+                | "gov"
+                | "gen"
+                | "lt"
+                | "col"
+                | "capt"
+                | "adm"
+                | "prof"
+                | "rev"
+                | "president"
+                | "vice"
+                | "prime"
+                | "minister"
+                | "secretary"
+                | "chancellor"
+                | "senator"
+                | "congressman"
+                | "congresswoman"
+                | "representative"
+                | "governor"
+                | "mayor"
+                | "general"
+                | "ambassador"
+                | "envoy"
+                | "spokesman"
+                | "spokeswoman"
+                | "spokesperson"
+                | "chairman"
+                | "chairwoman"
+                | "chair"
+                | "chief"
+                | "director"
+                | "judge"
+                | "justice"
+                | "king"
+                | "queen"
+                | "prince"
+                | "princess"
+                | "pope"
+                | "deputy"
+                | "attorney"
+                | "special"
+                | "foreign"
+                | "defense"
+                | "defence"
+                | "leader"
+                | "candidate"
+                | "nominee"
+                | "sheriff"
+                | "officer"
+                | "commander"
+                | "adviser"
+                | "advisor"
+                | "speaker"
+                | "ceo"
+                | "founder"
+                | "host"
+                | "anchor"
+                | "author"
+                | "professor"
+                | "coach"
+                | "former"
+                | "democratic"
+                | "republican"
+                | "gop"
+                | "un"
+                | "u.n."
+                | "state"
+                | "house"
+                | "senate"
+                | "majority"
+                | "minority"
+                | "press"
+                | "white"
+                | "national"
+                | "security"
+                | "campaign"
+                | "manager"
+                | "executive"
+                | "official"
         )
 }
 
 /// Role words that settle a person's gender (`Mrs`, `spokeswoman` → Female).
 pub fn role_gender(word: &str) -> Option<Gender> {
     let w = word.trim_end_matches('.');
-    if in_list(
+    if word_in!(
         w,
-        &[
-            "mrs",
-            "ms",
-            "miss",
-            "madam",
-            "spokeswoman",
-            "congresswoman",
-            "chairwoman",
-            "queen",
-            "princess",
-            "businesswoman",
-            "actress",
-            "lady",
-            "dame",
-        ],
+        "mrs"
+            | "ms"
+            | "miss"
+            | "madam"
+            | "spokeswoman"
+            | "congresswoman"
+            | "chairwoman"
+            | "queen"
+            | "princess"
+            | "businesswoman"
+            | "actress"
+            | "lady"
+            | "dame"
     ) {
         Some(Gender::Female)
-    } else if in_list(
+    } else if word_in!(
         w,
-        &[
-            "mr",
-            "sir",
-            "spokesman",
-            "congressman",
-            "chairman",
-            "king",
-            "prince",
-            "businessman",
-            "pope",
-            "lord",
-        ],
+        "mr" | "sir"
+            | "spokesman"
+            | "congressman"
+            | "chairman"
+            | "king"
+            | "prince"
+            | "businessman"
+            | "pope"
+            | "lord"
     ) {
         Some(Gender::Male)
     } else {
@@ -453,131 +596,126 @@ pub fn role_gender(word: &str) -> Option<Gender> {
 pub fn is_person_title(word: &str) -> bool {
     let w = word.trim_end_matches('.');
     role_gender(word).is_some()
-        || in_list(
+        || word_in!(
             w,
-            &[
-                "dr",
-                "sen",
-                "rep",
-                "gov",
-                "gen",
-                "lt",
-                "col",
-                "capt",
-                "adm",
-                "prof",
-                "rev",
-                "president",
-                "minister",
-                "secretary",
-                "chancellor",
-                "senator",
-                "representative",
-                "governor",
-                "mayor",
-                "ambassador",
-                "envoy",
-                "spokesperson",
-                "judge",
-                "justice",
-                "candidate",
-                "nominee",
-                "sheriff",
-                "officer",
-                "commander",
-                "adviser",
-                "advisor",
-                "professor",
-                "coach",
-                "host",
-                "anchor",
-                "author",
-                "director",
-                "leader",
-                "ceo",
-                "founder",
-                "manager",
-                "chief",
-                "speaker",
-            ],
+            "dr" | "sen"
+                | "rep"
+                | "gov"
+                | "gen"
+                | "lt"
+                | "col"
+                | "capt"
+                | "adm"
+                | "prof"
+                | "rev"
+                | "president"
+                | "minister"
+                | "secretary"
+                | "chancellor"
+                | "senator"
+                | "representative"
+                | "governor"
+                | "mayor"
+                | "ambassador"
+                | "envoy"
+                | "spokesperson"
+                | "judge"
+                | "justice"
+                | "candidate"
+                | "nominee"
+                | "sheriff"
+                | "officer"
+                | "commander"
+                | "adviser"
+                | "advisor"
+                | "professor"
+                | "coach"
+                | "host"
+                | "anchor"
+                | "author"
+                | "director"
+                | "leader"
+                | "ceo"
+                | "founder"
+                | "manager"
+                | "chief"
+                | "speaker"
         )
 }
 
 /// Head words of organisation names (`Ministry`, `Council`, `Party`).
 pub fn is_org_word(word: &str) -> bool {
-    in_list(
+    word_in!(
         word,
-        &[
-            "ministry",
-            "department",
-            "council",
-            "party",
-            "committee",
-            "agency",
-            "university",
-            "inc",
-            "inc.",
-            "corp",
-            "corp.",
-            "group",
-            "association",
-            "union",
-            "nations",
-            "house",
-            "office",
-            "bank",
-            "court",
-            "army",
-            "police",
-            "news",
-            "times",
-            "post",
-            "journal",
-            "institute",
-            "foundation",
-            "organization",
-            "organisation",
-            "commission",
-            "government",
-            "administration",
-            "senate",
-            "congress",
-            "pentagon",
-            "kremlin",
-            "federation",
-            "republic",
-            "states",
-            "kingdom",
-            "network",
-            "press",
-            "service",
-            "center",
-            "centre",
-            "company",
-            "airbase",
-            "base",
-            "city",
-            "county",
-            "street",
-            "campaign",
-            "fund",
-            "board",
-            "coalition",
-            "alliance",
-            "forces",
-            "reuters",
-            "cnn",
-            "bbc",
-            "fox",
-            "msnbc",
-            "nbc",
-            "abc",
-            "cbs",
-            "ap",
-            "twitter",
-            "facebook",
-            "google",
-        ],
+        "ministry"
+            | "department"
+            | "council"
+            | "party"
+            | "committee"
+            | "agency"
+            | "university"
+            | "inc"
+            | "inc."
+            | "corp"
+            | "corp."
+            | "group"
+            | "association"
+            | "union"
+            | "nations"
+            | "house"
+            | "office"
+            | "bank"
+            | "court"
+            | "army"
+            | "police"
+            | "news"
+            | "times"
+            | "post"
+            | "journal"
+            | "institute"
+            | "foundation"
+            | "organization"
+            | "organisation"
+            | "commission"
+            | "government"
+            | "administration"
+            | "senate"
+            | "congress"
+            | "pentagon"
+            | "kremlin"
+            | "federation"
+            | "republic"
+            | "states"
+            | "kingdom"
+            | "network"
+            | "press"
+            | "service"
+            | "center"
+            | "centre"
+            | "company"
+            | "airbase"
+            | "base"
+            | "city"
+            | "county"
+            | "street"
+            | "campaign"
+            | "fund"
+            | "board"
+            | "coalition"
+            | "alliance"
+            | "forces"
+            | "reuters"
+            | "cnn"
+            | "bbc"
+            | "fox"
+            | "msnbc"
+            | "nbc"
+            | "abc"
+            | "cbs"
+            | "ap"
+            | "twitter"
+            | "facebook"
+            | "google"
     )
 }
 
@@ -590,9 +728,9 @@ pub fn is_nationality(word: &str) -> bool {
             || word.ends_with("ese")
             || word.ends_with("ish")
             || word.ends_with("ic")
-            || in_list(
+            || word_in!(
                 word,
-                &["French", "Dutch", "Greek", "Israeli", "Iraqi", "Thai"],
+                "French" | "Dutch" | "Greek" | "Israeli" | "Iraqi" | "Thai"
             ))
         && crate::lexicon::first_name_gender(word).is_none()
 }
