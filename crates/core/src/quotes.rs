@@ -388,12 +388,21 @@ impl Rules<'_, '_> {
         }
         if k > floor && self.word(k - 1) == "," {
             // Apposition or inserted phrase between commas: find the opening comma.
+            // `Nevada's governor, Brian Sandoval, a Republican, said`: up to three
+            // inserted phrases, nearest name first.
             let mut m = k - 1;
-            let lowest = floor.max(k.saturating_sub(25));
+            let lowest = floor.max(k.saturating_sub(40));
+            let mut commas = 0;
             while m > lowest {
                 m -= 1;
                 if self.word(m) == "," {
-                    return self.left_np(m, floor).filter(|r| self.is_namelike(r));
+                    if let Some(np) = self.left_np(m, floor).filter(|r| self.is_namelike(r)) {
+                        return Some(np);
+                    }
+                    commas += 1;
+                    if commas == 3 {
+                        return None;
+                    }
                 }
                 if self.l.tokens[m].is_quote() || self.l.kind(m) == Some(TokenKind::Terminal) {
                     return None;

@@ -100,7 +100,10 @@ fn seed_kinds_mentions_and_cues() {
         }
         let mention = q.speaker.mention.as_ref().map(|m| m.text.as_str());
         if mention != g["mention"].as_str() {
-            failures.push(format!("mention {mention:?} != {} for: {content}", g["mention"]));
+            failures.push(format!(
+                "mention {mention:?} != {} for: {content}",
+                g["mention"]
+            ));
         }
         let cue = q.cue.as_ref().map(|c| c.text.as_str());
         if cue != g["cue"].as_str() {
@@ -148,4 +151,83 @@ fn seed_artifacts_reported_and_never_quoted() {
         }
     }
     assert_eq!(analysis.artifacts.len(), 3, "{:#?}", analysis.artifacts);
+}
+
+mod robustness {
+    use proptest::prelude::*;
+    use whosaid_core::{analyze, Document};
+
+    /// Text made of the pieces the rules react to, in any order.
+    fn newsy() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "\"",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "'",
+            "''",
+            ":",
+            ",",
+            ".",
+            " ",
+            "\n\n",
+            "\n",
+            "said",
+            "says",
+            "told",
+            "reporters",
+            "according to",
+            "that",
+            "he",
+            "she",
+            "Mr",
+            "Ms.",
+            "Ann",
+            "Lee",
+            "President",
+            "Moscow",
+            "the Kremlin",
+            "While",
+            "U.S.",
+            "•",
+            "By",
+            "2017",
+            "April",
+            "Tuesday",
+            "speaks",
+            "é",
+            "—",
+            "saying",
+            "to",
+            "confirm",
+            "We",
+            "win",
+        ]);
+        prop::collection::vec(piece, 0..60).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn analyze_never_panics_and_spans_point_into_the_text(t in newsy()) {
+            let a = analyze(&Document::new("p", t.clone()));
+            let chars: Vec<char> = t.chars().collect();
+            let mut spans = Vec::new();
+            for q in &a.quotes {
+                prop_assert!((0.0..=1.0).contains(&q.confidence));
+                spans.push(&q.content);
+                spans.extend(q.cue.iter());
+                spans.extend(q.addressee.iter());
+                spans.extend(q.speaker.mention.iter());
+            }
+            spans.extend(a.artifacts.iter().map(|x| &x.span));
+            for s in spans {
+                prop_assert_eq!(&t[s.start..s.end], s.text.as_str());
+                let by_chars: String = chars[s.char_start..s.char_end].iter().collect();
+                prop_assert_eq!(by_chars, s.text.clone());
+            }
+            let starts: Vec<usize> = a.quotes.iter().map(|q| q.content.start).collect();
+            prop_assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+        }
+    }
 }
