@@ -1,6 +1,8 @@
 //! `whosaid-train`: trains the attribution tagger of `whosaid_core::tagger` on PolNeAR train,
 //! cross-validates it, measures its speed and writes the model file.
 
+mod classes;
+
 use anyhow::{Context, Result};
 use clap::Parser;
 use std::collections::HashMap;
@@ -9,7 +11,7 @@ use std::time::Instant;
 use whosaid_core::tagger::labels::{project, GoldRelation};
 use whosaid_core::tagger::{
     self, for_each_stacked, for_each_token, paragraphs, viterbi, word_hash, word_hashes, CueSet,
-    Model, NF, NS, N_A, N_B, N_TAGS,
+    Model, WordClasses, NF, NS, N_A, N_B, N_TAGS,
 };
 use whosaid_core::text::{split_sentences, tokenize, Sentence, Token};
 use whosaid_core::CharMap;
@@ -59,6 +61,10 @@ struct Args {
     /// Train only on each article's first annotator file.
     #[arg(long)]
     first_annotator_only: bool,
+    /// Minimum CoreNLP (train) occurrences for a word to get its own word-class entry
+    /// (0 = no word classes).
+    #[arg(long, default_value_t = 2)]
+    class_min: u32,
 }
 
 /// One article, tokenised, with gold tags per annotator file.
@@ -225,7 +231,7 @@ impl Perceptron {
     }
 
     /// The averaged, quantised model.
-    fn to_model(&self, cues: &CueSet, calib: (f32, f32)) -> Model {
+    fn to_model(&self, cues: &CueSet, wc: &WordClasses, calib: (f32, f32)) -> Model {
         let avg: Vec<f32> = self
             .w
             .iter()
@@ -254,13 +260,14 @@ impl Perceptron {
             trans_b,
             calib,
             cues: cues.clone(),
+            classes: wc.clone(),
         }
     }
 }
 
 /// Features of every token: NF base buckets then NS stacked ones (from the decoded or
 /// jackknifed source/cue tags `b`).
-fn extract(d: &Doc, cues: &CueSet, bits: u32, b: &[u8]) -> Vec<u32> {
+fn extract(d: &Doc, cues: &CueSet, wc: &WordClasses, bits: u32, b: &[u8]) -> Vec<u32> {
     let mut out = vec![0u32; d.tokens.len() * STRIDE];
     let words = word_hashes(&d.text, &d.tokens);
     for_each_token(
@@ -269,6 +276,7 @@ fn extract(d: &Doc, cues: &CueSet, bits: u32, b: &[u8]) -> Vec<u32> {
         &d.sentences,
         &words,
         cues,
+        wc,
         bits,
         |i, f| {
             out[i * STRIDE..i * STRIDE + NF].copy_from_slice(f);
@@ -289,7 +297,7 @@ fn rng_next(s: &mut u64) -> u64 {
     *s
 }
 
-fn train(docs: &[&Doc], args: &Args) -> Model {
+fn train(docs: &[&Doc], args: &Args, wc: &WordClasses) -> Model {
     let cues = learn_cues(docs, args.cue_min, args.cue_ratio);
     // Jackknifed source/cue tags for the stacked features: each half tagged by a model
     // trained on the other half, so that they are as noisy as at inference.
@@ -303,7 +311,7 @@ fn train(docs: &[&Doc], args: &Args) -> Model {
                 .map(|(_, d)| *d)
                 .collect();
             let zeros: Vec<Vec<u8>> = sub.iter().map(|d| vec![0u8; d.tokens.len()]).collect();
-            let m = train_stage(&sub, args, &cues, &zeros, args.epochs.min(5));
+            let m = train_stage(&sub, args, &cues, wc, &zeros, args.epochs.min(5));
             for (k, d) in docs.iter().enumerate() {
                 if k % 2 == h {
                     let words = word_hashes(&d.text, &d.tokens);
@@ -313,13 +321,14 @@ fn train(docs: &[&Doc], args: &Args) -> Model {
             }
         }
     }
-    train_stage(docs, args, &cues, &bpred, args.epochs)
+    train_stage(docs, args, &cues, wc, &bpred, args.epochs)
 }
 
 fn train_stage(
     docs: &[&Doc],
     args: &Args,
     cues: &CueSet,
+    wc: &WordClasses,
     bpred: &[Vec<u8>],
     epochs: usize,
 ) -> Model {
@@ -327,7 +336,7 @@ fn train_stage(
     let feats: Vec<Vec<u32>> = docs
         .iter()
         .zip(bpred)
-        .map(|(d, b)| extract(d, cues, args.bits, b))
+        .map(|(d, b)| extract(d, cues, wc, args.bits, b))
         .collect();
     // Instances: (doc, annotator file, paragraph).
     let mut inst: Vec<(usize, usize, usize)> = Vec::new();
@@ -402,7 +411,7 @@ fn train_stage(
             t0.elapsed().as_secs_f32()
         );
     }
-    pc.to_model(cues, (1.0, 0.0))
+    pc.to_model(cues, wc, (1.0, 0.0))
 }
 
 /// Predictions of `model` on `d`, with their calibration margins.
@@ -518,6 +527,11 @@ fn main() -> Result<()> {
         n_tok,
         t0.elapsed().as_secs_f32()
     );
+    let wc = if args.class_min > 0 {
+        classes::learn(&args.data.join("corenlp/train.conllu.gz"), args.class_min)?
+    } else {
+        WordClasses::default()
+    };
     if args.ceiling {
         print_scores("gold-decoding ceiling (train)", &ceiling(&gold, &docs));
     }
@@ -533,7 +547,7 @@ fn main() -> Result<()> {
                 .map(|(_, d)| d)
                 .collect();
             eprintln!("fold {}/{}", f + 1, args.folds);
-            let m = train(&tr, &args);
+            let m = train(&tr, &args, &wc);
             for (k, d) in docs.iter().enumerate() {
                 if k % args.folds == f {
                     for (p, m) in predict_doc(&m, d) {
@@ -559,7 +573,7 @@ fn main() -> Result<()> {
         eprintln!("calibration: a {:.3} b {:.3}", calib.0, calib.1);
     }
     let all: Vec<&Doc> = docs.iter().collect();
-    let mut model = train(&all, &args);
+    let mut model = train(&all, &args, &wc);
     model.calib = calib;
     let bytes = model.to_bytes();
     let model = Model::from_bytes(&bytes).context("re-reading the model")?;
@@ -590,6 +604,7 @@ fn main() -> Result<()> {
                     &d.sentences,
                     &words,
                     &model.cues,
+                    &model.classes,
                     model.bits,
                     |_, f| {
                         sink = sink.wrapping_add(f[0] as u64 ^ f[NF - 1] as u64);

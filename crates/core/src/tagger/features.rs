@@ -5,10 +5,11 @@
 
 use crate::text::{Sentence, Token, TokenKind};
 
+use super::classes::{self, suffix_hash, WordClasses};
 use super::CueSet;
 
 /// Number of base feature buckets per token.
-pub const NF: usize = 30;
+pub const NF: usize = 45;
 /// Number of stacked feature buckets per token (they read the decoded source/cue layer
 /// and feed the content layer only).
 pub const NS: usize = 5;
@@ -144,6 +145,12 @@ struct TokInfo {
     kind: u64,
     /// Lemma hash when the word is cue-like (from the model's cue set), else 0.
     cue: u64,
+    /// Hash of the last 3 bytes.
+    suf: u64,
+    /// Part-of-speech id (see [`classes`]).
+    pos: u64,
+    /// Entity class.
+    ner: u64,
 }
 
 /// Splits the sentences into paragraph chains: ranges of token indices decoded as one sequence.
@@ -171,6 +178,7 @@ pub fn for_each_token(
     sentences: &[Sentence],
     words: &[u64],
     cues: &CueSet,
+    wc: &WordClasses,
     bits: u32,
     mut emit: impl FnMut(usize, &[u32; NF]),
 ) {
@@ -179,19 +187,59 @@ pub fn for_each_token(
     for (k, t) in tokens.iter().enumerate() {
         let b = bytes.get(t.start..t.end).unwrap_or(&[]);
         let word = words.get(k).copied().unwrap_or(PAD);
+        let suf = suffix_hash(b);
+        let c = wc.class(word, suf, b.first().is_some_and(u8::is_ascii_uppercase));
         info.push(TokInfo {
             word,
             shape: shape(b),
             kind: kind_code(t.kind),
             cue: cues.lemma(word),
+            suf,
+            pos: classes::pos(c),
+            ner: classes::ner(c),
         });
     }
+    // Paragraph-wide right-to-left pass: the next closing quote mark and what follows it.
+    let mut next_close: Vec<u32> = vec![u32::MAX; tokens.len()];
+    {
+        let mut nc = u32::MAX;
+        let mut par = usize::MAX;
+        for s in sentences.iter().rev() {
+            if s.tokens.end > tokens.len() {
+                continue;
+            }
+            if s.paragraph != par {
+                par = s.paragraph;
+                nc = u32::MAX;
+            }
+            for i in s.tokens.clone().rev() {
+                if tokens[i].kind == TokenKind::CloseQuote {
+                    nc = i as u32;
+                }
+                next_close[i] = nc;
+            }
+        }
+    }
+    // what follows a closing quote mark: 1 cue-like word, 2 source-like (capitalised or
+    // pronoun), 0 other; looking past one comma
+    let after_close = |c: usize| -> u64 {
+        let mut j = c + 1;
+        if j < tokens.len() && tokens[j].kind == TokenKind::Punct {
+            j += 1;
+        }
+        match info.get(j) {
+            Some(x) if x.cue != 0 => 1 | x.pos << 2,
+            Some(x) => 2 | x.pos << 2,
+            None => 0,
+        }
+    };
     let that_h = word_hash(b"that");
     let colon_h = word_hash(b":");
     // Per-sentence scratch: nearest cue to the right.
     let mut right_cue: Vec<Option<usize>> = Vec::new();
     let mut quote_right: Vec<bool> = Vec::new();
     let mut in_q = false;
+    let mut open_ctx = 0u64;
     let mut par_first_quote = false;
     let mut sent_in_par = 0u64;
     let mut last_par = usize::MAX;
@@ -204,6 +252,7 @@ pub fn for_each_token(
         if s.paragraph != last_par {
             last_par = s.paragraph;
             in_q = false;
+            open_ctx = 0;
             sent_in_par = 0;
             par_first_quote = tokens[r.start].kind == TokenKind::OpenQuote;
         } else {
@@ -231,6 +280,7 @@ pub fn for_each_token(
             }
         }
         let mut left: Option<usize> = None;
+        let mut commas_since = 0u64;
         let mut that_since = false;
         let mut colon_left = false;
         let mut quote_left = false;
@@ -248,6 +298,20 @@ pub fn for_each_token(
                 info[j as usize].shape
             }
         };
+        let ps = |j: isize| -> u64 {
+            if j < r.start as isize || j >= r.end as isize {
+                63
+            } else {
+                info[j as usize].pos
+            }
+        };
+        let nr = |j: isize| -> u64 {
+            if j < r.start as isize || j >= r.end as isize {
+                7
+            } else {
+                info[j as usize].ner
+            }
+        };
         let kd = |j: isize| -> u64 {
             if j < r.start as isize || j >= r.end as isize {
                 0
@@ -262,6 +326,12 @@ pub fn for_each_token(
             let qs: u64 = match t.kind {
                 TokenKind::OpenQuote => {
                     in_q = true;
+                    open_ctx = if t.line_start || i == 0 {
+                        1
+                    } else {
+                        let p = &info[i - 1];
+                        2 | ((p.cue != 0) as u64) << 2 | p.pos << 3
+                    };
                     1
                 }
                 TokenKind::CloseQuote => {
@@ -283,8 +353,17 @@ pub fn for_each_token(
             let w0 = info[i].word;
             let wm1 = w(ii - 1);
             let wp1 = w(ii + 1);
-            let b = bytes.get(t.start..t.end).unwrap_or(&[]);
-            let suf = word_hash(&b[b.len().saturating_sub(3)..]);
+            let suf = info[i].suf;
+            let p0 = info[i].pos;
+            let (pm1, pp1) = (ps(ii - 1), ps(ii + 1));
+            let after_left_pos = left.map(|l| ps(l as isize + 1) | ps(l as isize + 2) << 6);
+            let before_right_pos = rc.map(|c| ps(c as isize - 1) | ps(c as isize - 2) << 6);
+            let nclose = next_close[i];
+            let close_info = if nclose == u32::MAX {
+                0
+            } else {
+                after_close(nclose as usize) | dist_bucket(Some(nclose as usize - i)) << 10
+            };
             let own_cue = (info[i].cue != 0) as u64;
             let vals: [u64; NF] = [
                 0,
@@ -317,14 +396,35 @@ pub fn for_each_token(
                 (has_cue as u64) | qs << 1 | pos_bucket(i - r.start).min(2) << 3,
                 mix(mix(wm1, w0), ldb.min(3) | rdb.min(3) << 2),
                 mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2),
+                p0,
+                pm1 | p0 << 6,
+                p0 | pp1 << 6,
+                pm1 | p0 << 6 | pp1 << 12,
+                ps(ii - 2) | pm1 << 6 | p0 << 12,
+                p0 | pp1 << 6 | ps(ii + 2) << 12,
+                p0 | ldb << 6 | rdb << 10 | qs << 14,
+                info[i].ner | nr(ii - 1) << 3 | nr(ii + 1) << 6 | qs << 9 | p0 << 11,
+                after_left_pos.unwrap_or(1 << 13) | ldb << 14 | (in_q as u64) << 18,
+                before_right_pos.unwrap_or(1 << 13) | rdb << 14 | (in_q as u64) << 18,
+                close_info | qs << 16,
+                mix(w0, p0),
+                if in_q || qs == 3 { open_ctx } else { 0 }
+                    | qs << 10
+                    | (par_first_quote as u64) << 12,
+                commas_since.min(3) | ldb.min(4) << 2 | qs << 6 | p0 << 8,
+                mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2),
             ];
             for (k, v) in vals.iter().enumerate() {
                 f[k] = bucket(k, *v, bits);
             }
             emit(i, &f);
             // update left context after emitting
+            if tokens[i].kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
+                commas_since += 1;
+            }
             if info[i].cue != 0 {
                 left = Some(i);
+                commas_since = 0;
                 that_since = false;
             } else if w0 == that_h {
                 that_since = true;

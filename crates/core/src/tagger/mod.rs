@@ -12,11 +12,13 @@
 //! The model is embedded from `crates/core/models/tagger.bin` and loaded once. An empty or
 //! corrupt file means no model: [`predict`] then returns nothing.
 
+pub mod classes;
 pub mod features;
 pub mod labels;
 
 use crate::candidate::{Candidate, Origin};
 use crate::text::{Sentence, Token};
+pub use classes::WordClasses;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -46,7 +48,7 @@ pub const N_B: usize = 5;
 pub const N_TAGS: usize = N_A + N_B;
 
 const MAGIC: &[u8; 4] = b"WSTG";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Whether tag `cur` may follow `prev` (`None` = chain start) in layer `nt` (3 or 5 tags).
 pub fn allowed(nt: usize, prev: Option<u8>, cur: u8) -> bool {
@@ -146,6 +148,8 @@ pub struct Model {
     pub calib: (f32, f32),
     /// Cue-like words.
     pub cues: CueSet,
+    /// Word classes (part of speech, entity class).
+    pub classes: WordClasses,
 }
 
 fn checksum(bytes: &[u8]) -> u64 {
@@ -200,6 +204,7 @@ impl Model {
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&(self.cues.pairs().len() as u32).to_le_bytes());
+        out.extend_from_slice(&(self.classes.pairs().len() as u32).to_le_bytes());
         for x in [self.inv_scale, self.calib.0, self.calib.1]
             .iter()
             .chain(self.trans_a.iter())
@@ -208,6 +213,10 @@ impl Model {
             out.extend_from_slice(&x.to_le_bytes());
         }
         for &(k, v) in self.cues.pairs() {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for &(k, v) in self.classes.pairs() {
             out.extend_from_slice(&k.to_le_bytes());
             out.extend_from_slice(&v.to_le_bytes());
         }
@@ -243,6 +252,7 @@ impl Model {
             return Err(ModelError::Corrupt("bits"));
         }
         let n_cues = r.u32()? as usize;
+        let n_classes = r.u32()? as usize;
         let inv_scale = r.f32()?;
         let calib = (r.f32()?, r.f32()?);
         let mut trans_a = [0f32; (N_A + 1) * N_A];
@@ -259,6 +269,15 @@ impl Model {
         let mut pairs = Vec::with_capacity(n_cues);
         for _ in 0..n_cues {
             pairs.push((r.u64()?, r.u64()?));
+        }
+        if n_classes > 1 << 22 {
+            return Err(ModelError::Corrupt("class count"));
+        }
+        let mut class_pairs = Vec::with_capacity(n_classes);
+        for _ in 0..n_classes {
+            let k = r.u64()?;
+            let v = r.take(2)?;
+            class_pairs.push((k, u16::from_le_bytes([v[0], v[1]])));
         }
         let n = (1usize << bits) * N_TAGS;
         let raw = r.take(n * 2)?;
@@ -277,6 +296,7 @@ impl Model {
             trans_b,
             calib,
             cues: CueSet::new(&pairs),
+            classes: WordClasses::new(&class_pairs),
         })
     }
 
@@ -296,6 +316,7 @@ impl Model {
             sentences,
             words,
             &self.cues,
+            &self.classes,
             self.bits,
             |i, f| {
                 let mut acc = [0i32; N_TAGS];

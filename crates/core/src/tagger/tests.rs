@@ -109,12 +109,15 @@ fn corrupt_model_is_rejected() {
         trans_b: [0.0; 30],
         calib: (1.0, 0.0),
         cues: CueSet::new(&[(word_hash(b"said"), word_hash(b"say"))]),
+        classes: WordClasses::new(&[(classes::word_key(word_hash(b"said"), false), 7)]),
     };
     let mut bytes = m.to_bytes();
     let back = Model::from_bytes(&bytes).unwrap();
     assert_eq!(back.weights, m.weights);
     assert_eq!(back.cues.lemma(word_hash(b"said")), word_hash(b"say"));
     assert_eq!(back.cues.lemma(word_hash(b"ate")), 0);
+    assert_eq!(back.classes.class(word_hash(b"said"), 0, false), 7);
+    assert_eq!(back.classes.class(word_hash(b"ate"), 0, false), 0);
     let k = bytes.len() / 2;
     bytes[k] ^= 0x40;
     assert!(matches!(
