@@ -2,6 +2,7 @@
 
 mod eval;
 mod extract;
+mod store_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,14 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Score predictions (or whosaid itself) against PolNeAR gold or the seed gold.
     Eval(eval::EvalArgs),
+    /// Store articles and their quotes in a corpus database (SQLite).
+    Ingest(store_cmd::IngestArgs),
+    /// Search the quotes of a corpus.
+    Search(store_cmd::SearchArgs),
+    /// The most quoted speakers of a corpus, with aliases and titles.
+    Speakers(store_cmd::SpeakersArgs),
+    /// Export a corpus's deduplicated quotes (Quotebank JSON Lines, CSV, Parquet).
+    Export(store_cmd::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +36,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Extract(args) => extract::main(args),
         Command::Eval(args) => eval::run(args),
+        Command::Ingest(args) => store_cmd::ingest_main(args),
+        Command::Search(args) => store_cmd::search_main(args),
+        Command::Speakers(args) => store_cmd::speakers_main(args),
+        Command::Export(args) => store_cmd::export_main(args),
     }
 }

@@ -388,7 +388,7 @@ mod pq {
     fn strings(f: &Field) -> Result<Vec<String>> {
         match f {
             Field::ListInternal(l) => (0..l.len())
-                .map(|i| l.get_string(i).map(|s| s.clone()).map_err(perr))
+                .map(|i| l.get_string(i).cloned().map_err(perr))
                 .collect(),
             other => Err(StoreError::Parquet(format!("expected a list, got {other}"))),
         }

@@ -1,0 +1,617 @@
+//! The corpus commands over `whosaid-store`: `ingest`, `search`, `speakers`, `export`.
+
+use crate::extract::{parse_size, thread_count};
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+use whosaid_core::{analyze, Document};
+use whosaid_io::{is_broken_pipe, read_inputs, Format, ReadOptions};
+use whosaid_store::export::csv_field;
+use whosaid_store::norm::content_hash;
+use whosaid_store::{read_gazetteer, Prepared, SearchQuery, Store};
+
+/// Bytes of article text read ahead at most per batch.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Arguments of `whosaid ingest`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Re-running the same ingest adds nothing: an article whose id, URL or content hash is
+already stored is skipped without being analysed. Each batch is one transaction, so after
+a crash or kill the same command resumes where the last committed batch ended.
+
+Exit status: 0 all records stored or already present; 1 some input records failed (each
+reported on stderr and kept in the ingest_errors table); 2 usage or database error, or
+every record failed.")]
+pub struct IngestArgs {
+    /// Plain-text files, JSON Lines files (.jsonl/.ndjson), directories, or `-` (stdin).
+    #[arg(value_name = "FILE|DIR|-", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// The corpus database (created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// Read every input, stdin included, as JSON Lines.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Largest record accepted (K, M, G suffixes).
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
+    pub max_bytes: u64,
+
+    /// Articles per transaction.
+    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch: u32,
+
+    /// Worker threads analysing articles (0 = all cores).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Speaker gazetteer (CSV `name,aliases,wikidata` or JSON Lines; see
+    /// crates/store/examples/gazetteer.csv). Replaces the one stored in the corpus.
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Option<PathBuf>,
+
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a run of `whosaid ingest` did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct IngestSummary {
+    /// Articles added.
+    pub added: usize,
+    /// Articles skipped because they were already stored.
+    pub already_stored: usize,
+    /// Input records that failed (reader errors and analysis failures).
+    pub failed: usize,
+    /// Quote occurrences added.
+    pub quotes: usize,
+    /// Bytes of text added.
+    pub bytes: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Corpus totals after the run.
+    pub corpus: whosaid_store::Stats,
+}
+
+/// An analysed document, or the error record to keep in its place.
+type Analysed = std::result::Result<Prepared, (String, String)>;
+
+fn prepare(doc: Document, hash: String) -> Analysed {
+    match panic::catch_unwind(AssertUnwindSafe(|| analyze(&doc))) {
+        Ok(a) => Ok(Prepared::with_hash(doc, a, hash)),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Err((doc.id, format!("internal error: analysis failed: {what}")))
+        }
+    }
+}
+
+/// Analyses `docs` on `threads` threads; results in input order.
+fn prepare_all(docs: Vec<(Document, String)>, threads: usize) -> Vec<Analysed> {
+    let n = docs.len();
+    if threads <= 1 || n <= 1 {
+        return docs.into_iter().map(|(d, h)| prepare(d, h)).collect();
+    }
+    let chunk = n.div_ceil(threads.min(n));
+    let mut docs = docs;
+    let mut parts = Vec::new();
+    while !docs.is_empty() {
+        let rest = docs.split_off(chunk.min(docs.len()));
+        parts.push(std::mem::replace(&mut docs, rest));
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                scope.spawn(move || {
+                    part.into_iter()
+                        .map(|(d, h)| prepare(d, h))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err((
+                        String::new(),
+                        "internal error: worker thread failed".to_string(),
+                    ))]
+                })
+            })
+            .collect()
+    })
+}
+
+/// Runs `whosaid ingest`, messages to `err`.
+pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> {
+    let start = Instant::now();
+    let mut store =
+        Store::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    if let Some(g) = &args.gazetteer {
+        let entries = read_gazetteer(g)?;
+        store.set_gazetteer(&entries)?;
+    }
+    let opts = ReadOptions {
+        format: if args.jsonl {
+            Format::Jsonl
+        } else {
+            Format::Auto
+        },
+        max_bytes: args.max_bytes,
+    };
+    let threads = thread_count(args.threads);
+    let batch_size = args.batch as usize;
+    let mut summary = IngestSummary::default();
+    let mut records = read_inputs(&args.inputs, &opts);
+    loop {
+        let mut docs: Vec<(Document, String)> = Vec::new();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut bytes = 0;
+        let mut exhausted = true;
+        for record in records.by_ref() {
+            match record {
+                Ok(doc) => {
+                    let hash = content_hash(&doc.text);
+                    let url = doc.url.as_deref().filter(|u| !u.is_empty());
+                    if store.contains(&doc.id, url, &hash)? {
+                        summary.already_stored += 1;
+                        continue;
+                    }
+                    bytes += doc.text.len();
+                    docs.push((doc, hash));
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "whosaid: {e}");
+                    summary.failed += 1;
+                    errors.push((e.id.clone(), e.error.reason()));
+                }
+            }
+            if docs.len() >= batch_size || bytes >= BATCH_BYTES || errors.len() >= batch_size {
+                exhausted = false;
+                break;
+            }
+        }
+        let mut prepared = Vec::with_capacity(docs.len());
+        for outcome in prepare_all(docs, threads) {
+            match outcome {
+                Ok(p) => prepared.push(p),
+                Err((id, reason)) => {
+                    let _ = writeln!(err, "whosaid: {id}: {reason}");
+                    summary.failed += 1;
+                    errors.push((id, reason));
+                }
+            }
+        }
+        if !prepared.is_empty() || !errors.is_empty() {
+            let r = store.ingest_batch(&prepared, &errors)?;
+            summary.added += r.articles;
+            summary.already_stored += r.duplicates;
+            summary.quotes += r.quotes;
+            summary.bytes += r.bytes;
+        }
+        if exhausted {
+            break;
+        }
+    }
+    store.canonicalize()?;
+    summary.corpus = store.stats()?;
+    summary.seconds = start.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Entry point of `whosaid ingest`.
+pub fn ingest_main(args: IngestArgs) -> ExitCode {
+    let mut stderr = io::stderr();
+    match ingest(&args, &mut stderr) {
+        Ok(s) => {
+            let secs = s.seconds.max(1e-9);
+            let _ = writeln!(
+                stderr,
+                "whosaid: ingest: {} articles added ({} quotes, {:.1} MB) in {:.2} s ({:.0} articles/s, {:.2} MB/s); {} already stored; {} failed records\n\
+                 whosaid: corpus {}: {} articles, {} quotes, {} distinct quotations, {} speakers",
+                s.added,
+                s.quotes,
+                s.bytes as f64 / 1e6,
+                s.seconds,
+                s.added as f64 / secs,
+                s.bytes as f64 / 1e6 / secs,
+                s.already_stored,
+                s.failed,
+                args.db.display(),
+                s.corpus.articles,
+                s.corpus.quotes,
+                s.corpus.quote_groups,
+                s.corpus.speakers,
+            );
+            if args.json {
+                match serde_json::to_string(&s) {
+                    Ok(j) => println!("{j}"),
+                    Err(e) => {
+                        let _ = writeln!(stderr, "whosaid: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            if s.failed == 0 {
+                ExitCode::SUCCESS
+            } else if s.added + s.already_stored == 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(stderr, "whosaid: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// How `search` and `speakers` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table (the default on a terminal).
+    Table,
+    /// One JSON object per line (the default when piped).
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+fn list_format(f: Option<ListFormat>) -> ListFormat {
+    f.unwrap_or(if io::stdout().is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Jsonl
+    })
+}
+
+/// Arguments of `whosaid search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find in quotations (all of them; `"a phrase"`, `prefix*`). Empty with
+    /// filters lists the newest quotes.
+    #[arg(value_name = "QUERY", default_value = "")]
+    pub query: String,
+    /// The corpus database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Only this speaker, by any of their names or aliases.
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Option<String>,
+    /// Only articles dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this outlet.
+    #[arg(long, value_name = "OUTLET")]
+    pub source: Option<String>,
+    /// Only this kind: direct, mixed, indirect, headline.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// At most this many quotes.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format (default: table on a terminal, JSON Lines otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+fn open_existing(db: &Path) -> Result<Store> {
+    if !db.exists() {
+        bail!(
+            "{}: no such corpus (create it with whosaid ingest)",
+            db.display()
+        );
+    }
+    Store::open(db).with_context(|| format!("cannot open {}", db.display()))
+}
+
+/// Shortens `s` to at most `width` chars, with `…` when cut; line breaks become spaces.
+fn fit(s: &str, width: usize) -> String {
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= width {
+        return flat;
+    }
+    let mut out: String = flat.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let s = fit(s, width);
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(120)
+}
+
+fn search<W: Write>(args: &SearchArgs, out: &mut W) -> Result<usize> {
+    let mut store = open_existing(&args.db)?;
+    let q = SearchQuery {
+        text: args.query.clone(),
+        speaker: args.speaker.clone(),
+        from: args.from.clone(),
+        to: args.to.clone(),
+        source: args.source.clone(),
+        kind: args.kind.clone(),
+        limit: args.limit,
+    };
+    let hits = store.search(&q)?;
+    match list_format(args.format) {
+        ListFormat::Jsonl => {
+            for h in &hits {
+                serde_json::to_writer(&mut *out, h)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        ListFormat::Csv => {
+            writeln!(
+                out,
+                "quote_id,group_id,date,speaker,speaker_name,kind,quotation,cue,confidence,article,url,source"
+            )?;
+            for h in &hits {
+                let f = [
+                    h.quote_id.to_string(),
+                    h.group_id.map(|g| g.to_string()).unwrap_or_default(),
+                    h.date.clone().unwrap_or_default(),
+                    h.speaker.clone().unwrap_or_default(),
+                    h.speaker_name.clone().unwrap_or_default(),
+                    h.kind.clone(),
+                    h.quotation.clone(),
+                    h.cue.clone().unwrap_or_default(),
+                    format!("{:.3}", h.confidence),
+                    h.article.clone(),
+                    h.url.clone().unwrap_or_default(),
+                    h.source.clone().unwrap_or_default(),
+                ];
+                let line: Vec<String> = f.iter().map(|s| csv_field(s)).collect();
+                writeln!(out, "{}", line.join(","))?;
+            }
+        }
+        ListFormat::Table => {
+            let width = terminal_width();
+            let quote_w = width.saturating_sub(10 + 22 + 9 + 16 + 4).max(20);
+            writeln!(
+                out,
+                "{} {} {} {} SOURCE",
+                pad("DATE", 10),
+                pad("SPEAKER", 22),
+                pad("KIND", 9),
+                pad("QUOTE", quote_w),
+            )?;
+            for h in &hits {
+                let date = h.date.as_deref().map(|d| d.get(..10).unwrap_or(d));
+                writeln!(
+                    out,
+                    "{} {} {} {} {}",
+                    pad(date.unwrap_or("-"), 10),
+                    pad(
+                        h.speaker
+                            .as_deref()
+                            .or(h.speaker_name.as_deref())
+                            .unwrap_or("-"),
+                        22
+                    ),
+                    pad(&h.kind, 9),
+                    pad(&h.quotation, quote_w),
+                    fit(h.source.as_deref().unwrap_or(&h.article), 16)
+                )?;
+            }
+            writeln!(out, "({} quotes)", hits.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(hits.len())
+}
+
+fn finish(result: Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<io::Error>().is_some_and(is_broken_pipe) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "whosaid: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Entry point of `whosaid search`.
+pub fn search_main(args: SearchArgs) -> ExitCode {
+    let mut out = BufWriter::new(io::stdout().lock());
+    finish(search(&args, &mut out).map(|_| ()))
+}
+
+/// Arguments of `whosaid speakers`.
+#[derive(Debug, Args)]
+pub struct SpeakersArgs {
+    /// The corpus database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// At most this many speakers, most quoted first.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Output format (default: table on a terminal, JSON Lines otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+fn speakers<W: Write>(args: &SpeakersArgs, out: &mut W) -> Result<()> {
+    let mut store = open_existing(&args.db)?;
+    let list = store.speakers(args.limit)?;
+    match list_format(args.format) {
+        ListFormat::Jsonl => {
+            for s in &list {
+                serde_json::to_writer(&mut *out, s)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        ListFormat::Csv => {
+            writeln!(out, "id,name,wikidata,quotes,articles,aliases,titles")?;
+            for s in &list {
+                let f = [
+                    s.id.to_string(),
+                    s.name.clone(),
+                    s.wikidata.clone().unwrap_or_default(),
+                    s.quotes.to_string(),
+                    s.articles.to_string(),
+                    s.aliases.join("|"),
+                    s.titles.join("|"),
+                ];
+                let line: Vec<String> = f.iter().map(|x| csv_field(x)).collect();
+                writeln!(out, "{}", line.join(","))?;
+            }
+        }
+        ListFormat::Table => {
+            let width = terminal_width();
+            let rest = width.saturating_sub(28 + 7 + 9 + 10 + 4).max(20);
+            writeln!(
+                out,
+                "{} {:>7} {:>9} {} ALIASES / TITLES",
+                pad("SPEAKER", 28),
+                "QUOTES",
+                "ARTICLES",
+                pad("WIKIDATA", 10)
+            )?;
+            for s in &list {
+                let mut extra = s.aliases.join(", ");
+                if !s.titles.is_empty() {
+                    extra.push_str(" / ");
+                    extra.push_str(&s.titles.join(", "));
+                }
+                writeln!(
+                    out,
+                    "{} {:>7} {:>9} {} {}",
+                    pad(&s.name, 28),
+                    s.quotes,
+                    s.articles,
+                    pad(s.wikidata.as_deref().unwrap_or("-"), 10),
+                    fit(&extra, rest)
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Entry point of `whosaid speakers`.
+pub fn speakers_main(args: SpeakersArgs) -> ExitCode {
+    let mut out = BufWriter::new(io::stdout().lock());
+    finish(speakers(&args, &mut out))
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Quotebank JSON Lines.
+    Jsonl,
+    /// CSV with a header row (lists joined by `|`, probas as JSON).
+    Csv,
+    /// Apache Parquet (snappy).
+    Parquet,
+}
+
+/// Arguments of `whosaid export`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+One record per deduplicated quotation with Quotebank's fields: quoteID, quotation,
+speaker, qids, date, numOccurrences, probas, urls (see whosaid_store::export).")]
+pub struct ExportArgs {
+    /// The corpus database.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Output format (default: from the extension of -o, else jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Output file (`-` for stdout, JSON Lines and CSV only).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+fn export(args: &ExportArgs) -> Result<u64> {
+    let mut store = open_existing(&args.db)?;
+    let ext = args
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = args.format.unwrap_or(match ext.as_deref() {
+        Some("csv") => ExportFormat::Csv,
+        Some("parquet") | Some("pq") => ExportFormat::Parquet,
+        _ => ExportFormat::Jsonl,
+    });
+    let stdout = args.output.as_os_str() == "-";
+    let open = || -> Result<Box<dyn Write>> {
+        if stdout {
+            Ok(Box::new(BufWriter::new(io::stdout().lock())))
+        } else {
+            let f = std::fs::File::create(&args.output)
+                .with_context(|| format!("cannot create {}", args.output.display()))?;
+            Ok(Box::new(BufWriter::new(f)))
+        }
+    };
+    let n = match format {
+        ExportFormat::Jsonl => store.export_jsonl(open()?)?,
+        ExportFormat::Csv => store.export_csv(open()?)?,
+        ExportFormat::Parquet => {
+            if stdout {
+                bail!("Parquet needs a file: use -o FILE.parquet");
+            }
+            export_parquet(&mut store, &args.output)?
+        }
+    };
+    Ok(n)
+}
+
+#[cfg(feature = "parquet")]
+fn export_parquet(store: &mut Store, path: &Path) -> Result<u64> {
+    Ok(store.export_parquet(path)?)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn export_parquet(_store: &mut Store, _path: &Path) -> Result<u64> {
+    bail!("this whosaid was built without Parquet support (cargo feature `parquet`)")
+}
+
+/// Entry point of `whosaid export`.
+pub fn export_main(args: ExportArgs) -> ExitCode {
+    match export(&args) {
+        Ok(n) => {
+            if args.output.as_os_str() != "-" {
+                let _ = writeln!(
+                    io::stderr(),
+                    "whosaid: exported {n} quotations to {}",
+                    args.output.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => finish(Err(e)),
+    }
+}
