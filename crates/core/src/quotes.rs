@@ -773,6 +773,21 @@ impl Rules<'_, '_> {
         if gerund && prev != "," && !is_auxiliary(prev) {
             return None; // "a resolution condemning …", "Speaking amid …"
         }
+        // `-s` forms are often plural nouns ("smaller states such as …"): a bare
+        // lowercase phrase before one is not a speaker.
+        let w = self.word(i);
+        if w.ends_with('s') && w != "says" {
+            if let Some(src) = self.left_np(i, s.start) {
+                let first = self.word(src.start);
+                if self.l.is_lower_word(src.start)
+                    && !is_determiner(first)
+                    && !is_subject_pronoun(first)
+                    && !is_role_word(first)
+                {
+                    return None;
+                }
+            }
+        }
         let cue = self.cue_with_aux(i, len, s.start);
         // `Relations are bad, said Putin.` · `…, said Jo Lin, an analyst.`: the clause
         // before, the speaker after.

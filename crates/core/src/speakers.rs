@@ -395,6 +395,9 @@ impl<'l, 'a> Resolver<'l, 'a> {
             .rev()
             .take(8)
             .find(|m| m.full.end > src.start)
+            // A name that only modifies the head noun ("French officials",
+            // "Mr. Lee's campaign") does not name the speaker.
+            .filter(|m| m.full.end >= src.end)
         {
             let ent = &self.entities[m.entity];
             let resolution = match ent.kind {
@@ -508,5 +511,22 @@ mod tests {
             .find(|q| q.speaker.mention.as_ref().is_some_and(|m| m.text == "he"))
             .map(|q| q.speaker.name.as_deref());
         assert_eq!(he, Some(Some("Tom Brown")));
+    }
+}
+
+#[cfg(test)]
+mod nominal_heads {
+    use crate::{analyze, Document, Resolution};
+
+    #[test]
+    fn name_modifying_a_noun_is_not_the_speaker() {
+        let a = analyze(&Document::new(
+            "t",
+            "French officials have said that the suspect was known to police.",
+        ));
+        let q = a.quotes.iter().find(|q| q.cue.is_some());
+        let s = q.map(|q| &q.speaker);
+        assert_eq!(s.map(|s| s.resolution), Some(Resolution::Nominal));
+        assert_eq!(s.and_then(|s| s.name.as_deref()), Some("French officials"));
     }
 }
