@@ -96,7 +96,9 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
             )
             .filter(|a| !a.starts_with("http"))
         })
-        .or_else(|| raw.rel_author.clone());
+        .or_else(|| raw.rel_author.clone())
+        .map(|a| strip_by(&a))
+        .filter(|a| !a.is_empty());
     let date = ld
         .date
         .clone()
@@ -140,6 +142,15 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
         url: canonical,
         text,
         site_name,
+    }
+}
+
+/// `"By Jane Doe"` → `"Jane Doe"`.
+fn strip_by(s: &str) -> String {
+    let t = s.trim();
+    match t.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("by ") => t.get(3..).unwrap_or("").trim().to_string(),
+        _ => t.to_string(),
     }
 }
 
