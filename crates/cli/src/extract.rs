@@ -1,14 +1,25 @@
 //! `whosaid extract`: read articles, analyse each one, write one JSON line per article.
+//!
+//! The reading and batching machinery here ([`InputArgs`], [`run_with`]) is shared with
+//! `whosaid clean`: records are read on the main thread in bounded batches (count and
+//! bytes), parsed (HTML) and processed on `--threads` workers, and written in input
+//! order.
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use std::io::{self, BufWriter, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use whosaid_core::{analyze, Analysis};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use whosaid_core::analyze;
 use whosaid_io::{
-    is_broken_pipe, read_inputs, ErrorRecord, Format, JsonlWriter, ReadOptions, Record,
+    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, Inputs, JsonlWriter,
+    RawRecord, ReadOptions, Stats,
 };
 
 /// The exit-code contract, shown in `--help`.
@@ -19,68 +30,103 @@ Exit status:
      and as `whosaid: PATH[:LINE]: message` on stderr, and the others were processed
   2  usage error, no record could be read (all failed), or the output could not be written";
 
-/// Arguments of `whosaid extract`.
+/// The input options shared by `whosaid extract` and `whosaid clean`.
 #[derive(Debug, Args)]
-#[command(after_help = EXIT_CODES)]
-pub struct ExtractArgs {
-    /// Plain-text files (one article each), JSON Lines files (.jsonl/.ndjson),
-    /// directories (read recursively in path order, hidden entries skipped), or `-`
-    /// for stdin. No input reads stdin.
+pub struct InputArgs {
+    /// Files, directories (read recursively in path order, hidden entries skipped),
+    /// glob patterns (quoted, e.g. 'crawl/*.warc.gz'), or `-` for stdin; no input reads
+    /// stdin. Each input is plain text (one article), JSON Lines (one article a line:
+    /// {"id", "title", "text", "url", "date", "source"}), an HTML page, or a WARC file
+    /// (response records holding HTML pages); gzip-compressed inputs are read as is.
+    /// The format is detected from the first bytes and the file name.
     #[arg(value_name = "FILE|DIR|-")]
     pub inputs: Vec<PathBuf>,
 
-    /// Read every input, stdin included, as JSON Lines
-    /// ({"id", "title", "text", "url", "date", "source"} per line).
+    /// Read every input, stdin included, in this format instead of detecting it:
+    /// text, jsonl, html or warc.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, conflicts_with = "jsonl")]
+    pub format: Option<Format>,
+
+    /// Same as --format jsonl.
     #[arg(long)]
     pub jsonl: bool,
 
-    /// Largest record accepted: a whole text file or one JSON Lines line. Larger
-    /// records become error records without being read into memory. Accepts K, M, G
-    /// suffixes (KiB, MiB, GiB).
+    /// Largest record accepted: a whole text or HTML file, one JSON Lines line, or one
+    /// WARC record. Larger records become error records without being read into
+    /// memory. Accepts K, M, G suffixes (KiB, MiB, GiB).
     #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     pub max_bytes: u64,
 
-    /// Worker threads analysing articles (0 = all cores). Output order is the input
-    /// order whatever the number of threads.
+    /// Worker threads (0 = all cores). Output order is the input order whatever the
+    /// number of threads.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// No progress bar, no summary, no warnings on stderr (errors are still reported).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print the summary (processed / failed / skipped) on stderr even when stderr is
+    /// not a terminal.
+    #[arg(long, conflicts_with = "quiet")]
+    pub stats: bool,
 }
 
-/// Records read and analysed together before their results are written, in order.
-const BATCH_RECORDS: usize = 256;
-/// Bytes of article text read ahead at most per batch (bounds memory on huge inputs).
-const BATCH_BYTES: usize = 32 << 20;
-
-impl ExtractArgs {
+impl InputArgs {
     /// The reader options these arguments ask for.
     pub fn read_options(&self) -> ReadOptions {
         ReadOptions {
-            format: if self.jsonl {
-                Format::Jsonl
-            } else {
-                Format::Auto
+            format: match (self.format, self.jsonl) {
+                (Some(f), _) => f,
+                (None, true) => Format::Jsonl,
+                (None, false) => Format::Auto,
             },
             max_bytes: self.max_bytes,
         }
     }
 }
 
+/// Arguments of `whosaid extract`.
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    /// What to read and how.
+    pub input: InputArgs,
+}
+
+/// Records read and analysed together before their results are written, in order.
+const BATCH_RECORDS: usize = 256;
+/// Bytes of input held at most per batch (bounds memory on huge inputs).
+const BATCH_BYTES: usize = 32 << 20;
+
 /// What became of one record.
 #[derive(Debug)]
-pub enum Outcome {
-    /// The article was analysed.
-    Done(Analysis),
-    /// It could not be read or analysed: the record to write and the stderr message.
+pub enum Outcome<T> {
+    /// The article was processed.
+    Done(T),
+    /// It could not be read or processed: the record to write and the stderr message.
     Failed(ErrorRecord, String),
+}
+
+/// One record's outcome and the warnings met on the way.
+#[derive(Debug)]
+pub struct Processed<T> {
+    /// What became of it.
+    pub outcome: Outcome<T>,
+    /// Warnings for stderr (`LOCATION: warning: ...`).
+    pub warnings: Vec<String>,
 }
 
 /// Counts of a finished run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
-    /// Records analysed.
+    /// Records processed.
     pub done: usize,
     /// Records that failed.
     pub failed: usize,
+    /// WARC records skipped as not being HTML pages.
+    pub skipped: u64,
     /// The reader of stdout went away; the run stopped early.
     pub closed: bool,
 }
@@ -98,54 +144,76 @@ impl Summary {
     }
 }
 
-/// Turns one record into its outcome. Pure and `Send`: a parallel version can map
-/// this over `read_inputs(..).par_bridge()` and reorder by index before writing.
-pub fn process(record: Record) -> Outcome {
-    let doc = match record {
-        Ok(doc) => doc,
-        Err(e) => return Outcome::Failed(ErrorRecord::from(&e), e.to_string()),
-    };
-    // One article that trips a bug in the analysis must not take the others down.
-    match panic::catch_unwind(AssertUnwindSafe(|| analyze(&doc))) {
-        Ok(analysis) => Outcome::Done(analysis),
+/// The message of a caught panic.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// Parses one raw record and applies `work` to its article. Pure and `Send`; a panic
+/// in the HTML extraction or in `work` becomes an error record for that article only.
+pub fn process<T>(raw: RawRecord, work: &(impl Fn(Article) -> T + Sync)) -> Processed<T> {
+    let parsed = match panic::catch_unwind(AssertUnwindSafe(|| raw.parse())) {
+        Ok(p) => p,
         Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            let reason = format!("internal error: analysis failed: {what}");
-            let message = format!("{}: {reason}", doc.id);
-            Outcome::Failed(ErrorRecord::new(doc.id, reason), message)
+            let reason = format!("internal error: reading failed: {}", panic_text(&*payload));
+            return Processed {
+                outcome: Outcome::Failed(ErrorRecord::new("", reason.clone()), reason),
+                warnings: Vec::new(),
+            };
         }
+    };
+    let outcome = match parsed.article {
+        Err(e) => Outcome::Failed(ErrorRecord::from(&e), e.to_string()),
+        Ok(article) => {
+            let id = article.doc.id.clone();
+            // One article that trips a bug must not take the others down.
+            match panic::catch_unwind(AssertUnwindSafe(|| work(article))) {
+                Ok(t) => Outcome::Done(t),
+                Err(payload) => {
+                    let reason =
+                        format!("internal error: analysis failed: {}", panic_text(&*payload));
+                    let message = format!("{id}: {reason}");
+                    Outcome::Failed(ErrorRecord::new(id, reason), message)
+                }
+            }
+        }
+    };
+    Processed {
+        outcome,
+        warnings: parsed.warnings,
     }
 }
 
-/// Analyses a batch of records on `threads` threads; outcomes come back in input order.
-pub fn process_batch(batch: Vec<Record>, threads: usize) -> Vec<Outcome> {
+/// Processes a batch of records on `threads` threads; results come back in input order.
+pub fn process_batch<T: Send>(
+    batch: Vec<RawRecord>,
+    threads: usize,
+    work: &(impl Fn(Article) -> T + Sync),
+) -> Vec<Processed<T>> {
     if threads <= 1 || batch.len() <= 1 {
-        return batch.into_iter().map(process).collect();
+        return batch.into_iter().map(|r| process(r, work)).collect();
     }
     let n = batch.len();
-    let slots: Vec<std::sync::Mutex<Option<Record>>> = batch
-        .into_iter()
-        .map(|r| std::sync::Mutex::new(Some(r)))
-        .collect();
-    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
-        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<RawRecord>>> =
+        batch.into_iter().map(|r| Mutex::new(Some(r))).collect();
+    let results: Vec<Mutex<Option<Processed<T>>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..threads.min(n) {
             scope.spawn(|| loop {
-                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let k = next.fetch_add(1, Ordering::Relaxed);
                 if k >= n {
                     break;
                 }
                 let record = slots[k].lock().ok().and_then(|mut s| s.take());
                 if let Some(record) = record {
-                    let outcome = process(record);
+                    let done = process(record, work);
                     if let Ok(mut slot) = results[k].lock() {
-                        *slot = Some(outcome);
+                        *slot = Some(done);
                     }
                 }
             });
@@ -154,11 +222,12 @@ pub fn process_batch(batch: Vec<Record>, threads: usize) -> Vec<Outcome> {
     results
         .into_iter()
         .map(|m| {
-            m.into_inner().ok().flatten().unwrap_or_else(|| {
-                Outcome::Failed(
+            m.into_inner().ok().flatten().unwrap_or_else(|| Processed {
+                outcome: Outcome::Failed(
                     ErrorRecord::new(String::new(), "internal error: worker lost the record"),
                     "internal error: worker lost a record".to_string(),
-                )
+                ),
+                warnings: Vec::new(),
             })
         })
         .collect()
@@ -175,17 +244,20 @@ pub fn thread_count(requested: usize) -> usize {
     }
 }
 
-/// Reads records in bounded batches (count and bytes) and analyses each batch in parallel.
-fn outcomes(args: &ExtractArgs) -> impl Iterator<Item = Outcome> {
-    let threads = thread_count(args.threads);
-    let mut records = read_inputs(&args.inputs, &args.read_options()).peekable();
+/// Reads records in bounded batches (count and bytes) and processes each batch in
+/// parallel; results in input order.
+fn outcomes<'a, T: Send + 'a>(
+    mut records: Inputs,
+    threads: usize,
+    work: &'a (impl Fn(Article) -> T + Sync),
+) -> impl Iterator<Item = Processed<T>> + 'a {
     std::iter::from_fn(move || {
         let mut batch = Vec::new();
         let mut bytes = 0;
         while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
-            match records.next() {
+            match records.next_raw() {
                 Some(r) => {
-                    bytes += r.as_ref().map(|d| d.text.len()).unwrap_or(0);
+                    bytes += r.size();
                     batch.push(r);
                 }
                 None => break,
@@ -194,54 +266,168 @@ fn outcomes(args: &ExtractArgs) -> impl Iterator<Item = Outcome> {
         if batch.is_empty() {
             None
         } else {
-            Some(process_batch(batch, threads))
+            Some(process_batch(batch, threads, work))
         }
     })
     .flatten()
 }
 
-/// Runs the command, writing JSON Lines to `out` and messages to `err`.
-pub fn run<W: Write, E: Write>(args: &ExtractArgs, out: W, mut err: E) -> Result<Summary> {
+/// The progress bar on stderr, when there is one.
+struct Progress {
+    bar: Option<ProgressBar>,
+    stats: Arc<Stats>,
+}
+
+impl Progress {
+    fn new(show: bool, inputs: &[PathBuf], stats: Arc<Stats>) -> Self {
+        let bar = show.then(|| {
+            let total = total_size(inputs);
+            let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+            let template = if total.is_some() {
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+            } else {
+                "{spinner} [{elapsed_precise}] {bytes} {bytes_per_sec} {msg}"
+            };
+            if let Ok(style) = ProgressStyle::with_template(template) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, stats }
+    }
+
+    fn update(&self, summary: &Summary) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.stats.bytes_read());
+            bar.set_message(format!(
+                "{} records, {} failed, {} skipped",
+                summary.done,
+                summary.failed,
+                self.stats.skipped()
+            ));
+        }
+    }
+
+    /// Writes a line to `err` without tearing the bar.
+    fn line<E: Write>(&self, err: &mut E, text: &str) {
+        match &self.bar {
+            // stderr going away is no reason to stop.
+            Some(bar) => bar.suspend(|| {
+                let _ = writeln!(err, "{text}");
+            }),
+            None => {
+                let _ = writeln!(err, "{text}");
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Reads the inputs of `args`, applies `work` to each article on the worker threads
+/// and writes its result (or the error record) as one JSON line to `out`, in input
+/// order; messages go to `err`.
+pub fn run_with<T, W, E>(
+    args: &InputArgs,
+    work: impl Fn(Article) -> T + Sync,
+    out: W,
+    mut err: E,
+) -> Result<Summary>
+where
+    T: Serialize + Send,
+    W: Write,
+    E: Write,
+{
+    let started = Instant::now();
+    let is_tty = io::stderr().is_terminal();
+    let inputs = read_inputs(&args.inputs, &args.read_options());
+    let stats = inputs.stats();
+    let progress = Progress::new(is_tty && !args.quiet, &args.inputs, Arc::clone(&stats));
     let mut out = JsonlWriter::new(out);
     let mut summary = Summary::default();
-    for outcome in outcomes(args) {
-        let written = match &outcome {
-            Outcome::Done(analysis) => {
+    let threads = thread_count(args.threads);
+    let mut result = Ok(());
+    for done in outcomes(inputs, threads, &work) {
+        if !args.quiet {
+            for w in &done.warnings {
+                progress.line(&mut err, &format!("whosaid: {w}"));
+            }
+        }
+        let written = match &done.outcome {
+            Outcome::Done(value) => {
                 summary.done += 1;
-                out.write(analysis)
+                out.write(value)
             }
             Outcome::Failed(record, message) => {
                 summary.failed += 1;
-                // stderr going away is no reason to stop.
-                let _ = writeln!(err, "whosaid: {message}");
+                progress.line(&mut err, &format!("whosaid: {message}"));
                 out.write(record)
             }
         };
+        progress.update(&summary);
         if let Err(e) = written {
             if is_broken_pipe(&e) {
                 summary.closed = true;
-                return Ok(summary);
+            } else {
+                result = Err(e).context("cannot write output");
             }
-            return Err(e).context("cannot write output");
+            break;
         }
     }
-    match out.flush() {
-        Err(e) if is_broken_pipe(&e) => summary.closed = true,
-        other => other.context("cannot write output")?,
+    if result.is_ok() && !summary.closed {
+        match out.flush() {
+            Err(e) if is_broken_pipe(&e) => summary.closed = true,
+            other => result = other.context("cannot write output"),
+        }
     }
-    Ok(summary)
+    progress.finish();
+    summary.skipped = stats.skipped();
+    if !args.quiet && (is_tty || args.stats) {
+        let secs = started.elapsed().as_secs_f64();
+        let mb = stats.bytes_read() as f64 / 1e6;
+        let _ = writeln!(
+            err,
+            "whosaid: {} processed, {} failed, {} skipped (WARC records that are not HTML pages); \
+             {mb:.1} MB read in {secs:.1} s ({:.1} MB/s)",
+            summary.done,
+            summary.failed,
+            summary.skipped,
+            mb / secs.max(1e-3),
+        );
+    }
+    result.map(|()| summary)
 }
 
-/// Entry point of `whosaid extract` on the real stdout and stderr.
-pub fn main(args: ExtractArgs) -> ExitCode {
+/// Entry point of a command on the real stdout and stderr.
+pub fn main_with<T: Serialize + Send>(
+    args: &InputArgs,
+    work: impl Fn(Article) -> T + Sync,
+) -> ExitCode {
     let stdout = io::stdout();
     let out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    match run(&args, out, io::stderr()) {
+    match run_with(args, work, out, io::stderr()) {
         Ok(summary) => summary.exit_code(),
         Err(e) => {
             let _ = writeln!(io::stderr(), "whosaid: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Entry point of `whosaid extract` on the real stdout and stderr.
+pub fn main(args: ExtractArgs) -> ExitCode {
+    main_with(&args.input, |article| analyze(&article.doc))
+}
+
+/// Parses a `--format` value.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    match s.parse::<Format>()? {
+        Format::Auto => Err("auto is the default; name a format: text, jsonl, html or warc".into()),
+        f => Ok(f),
     }
 }
 
@@ -289,6 +475,7 @@ mod tests {
         let s = |done, failed, closed| Summary {
             done,
             failed,
+            skipped: 0,
             closed,
         };
         assert_eq!(s(3, 0, false).exit_code(), ExitCode::SUCCESS);

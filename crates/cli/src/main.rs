@@ -1,5 +1,6 @@
 //! The `whosaid` command: a thin dispatcher over the subcommands, each in its own module.
 
+mod clean;
 mod eval;
 mod extract;
 mod store_cmd;
@@ -19,6 +20,9 @@ struct Cli {
 enum Command {
     /// Extract attributed quotes from articles; JSON Lines on stdout.
     Extract(extract::ExtractArgs),
+    /// Read and clean articles without extracting quotes: main text and metadata of
+    /// HTML pages and WARC records, plus the artifacts found; JSON Lines on stdout.
+    Clean(clean::CleanArgs),
     /// Score predictions (or whosaid itself) against PolNeAR gold or the seed gold.
     Eval(eval::EvalArgs),
     /// Store articles and their quotes in a corpus database (SQLite).
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Extract(args) => extract::main(args),
+        Command::Clean(args) => clean::main(args),
         Command::Eval(args) => eval::run(args),
         Command::Ingest(args) => store_cmd::ingest_main(args),
         Command::Search(args) => store_cmd::search_main(args),

@@ -6,15 +6,20 @@ use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-/// Where a record came from: a path (`-` for stdin) and, for JSON Lines, a 1-based line.
+use crate::gz::GzError;
+
+/// Where a record came from: a path (`-` for stdin) and, for JSON Lines, a 1-based
+/// line, or for a WARC record its byte offset.
 ///
-/// Displays as `PATH` or `PATH:LINE`, the prefix of every stderr message.
+/// Displays as `PATH`, `PATH:LINE` or `PATH@OFFSET`, the prefix of every stderr message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file as given or as joined while walking a directory; `-` for stdin.
     pub path: PathBuf,
     /// The 1-based line of a JSON Lines record; `None` for a whole-file record.
     pub line: Option<u64>,
+    /// The byte offset of a WARC record in the (decompressed) stream.
+    pub offset: Option<u64>,
 }
 
 impl Location {
@@ -23,6 +28,7 @@ impl Location {
         Location {
             path: path.into(),
             line: None,
+            offset: None,
         }
     }
 
@@ -31,15 +37,26 @@ impl Location {
         Location {
             path: path.into(),
             line: Some(line),
+            offset: None,
+        }
+    }
+
+    /// The location of the record at byte `offset` of a WARC stream.
+    pub fn offset(path: impl Into<PathBuf>, offset: u64) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            offset: Some(offset),
         }
     }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(n) => write!(f, "{}:{n}", self.path.display()),
-            None => write!(f, "{}", self.path.display()),
+        match (self.line, self.offset) {
+            (Some(n), _) => write!(f, "{}:{n}", self.path.display()),
+            (None, Some(o)) => write!(f, "{}@{o}", self.path.display()),
+            (None, None) => write!(f, "{}", self.path.display()),
         }
     }
 }
@@ -126,6 +143,31 @@ pub enum ReadError {
         /// The record.
         at: Location,
     },
+    /// The gzip compression of the input is damaged: a corrupt member, a truncated
+    /// file, or trailing bytes that are not gzip. The offset in the message is that of
+    /// the compressed file.
+    #[error("{at}: {error}")]
+    Gzip {
+        /// The record the damage falls in.
+        at: Location,
+        /// What is wrong and where in the compressed file.
+        error: GzError,
+    },
+    /// A damaged WARC record (bad header, `Content-Length` past the end, unreadable
+    /// HTTP response); `at` carries its byte offset.
+    #[error("{at}: {message}")]
+    Warc {
+        /// The file and the record's byte offset in the (decompressed) stream.
+        at: Location,
+        /// What was wrong.
+        message: String,
+    },
+    /// An HTML page in which no article text was found.
+    #[error("{at}: no article text found in the HTML page")]
+    NoArticleText {
+        /// The record.
+        at: Location,
+    },
     /// A JSON Lines field has the wrong type (e.g. `"title": 3`).
     #[error("{at}: field \"{field}\" must be {expected}")]
     FieldType {
@@ -158,6 +200,9 @@ impl ReadError {
             | ReadError::TooLarge { at, .. }
             | ReadError::Json { at, .. }
             | ReadError::MissingText { at }
+            | ReadError::Gzip { at, .. }
+            | ReadError::Warc { at, .. }
+            | ReadError::NoArticleText { at }
             | ReadError::FieldType { at, .. } => at,
         }
     }
@@ -170,6 +215,18 @@ impl ReadError {
     /// The 1-based line of the failed JSON Lines record, if it was one.
     pub fn line(&self) -> Option<u64> {
         self.location().line
+    }
+
+    /// The error for a failed read at `at`: [`ReadError::Gzip`] when the reader was a
+    /// [`GzReader`](crate::gz::GzReader) that met damage, else [`ReadError::Read`].
+    pub fn from_io(at: Location, source: io::Error) -> Self {
+        match GzError::from_io(&source) {
+            Some(g) => ReadError::Gzip {
+                at,
+                error: g.clone(),
+            },
+            None => ReadError::Read { at, source },
+        }
     }
 
     /// The reason without the location prefix, e.g. `invalid UTF-8 at byte offset 12`.

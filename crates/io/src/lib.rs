@@ -82,14 +82,18 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod gz;
 pub mod line;
 pub mod read;
+pub mod warc;
 pub mod write;
 
 pub use error::{Location, ReadError, RecordError};
+pub use gz::{GzError, GzErrorKind, GzReader};
 pub use line::{read_bounded_line, Line};
 pub use read::{
-    read_inputs, text_document, Format, Inputs, ReadOptions, Record, DEFAULT_MAX_BYTES, STDIN_PATH,
+    read_inputs, short_name, sniff, text_document, total_size, Article, Format, Inputs, Parsed,
+    RawRecord, ReadOptions, Record, Stats, DEFAULT_MAX_BYTES, STDIN_PATH,
 };
 pub use write::{is_broken_pipe, ErrorRecord, JsonlWriter};
 
