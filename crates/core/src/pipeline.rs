@@ -109,6 +109,9 @@ fn blocked_paragraphs(l: &Layout, artifacts: &[Artifact]) -> Vec<bool> {
         .collect()
 }
 
+/// Factor applied to a model candidate's score in its confidence.
+pub const MODEL_DISCOUNT: f32 = 0.8;
+
 /// The lowest score at which a model candidate may fill a gap the rules left.
 pub const MODEL_MIN_SCORE: f32 = 0.5;
 
@@ -151,6 +154,8 @@ pub fn merge(
         if m.score < MODEL_MIN_SCORE || words < 3 || m.cue.is_none() {
             continue;
         }
+        // Rules win wherever they overlap. (The model's cue may be one the rules
+        // used already: one cue often reports several contents, so that is kept.)
         if m.content.clone().any(|i| taken[i]) {
             continue;
         }
@@ -245,7 +250,13 @@ fn to_quote(
         QuoteKind::Indirect => 0.85,
     };
     let by_cue = if c.cue.is_some() { 1.0 } else { 0.8 };
-    let confidence = (c.score * by_speaker * by_kind * by_cue).clamp(0.0, 1.0);
+    // The model only fills gaps the rules left, where text is harder: its calibrated
+    // score is discounted so that it ranks below a rule attribution of the same shape.
+    let by_origin = match c.origin {
+        Origin::Rule => 1.0,
+        Origin::Model => MODEL_DISCOUNT,
+    };
+    let confidence = (c.score * by_speaker * by_kind * by_cue * by_origin).clamp(0.0, 1.0);
     Quote {
         kind,
         content: span_of(l, map, &c.content),
