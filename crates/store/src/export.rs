@@ -216,7 +216,7 @@ pub fn csv_field(s: &str) -> String {
 }
 
 #[cfg(feature = "parquet")]
-pub use self::pq::{read_parquet, write_parquet};
+pub use self::pq::{read_parquet, write_parquet, ParquetWriter};
 
 #[cfg(feature = "parquet")]
 mod pq {
@@ -351,38 +351,71 @@ mod pq {
         Ok(())
     }
 
+    /// A streaming Parquet writer of [`QuotebankRecord`]s: rows are buffered and written
+    /// one row group at a time, so memory stays bounded whatever the corpus size.
+    pub struct ParquetWriter {
+        writer: SerializedFileWriter<File>,
+        buf: Vec<QuotebankRecord>,
+        rows: u64,
+    }
+
+    impl ParquetWriter {
+        /// Creates the file at `path` (snappy-compressed).
+        pub fn create(path: &Path) -> Result<ParquetWriter> {
+            let schema = Arc::new(parse_message_type(SCHEMA).map_err(perr)?);
+            let props = Arc::new(
+                WriterProperties::builder()
+                    .set_compression(Compression::SNAPPY)
+                    .build(),
+            );
+            let file = File::create(path).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let writer = SerializedFileWriter::new(file, schema, props).map_err(perr)?;
+            Ok(ParquetWriter {
+                writer,
+                buf: Vec::with_capacity(ROW_GROUP),
+                rows: 0,
+            })
+        }
+
+        /// Adds one record.
+        pub fn push(&mut self, rec: QuotebankRecord) -> Result<()> {
+            self.buf.push(rec);
+            if self.buf.len() >= ROW_GROUP {
+                self.flush_group()?;
+            }
+            Ok(())
+        }
+
+        fn flush_group(&mut self) -> Result<()> {
+            if !self.buf.is_empty() {
+                write_group(&mut self.writer, &self.buf)?;
+                self.rows += self.buf.len() as u64;
+                self.buf.clear();
+            }
+            Ok(())
+        }
+
+        /// Writes what is buffered and the file footer; returns the number of rows.
+        pub fn finish(mut self) -> Result<u64> {
+            self.flush_group()?;
+            self.writer.close().map_err(perr)?;
+            Ok(self.rows)
+        }
+    }
+
     /// Writes `records` to a Parquet file (snappy-compressed) at `path`.
     pub fn write_parquet<I>(path: &Path, records: I) -> Result<u64>
     where
         I: IntoIterator<Item = QuotebankRecord>,
     {
-        let schema = Arc::new(parse_message_type(SCHEMA).map_err(perr)?);
-        let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .build(),
-        );
-        let file = File::create(path).map_err(|source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let mut writer = SerializedFileWriter::new(file, schema, props).map_err(perr)?;
-        let mut buf = Vec::with_capacity(ROW_GROUP);
-        let mut n = 0u64;
+        let mut w = ParquetWriter::create(path)?;
         for r in records {
-            buf.push(r);
-            if buf.len() == ROW_GROUP {
-                write_group(&mut writer, &buf)?;
-                n += buf.len() as u64;
-                buf.clear();
-            }
+            w.push(r)?;
         }
-        if !buf.is_empty() {
-            write_group(&mut writer, &buf)?;
-            n += buf.len() as u64;
-        }
-        writer.close().map_err(perr)?;
-        Ok(n)
+        w.finish()
     }
 
     fn strings(f: &Field) -> Result<Vec<String>> {
@@ -447,12 +480,9 @@ mod pq {
     impl Store {
         /// Writes every deduplicated quotation to a Parquet file; returns the count.
         pub fn export_parquet(&mut self, path: &Path) -> Result<u64> {
-            let mut all = Vec::new();
-            self.for_each_quotebank_record(|r| {
-                all.push(r);
-                Ok(())
-            })?;
-            write_parquet(path, all)
+            let mut w = ParquetWriter::create(path)?;
+            self.for_each_quotebank_record(|r| w.push(r))?;
+            w.finish()
         }
     }
 }

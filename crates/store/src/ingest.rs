@@ -61,7 +61,12 @@ impl Prepared {
             .iter()
             .map(|q| {
                 let key = quote_key(&q.content.text);
-                let name = q.speaker.name.as_deref().filter(|n| !n.trim().is_empty());
+                // A name has a capital letter; "who" or "campaign" is no speaker entity.
+                let name = q
+                    .speaker
+                    .name
+                    .as_deref()
+                    .filter(|n| n.chars().any(char::is_uppercase));
                 let speaker_key = name.map(name_key).filter(|k| !k.is_empty());
                 let (title, mention_alias) = match (name, &q.speaker.mention) {
                     (Some(n), Some(m)) if q.speaker.resolution != Resolution::Pronoun => {
@@ -315,7 +320,9 @@ impl Store {
                 key: key.clone(),
                 display: top(spellings),
                 count: *total,
-                is_org: *nominal * 2 > *total,
+                // Mostly resolved as a metonym, or a country/organisation by the lexicon.
+                is_org: *nominal * 2 > *total
+                    || whosaid_core::lexicon::canonical_entity(&top(spellings)).is_some(),
             })
             .collect();
         names_in.sort_by(|a, b| a.key.cmp(&b.key));

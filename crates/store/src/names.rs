@@ -22,6 +22,7 @@
 
 use crate::norm::fold_char;
 use std::collections::{BTreeMap, HashMap};
+use whosaid_core::lexicon::is_title;
 
 /// Words dropped from the start of a name key.
 const HONORIFICS: &[&str] = &[
@@ -49,11 +50,20 @@ const HONORIFICS: &[&str] = &[
     "messrs",
 ];
 
+/// Honorifics that are no role ("Mr.", "Dr."), unlike "Senator" or "President".
+const SOCIAL: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "messrs",
+];
+
 /// Words dropped from the end of a name key.
 const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"];
 
 /// Words that may open a role before a name and are not part of the role itself.
-const DETERMINERS: &[&str] = &["the", "a", "an", "then", "by"];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "then", "by", "one", "several", "many", "some", "other", "another", "her",
+    "his", "their", "its", "our", "my", "your", "numerous", "few", "both", "all", "each", "most",
+    "and", "but", "as", "also", "said", "says", "told",
+];
 
 /// The comparison key of a person or organisation name: folded words joined by one space,
 /// honorifics and suffixes removed. Empty when nothing is left.
@@ -202,11 +212,28 @@ pub fn split_mention(mention: &str, name: &str) -> (Option<String>, Option<Strin
             break;
         }
     }
-    // Honorifics are not roles; a comma means an apposition, not a title.
+    if let Some(i) = lead
+        .iter()
+        .rposition(|w| matches!(w.to_lowercase().as_str(), "and" | "or" | "&"))
+    {
+        lead = &lead[i + 1..];
+    }
+    while let Some((w, rest)) = lead.split_last() {
+        if SOCIAL.contains(&name_key(w).as_str()) {
+            lead = rest;
+        } else {
+            break;
+        }
+    }
+    // A role has a title word in it ("minister", "Sen.", "campaign manager"); a comma
+    // means an apposition, not a title; honorifics alone are not roles.
     let title = if lead.is_empty()
         || lead.len() > 8
         || lead.iter().any(|w| w.contains(',') || w.contains('"'))
-        || (lead.len() == 1 && HONORIFICS.contains(&name_key(lead[0]).as_str()))
+        || !lead
+            .iter()
+            .any(|w| is_title(w.trim_end_matches(['.', ',', ':'])))
+        || (lead.len() == 1 && SOCIAL.contains(&name_key(lead[0]).as_str()))
     {
         None
     } else {
@@ -514,6 +541,11 @@ mod tests {
             )
         );
         assert_eq!(split_mention("he", "John Kerry"), (None, None));
+        assert_eq!(
+            split_mention("Mr. Rubio and Senator Ted Cruz", "Ted Cruz").0,
+            Some("Senator".to_string())
+        );
+        assert_eq!(split_mention("one Ted Cruz", "Ted Cruz").0, None);
         assert_eq!(
             split_mention("Mr. Kerry", "John Kerry"),
             (None, Some("Kerry".to_string()))
