@@ -92,8 +92,8 @@ pub use error::{Location, ReadError, RecordError};
 pub use gz::{GzError, GzErrorKind, GzReader};
 pub use line::{read_bounded_line, Line};
 pub use read::{
-    read_inputs, short_name, sniff, text_document, total_size, Article, Format, Inputs, Parsed,
-    RawRecord, ReadOptions, Record, Stats, DEFAULT_MAX_BYTES, STDIN_PATH,
+    read_inputs, read_reader, short_name, sniff, text_document, total_size, Article, Format,
+    Inputs, Parsed, RawRecord, ReadOptions, Record, Stats, DEFAULT_MAX_BYTES, STDIN_PATH,
 };
 pub use write::{is_broken_pipe, ErrorRecord, JsonlWriter};
 

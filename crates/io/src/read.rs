@@ -406,6 +406,29 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
     }
 }
 
+/// Reads one already opened stream as [`read_inputs`] reads a file: gzip undone,
+/// format detected (`name` counts for its extension), ids and messages under `name`.
+///
+/// ```
+/// use whosaid_io::{read_reader, ReadOptions};
+/// let data: &[u8] = b"{\"id\":\"a\",\"text\":\"Hello.\"}\n";
+/// let docs: Vec<_> = read_reader("feed.jsonl", data, &ReadOptions::default()).collect();
+/// assert_eq!(docs[0].as_ref().map(|d| d.id.as_str()).ok(), Some("a"));
+/// ```
+pub fn read_reader(
+    name: impl Into<PathBuf>,
+    reader: impl Read + Send + 'static,
+    opts: &ReadOptions,
+) -> Inputs {
+    Inputs {
+        opts: *opts,
+        stack: vec![Todo::Reader(name.into(), Box::new(reader))],
+        stream: None,
+        buf: Vec::new(),
+        stats: Arc::new(Stats::default()),
+    }
+}
+
 /// The iterator returned by [`read_inputs`]. It is `Send`, so it can feed a worker pool.
 ///
 /// As an [`Iterator`] it yields finished [`Record`]s (HTML parsed on the spot, warnings
@@ -424,6 +447,7 @@ pub struct Inputs {
 
 enum Todo {
     Stdin,
+    Reader(PathBuf, Box<dyn Read + Send>),
     Path { path: PathBuf, walked: bool },
     Failed(ReadError),
 }
@@ -482,6 +506,11 @@ impl Inputs {
             }
             match self.stack.pop()? {
                 Todo::Failed(e) => return Some(RawRecord::error(RecordError::new(e))),
+                Todo::Reader(path, reader) => {
+                    if let Some(rec) = self.open(path, reader, None) {
+                        return Some(rec);
+                    }
+                }
                 Todo::Stdin => {
                     let path = PathBuf::from(STDIN_PATH);
                     if let Some(rec) = self.open(path, Box::new(io::stdin()), None) {

@@ -211,3 +211,97 @@ pub fn warcinfo() -> Vec<u8> {
         b"software: whosaid-tests\r\nformat: WARC File Format 1.1\r\n",
     )
 }
+
+/// A CC-NEWS-like crawl: one gzip member per record, with a warcinfo record,
+/// request/response pairs, a 404, an image, a record with a bad WARC header, a record
+/// whose gzip member is corrupt, and a tail cut short.
+pub struct Crawl {
+    pub bytes: Vec<u8>,
+    pub corrupt_member_at: u64,
+    pub truncated_member_at: u64,
+}
+
+pub fn crawl() -> Crawl {
+    let mut members: Vec<Vec<u8>> = vec![gz(&warcinfo())];
+    let pages = [
+        (
+            "p1",
+            "https://dailyplanet.example/news/bridge",
+            article_page("bridge"),
+        ),
+        (
+            "p2",
+            "https://gazette.example/local/library",
+            div_soup_page("library"),
+        ),
+        (
+            "p3",
+            "https://news.example.com/amp/stadium",
+            amp_page("stadium"),
+        ),
+    ];
+    for (id, uri, page) in &pages {
+        members.push(gz(&warc_request(&format!("{id}-req"), uri)));
+        members.push(gz(&warc_response(
+            id,
+            uri,
+            "200 OK",
+            "text/html; charset=utf-8",
+            page.as_bytes(),
+        )));
+    }
+    members.push(gz(&warc_response(
+        "gone",
+        "https://x.example/gone",
+        "404 Not Found",
+        "text/html",
+        b"<html><body>Not found</body></html>",
+    )));
+    members.push(gz(&warc_response(
+        "img",
+        "https://x.example/a.jpg",
+        "200 OK",
+        "image/jpeg",
+        b"\xff\xd8\xff\xe0 jpeg",
+    )));
+    // A record whose WARC header is bad (valid gzip).
+    members.push(gz(b"WARC/1.1\r\nWARC-Type: response\r\nthis line is not a header field\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n"));
+    let bad_header_member = members.len() - 1;
+    // A record whose gzip data is damaged in the middle.
+    let mut corrupt = gz(&warc_response(
+        "p4",
+        "https://x.example/p4",
+        "200 OK",
+        "text/html",
+        article_page("tunnel").as_bytes(),
+    ));
+    let mid = corrupt.len() / 2;
+    for b in &mut corrupt[mid..mid + 16] {
+        *b ^= 0xa5;
+    }
+    members.push(corrupt);
+    let corrupt_member = members.len() - 1;
+    members.push(gz(&warc_response(
+        "p5",
+        "https://x.example/p5",
+        "200 OK",
+        "text/html",
+        article_page("park").as_bytes(),
+    )));
+    // The tail: a member cut in half.
+    let tail = gz(&warc_response(
+        "p6",
+        "https://x.example/p6",
+        "200 OK",
+        "text/html",
+        article_page("port").as_bytes(),
+    ));
+    members.push(tail[..tail.len() / 2].to_vec());
+    let offset_of = |k: usize| members[..k].iter().map(|m| m.len() as u64).sum::<u64>();
+    let _ = bad_header_member;
+    Crawl {
+        corrupt_member_at: offset_of(corrupt_member),
+        truncated_member_at: offset_of(members.len() - 1),
+        bytes: members.concat(),
+    }
+}
