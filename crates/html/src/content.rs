@@ -529,7 +529,8 @@ fn guided_by_body(page: &Page, st: &Stats, body: &str, text: String) -> String {
             )
         });
     if coverage >= 0.6 {
-        if alg_overlap < 0.5 || !truncated || kept_words as f32 >= 0.75 * text_words.len() as f32 {
+        if alg_overlap < 0.5 || (!truncated && (kept_words as f32) < 0.6 * text_words.len() as f32)
+        {
             trim_edges(&mut out);
             return out.join("\n\n");
         }
