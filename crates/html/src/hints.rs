@@ -267,3 +267,23 @@ pub(crate) fn class_hint(class: Option<&str>, id: Option<&str>) -> Hint {
         comment,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::class_hint;
+
+    #[test]
+    fn reads_class_and_id_words() {
+        assert_eq!(class_hint(Some("article-body"), None).weight, 1);
+        assert!(class_hint(Some("share-buttons"), None).strong_negative);
+        assert!(class_hint(Some("x"), Some("commentList")).comment);
+        assert!(class_hint(Some("relatedStories"), None).strong_negative);
+        assert!(class_hint(Some("story related-links"), None).strong_negative);
+        assert_eq!(class_hint(Some("entry-meta"), None).weight, 0);
+        assert_eq!(class_hint(Some("site-header"), None).weight, -1);
+        assert!(!class_hint(Some("social-media-embed"), None).strong_negative);
+        assert!(!class_hint(Some("twitter-tweet"), None).strong_negative);
+        assert!(!class_hint(Some("heading"), None).strong_negative);
+        assert_eq!(class_hint(None, None).weight, 0);
+    }
+}

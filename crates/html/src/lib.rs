@@ -9,9 +9,11 @@
 //! (their length and commas, less the share of link text, plus or minus class/id hints
 //! such as `article-body` or `comments`), picks the best one together with the sibling
 //! elements that belong to it, and keeps its text blocks that are not link lists or
-//! boilerplate lines. When the page's JSON-LD carries an `articleBody`, the blocks that
-//! match it are taken instead, and the `articleBody` itself is the fallback when the HTML
-//! holds too little of it.
+//! boilerplate lines (bylines before the text and calls to action after it are trimmed).
+//! When the page's JSON-LD carries an `articleBody`, it is a check on that choice: if the
+//! chosen container misses most of it, or holds mostly other text, the page's blocks that
+//! match the `articleBody` are taken instead, and the `articleBody` itself is the fallback
+//! when the HTML holds too little of it (pages rendered by JavaScript).
 //!
 //! ```
 //! let html = r##"<html><head><title>Mayor speaks | Daily</title>

@@ -164,3 +164,26 @@ pub(crate) fn resolve(href: &str, base: Option<&str>) -> String {
     };
     format!("{}{}{}", &base[..dir_end], sep, href)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::resolve;
+
+    #[test]
+    fn resolves_relative_urls() {
+        let base = Some("https://news.example/a/b/page.html?x=1");
+        assert_eq!(
+            resolve("https://other.example/x", base),
+            "https://other.example/x"
+        );
+        assert_eq!(resolve("//cdn.example/y", base), "https://cdn.example/y");
+        assert_eq!(resolve("/z", base), "https://news.example/z");
+        assert_eq!(resolve("c.html", base), "https://news.example/a/b/c.html");
+        assert_eq!(
+            resolve("c.html", Some("https://news.example")),
+            "https://news.example/c.html"
+        );
+        assert_eq!(resolve("/z", None), "/z");
+        assert_eq!(resolve("/z", Some("not a url")), "/z");
+    }
+}
