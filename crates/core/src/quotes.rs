@@ -141,6 +141,9 @@ struct Rules<'l, 'a> {
     blocked: &'l [bool],
     /// Cue tokens already attributed.
     used_cue: Vec<bool>,
+    /// For each token, the lemma of the communication verb it is (lowercase words
+    /// only; "according" stands for itself), computed once.
+    lemma: Vec<Option<&'static str>>,
     out: Vec<Candidate>,
 }
 
@@ -163,8 +166,10 @@ pub fn candidates(l: &Layout, quotes: &[QuoteSpan], blocked: &[bool]) -> Vec<Can
         quote_of,
         blocked,
         used_cue: vec![false; l.tokens.len()],
+        lemma: Vec::new(),
         out: Vec::new(),
     };
+    r.lemma = cue_lemmas(l, &r.quote_of);
     let headline_quote = r.headline();
     r.direct_quotes(headline_quote);
     r.reported_speech();
@@ -174,6 +179,31 @@ pub fn candidates(l: &Layout, quotes: &[QuoteSpan], blocked: &[bool]) -> Vec<Can
 
 /// The paragraph, source and cue of the last attributed direct quote.
 type LastDirect = (usize, Option<Range<usize>>, Option<Range<usize>>);
+
+/// The communication-verb lemma of every lowercase word outside quotations (see
+/// [`Rules::cue_at_with`]):
+/// one lexicon lookup per content word, none for grammar words.
+fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
+    (0..l.tokens.len())
+        .map(|i| {
+            let w = l.word(i);
+            // Words inside quotations never cue an attribution of their own here.
+            if w.len() < 3 || quote_of.get(i).is_some_and(|&q| q != NONE) || !l.is_lower_word(i) {
+                return None;
+            }
+            if matches!(w, "said" | "says" | "say" | "saying") {
+                return Some("say");
+            }
+            if w == "according" {
+                return Some("according");
+            }
+            if is_function_word(w) {
+                return None;
+            }
+            lexicon::reporting_verb_lemma(w)
+        })
+        .collect()
+}
 
 /// What an attribution pattern found around a cue.
 struct Attribution {
@@ -202,24 +232,22 @@ impl Rules<'_, '_> {
     /// speech verb (see [`cue_strength`]), or with `broad`, any communication verb of
     /// the lexicon (for positions where the quote marks already vouch for it).
     fn cue_at_with(&self, i: usize, broad: bool) -> Option<(usize, &'static str)> {
-        let w = self.word(i);
-        if self.l.kind(i) != Some(TokenKind::Word) || w.len() < 3 {
+        if self.l.kind(i) != Some(TokenKind::Word) {
             return None;
         }
-        if w.eq_ignore_ascii_case("according") && self.word(i + 1).eq_ignore_ascii_case("to") {
-            return Some((2, "according to"));
+        if self.l.is_cap_word(i) {
+            let w = self.word(i);
+            return (w.eq_ignore_ascii_case("according")
+                && self.word(i + 1).eq_ignore_ascii_case("to"))
+            .then_some((2, "according to"));
         }
-        if !self.l.is_lower_word(i) {
-            return None;
+        let lemma = self.lemma.get(i).copied().flatten()?;
+        if lemma == "according" {
+            return self
+                .word(i + 1)
+                .eq_ignore_ascii_case("to")
+                .then_some((2, "according to"));
         }
-        // Fast paths: the commonest cue, and grammar words that never are one.
-        if matches!(w, "said" | "says" | "say" | "saying") {
-            return Some((1, "say"));
-        }
-        if is_function_word(w) {
-            return None;
-        }
-        let lemma = lexicon::reporting_verb_lemma(w)?;
         match cue_strength(lemma) {
             Some(_) => Some((1, lemma)),
             None if broad && !is_light_verb(lemma) => Some((1, lemma)),

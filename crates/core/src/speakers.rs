@@ -202,8 +202,11 @@ impl<'l, 'a> Resolver<'l, 'a> {
                 modifier,
             };
             // Organisations and places.
-            let org = lexicon::canonical_entity(full_text)
-                .or_else(|| lexicon::canonical_entity(name_text));
+            let org = lexicon::canonical_entity(full_text).or_else(|| {
+                (name.start > full.start)
+                    .then(|| lexicon::canonical_entity(name_text))
+                    .flatten()
+            });
             if let Some(canon) = org {
                 let id = *by_org.entry(canon).or_insert_with(|| {
                     self.entities.push(Entity {
