@@ -9,7 +9,10 @@ use crate::analysis::{Artifact, ArtifactKind};
 use crate::doc::{CharMap, Span};
 use crate::layout::Layout;
 use crate::text::TokenKind;
-use crate::wordclass::{is_capitalized, is_function_word, is_month, is_subordinator, is_weekday};
+use crate::wordclass::{
+    is_capitalized, is_determiner, is_function_word, is_month, is_preposition, is_subordinator,
+    is_weekday,
+};
 use std::ops::Range;
 
 /// The artifacts of the document, one per paragraph at most, in text order.
@@ -103,7 +106,9 @@ fn is_photo_caption(l: &Layout, p: &Range<usize>) -> bool {
     if para.contains("AP Photo") || para.contains("Getty Images") || para.contains("(Photo") {
         return true;
     }
-    ends_with_date(l, p) && has_present_action_after_name(l, p)
+    // A caption is one or two sentences.
+    let sentences = l.sentence(p.end - 1) - l.sentence(p.start) + 1;
+    sentences <= 2 && ends_with_date(l, p) && has_present_action_after_name(l, p)
 }
 
 /// `…, Month D, YYYY.` or `…, Weekday, Month D, YYYY.` at the end of the paragraph.
@@ -133,12 +138,16 @@ fn has_present_action_after_name(l: &Layout, p: &Range<usize>) -> bool {
     let end = (p.start + 12).min(p.end);
     for i in p.start + 1..end {
         let w = l.word(i);
+        // The action is followed by its complement ("speaks at", "waves to the"),
+        // which a plural noun ("Iowa polls may") is not.
+        let next = l.word(i + 1);
         if l.is_lower_word(i)
             && w.len() > 3
             && w.ends_with('s')
             && !w.ends_with("ss")
             && !is_function_word(w)
             && l.is_cap_word(i - 1)
+            && (is_preposition(next) || is_determiner(next) || matches!(next, "on" | "up" | "out"))
         {
             return true;
         }
@@ -206,6 +215,12 @@ mod tests {
     #[test]
     fn prose_is_not_an_artifact() {
         let t = "Headline\n\nWhile talks went on, the mayor said the bridge is safe.\n\nShe opened it on Monday, May 3, 2019.\n\nBy the end of the day, traffic flowed.";
+        assert!(kinds(t).is_empty(), "{:?}", kinds(t));
+    }
+
+    #[test]
+    fn digest_ending_in_a_date_is_not_a_caption() {
+        let t = "Headline\n\nEarly data shows Ohio polls may be off. Texas seems calm. And Gallup finds states shifting. This is the digest for Wednesday, February 3, 2016.";
         assert!(kinds(t).is_empty(), "{:?}", kinds(t));
     }
 
