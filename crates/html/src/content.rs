@@ -14,7 +14,10 @@ struct Stats {
     good: Vec<u32>,
 }
 
-fn stats(page: &Page) -> Stats {
+/// `use_hints: false` ignores class/id hints and keeps only structural boilerplate
+/// (`nav`, `footer`, `aside`, `header`, captions): the second try for pages whose
+/// article container carries a misleading name.
+fn stats(page: &Page, use_hints: bool) -> Stats {
     let n = page.elems.len();
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
@@ -39,7 +42,12 @@ fn stats(page: &Page) -> Stats {
     for i in 1..n {
         let e = &page.elems[i];
         let p = e.parent as usize;
-        let own = if e.bad == Bad::No {
+        let considered = use_hints
+            || matches!(
+                e.tag,
+                Tag::Nav | Tag::Footer | Tag::Aside | Tag::Header | Tag::Figcaption
+            );
+        let own = if e.bad == Bad::No || !considered {
             false
         } else {
             let plain = text[i].saturating_sub(link[i]) as f32;
@@ -422,10 +430,9 @@ fn shingles(ws: &[String]) -> Vec<String> {
     ws.windows(3).map(|w| w.join(" ")).collect()
 }
 
-/// Extracts the main text of a page.
-pub(crate) fn main_text(page: &Page, article_body: Option<&str>, title: Option<&str>) -> String {
-    let st = stats(page);
-    let sel = select(page, &st);
+/// The selected container's kept blocks, in document order.
+fn assemble<'a>(page: &'a Page, st: &Stats, title: Option<&str>) -> Vec<&'a str> {
+    let sel = select(page, st);
     let mut out: Vec<&str> = Vec::new();
     if let Some(sel) = &sel {
         let cands: Vec<&Block> = page
@@ -455,7 +462,22 @@ pub(crate) fn main_text(page: &Page, article_body: Option<&str>, title: Option<&
         }
     }
     trim_edges(&mut out);
-    let text = out.join("\n\n");
+    out
+}
+
+/// Extracts the main text of a page.
+pub(crate) fn main_text(page: &Page, article_body: Option<&str>, title: Option<&str>) -> String {
+    let mut st = stats(page, true);
+    let mut text = assemble(page, &st, title).join("\n\n");
+    if text.len() < 250 {
+        // Next to nothing: maybe a class name like "main-sidebar-layout" hid the article.
+        let st2 = stats(page, false);
+        let text2 = assemble(page, &st2, title).join("\n\n");
+        if text2.len() > 2 * text.len().max(100) {
+            text = text2;
+            st = st2;
+        }
+    }
     match article_body {
         Some(body) => guided_by_body(page, &st, body, text),
         None => {
@@ -584,7 +606,7 @@ fn fallback(page: &Page, st: &Stats) -> String {
 /// Development aid behind [`crate::debug_dump`].
 pub(crate) fn debug(page: &Page) -> String {
     use std::fmt::Write;
-    let st = stats(page);
+    let st = stats(page, true);
     let sel = select(page, &st).unwrap_or_default();
     let mut s = String::new();
     for b in &page.blocks {

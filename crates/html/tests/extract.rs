@@ -232,3 +232,15 @@ fn deeply_nested_page_does_not_overflow() {
     let a = extract(&html, None);
     assert!(a.text.contains("city council") || a.text.is_empty());
 }
+
+#[test]
+fn misleading_class_on_the_article_wrapper() {
+    // "sidebar" marks boilerplate, but here it names the article's layout wrapper.
+    let long_footer = "Our company publishes many titles, and this footer lists all of them, with their addresses, phone numbers, and opening hours. ".repeat(8);
+    let html = format!(
+        "<html><body><div class=\"layout-with-sidebar\"><p>{P1}</p><p>{P2}</p></div>\
+<footer><p>{long_footer}</p></footer></body></html>"
+    );
+    let a = extract(&html, None);
+    assert_eq!(paras(&a.text), vec![P1, P2]);
+}
