@@ -1,7 +1,7 @@
 //! The corpus commands over `whosaid-store`: `ingest`, `search`, `speakers`, `export`.
 
-use crate::extract::{parse_size, thread_count};
-use anyhow::{bail, Context, Result};
+use crate::extract::{thread_count, InputArgs};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 use whosaid_core::{analyze, Document};
-use whosaid_io::{is_broken_pipe, read_inputs, Format, ReadOptions};
+use whosaid_io::{is_broken_pipe, read_inputs, RawRecord};
 use whosaid_store::export::csv_field;
 use whosaid_store::norm::content_hash;
-use whosaid_store::{read_gazetteer, Prepared, SearchQuery, Store};
+use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store};
 
 /// Bytes of article text read ahead at most per batch.
 const BATCH_BYTES: usize = 32 << 20;
@@ -28,29 +28,17 @@ Exit status: 0 all records stored or already present; 1 some input records faile
 reported on stderr and kept in the ingest_errors table); 2 usage or database error, or
 every record failed.")]
 pub struct IngestArgs {
-    /// Plain-text files, JSON Lines files (.jsonl/.ndjson), directories, or `-` (stdin).
-    #[arg(value_name = "FILE|DIR|-", required = true)]
-    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    /// What to read and how (the options of `whosaid extract`).
+    pub input: InputArgs,
 
     /// The corpus database (created if missing).
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
 
-    /// Read every input, stdin included, as JSON Lines.
-    #[arg(long)]
-    pub jsonl: bool,
-
-    /// Largest record accepted (K, M, G suffixes).
-    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
-    pub max_bytes: u64,
-
     /// Articles per transaction.
     #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
     pub batch: u32,
-
-    /// Worker threads analysing articles (0 = all cores).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
-    pub threads: usize,
 
     /// Speaker gazetteer (CSV `name,aliases,wikidata` or JSON Lines; see
     /// crates/store/examples/gazetteer.csv). Replaces the one stored in the corpus.
@@ -98,45 +86,56 @@ fn prepare(doc: Document, hash: String) -> Analysed {
     }
 }
 
-/// Analyses `docs` on `threads` threads; results in input order.
-fn prepare_all(docs: Vec<(Document, String)>, threads: usize) -> Vec<Analysed> {
-    let n = docs.len();
+/// Maps `f` over `items` on up to `threads` threads; results in input order.
+fn par_map<T: Send, U: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let n = items.len();
     if threads <= 1 || n <= 1 {
-        return docs.into_iter().map(|(d, h)| prepare(d, h)).collect();
+        return items.into_iter().map(f).collect();
     }
     let chunk = n.div_ceil(threads.min(n));
-    let mut docs = docs;
+    let mut items = items;
     let mut parts = Vec::new();
-    while !docs.is_empty() {
-        let rest = docs.split_off(chunk.min(docs.len()));
-        parts.push(std::mem::replace(&mut docs, rest));
+    while !items.is_empty() {
+        let rest = items.split_off(chunk.min(items.len()));
+        parts.push(std::mem::replace(&mut items, rest));
     }
+    let f = &f;
     std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
-            .map(|part| {
-                scope.spawn(move || {
-                    part.into_iter()
-                        .map(|(d, h)| prepare(d, h))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<U>>()))
             .collect();
+        // A worker only panics if `f` does, and `f` catches the analysis's panics.
         handles
             .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![Err((
-                        String::new(),
-                        "internal error: worker thread failed".to_string(),
-                    ))]
-                })
-            })
+            .flat_map(|h| h.join().unwrap_or_else(|p| panic::resume_unwind(p)))
             .collect()
     })
 }
 
+/// A parsed record: the document and its content hash, or the error to record.
+type Parsed = std::result::Result<(Document, String), (String, String, String)>;
+
+fn parse_raw(raw: RawRecord) -> (Parsed, Vec<String>) {
+    let parsed = raw.parse();
+    let r = match parsed.article {
+        Ok(a) => {
+            let hash = content_hash(&a.doc.text);
+            Ok((a.doc, hash))
+        }
+        Err(e) => Err((e.id.clone(), e.error.reason(), e.to_string())),
+    };
+    (r, parsed.warnings)
+}
+
+/// What the writer thread has stored so far.
+type Written = (Store, BatchReport);
+
 /// Runs `whosaid ingest`, messages to `err`.
+///
+/// The main thread reads records in batches; each batch is parsed (HTML) and, for the
+/// articles not yet stored, analysed on the worker threads, then handed to a writer
+/// thread that stores it in one transaction while the next batch is analysed.
 pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> {
     let start = Instant::now();
     let mut store =
@@ -145,48 +144,70 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         let entries = read_gazetteer(g)?;
         store.set_gazetteer(&entries)?;
     }
-    let opts = ReadOptions {
-        format: if args.jsonl {
-            Format::Jsonl
-        } else {
-            Format::Auto
-        },
-        max_bytes: args.max_bytes,
-    };
-    let threads = thread_count(args.threads);
+    // A second connection answers "already stored?" while the writer writes (WAL).
+    let lookup =
+        Store::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    let threads = thread_count(args.input.threads);
     let batch_size = args.batch as usize;
     let mut summary = IngestSummary::default();
-    let mut records = read_inputs(&args.inputs, &opts);
+    let mut inputs = read_inputs(&args.input.inputs, &args.input.read_options());
+
+    type Batch = (Vec<Prepared>, Vec<(String, String)>);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(1);
+    let writer = std::thread::spawn(move || -> Result<Written> {
+        let mut total = BatchReport::default();
+        for (prepared, errors) in rx {
+            let r = store.ingest_batch(&prepared, &errors)?;
+            total.articles += r.articles;
+            total.duplicates += r.duplicates;
+            total.quotes += r.quotes;
+            total.bytes += r.bytes;
+            total.errors += r.errors;
+        }
+        Ok((store, total))
+    });
+
     loop {
-        let mut docs: Vec<(Document, String)> = Vec::new();
-        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut raws: Vec<RawRecord> = Vec::new();
         let mut bytes = 0;
-        let mut exhausted = true;
-        for record in records.by_ref() {
-            match record {
-                Ok(doc) => {
-                    let hash = content_hash(&doc.text);
-                    let url = doc.url.as_deref().filter(|u| !u.is_empty());
-                    if store.contains(&doc.id, url, &hash)? {
-                        summary.already_stored += 1;
-                        continue;
-                    }
-                    bytes += doc.text.len();
-                    docs.push((doc, hash));
+        while raws.len() < batch_size && bytes < BATCH_BYTES {
+            match inputs.next_raw() {
+                Some(r) => {
+                    bytes += r.size();
+                    raws.push(r);
                 }
-                Err(e) => {
-                    let _ = writeln!(err, "whosaid: {e}");
-                    summary.failed += 1;
-                    errors.push((e.id.clone(), e.error.reason()));
+                None => break,
+            }
+        }
+        if raws.is_empty() {
+            break;
+        }
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let mut docs: Vec<(Document, String)> = Vec::new();
+        for (parsed, warnings) in par_map(raws, threads, parse_raw) {
+            if !args.input.quiet {
+                for w in warnings {
+                    let _ = writeln!(err, "whosaid: {w}");
                 }
             }
-            if docs.len() >= batch_size || bytes >= BATCH_BYTES || errors.len() >= batch_size {
-                exhausted = false;
-                break;
+            match parsed {
+                Ok((doc, hash)) => {
+                    let url = doc.url.as_deref().filter(|u| !u.is_empty());
+                    if lookup.contains(&doc.id, url, &hash)? {
+                        summary.already_stored += 1;
+                    } else {
+                        docs.push((doc, hash));
+                    }
+                }
+                Err((id, reason, message)) => {
+                    let _ = writeln!(err, "whosaid: {message}");
+                    summary.failed += 1;
+                    errors.push((id, reason));
+                }
             }
         }
         let mut prepared = Vec::with_capacity(docs.len());
-        for outcome in prepare_all(docs, threads) {
+        for outcome in par_map(docs, threads, |(d, h)| prepare(d, h)) {
             match outcome {
                 Ok(p) => prepared.push(p),
                 Err((id, reason)) => {
@@ -196,17 +217,19 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                 }
             }
         }
-        if !prepared.is_empty() || !errors.is_empty() {
-            let r = store.ingest_batch(&prepared, &errors)?;
-            summary.added += r.articles;
-            summary.already_stored += r.duplicates;
-            summary.quotes += r.quotes;
-            summary.bytes += r.bytes;
-        }
-        if exhausted {
+        if (!prepared.is_empty() || !errors.is_empty()) && tx.send((prepared, errors)).is_err() {
+            // The writer stopped on an error; joining it below reports the error.
             break;
         }
     }
+    drop(tx);
+    let (mut store, written) = writer
+        .join()
+        .map_err(|_| anyhow!("internal error: the database writer failed"))??;
+    summary.added = written.articles;
+    summary.already_stored += written.duplicates;
+    summary.quotes = written.quotes;
+    summary.bytes = written.bytes;
     store.canonicalize()?;
     summary.corpus = store.stats()?;
     summary.seconds = start.elapsed().as_secs_f64();
@@ -219,7 +242,8 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
     match ingest(&args, &mut stderr) {
         Ok(s) => {
             let secs = s.seconds.max(1e-9);
-            let _ = writeln!(
+            if !args.input.quiet {
+                let _ = writeln!(
                 stderr,
                 "whosaid: ingest: {} articles added ({} quotes, {:.1} MB) in {:.2} s ({:.0} articles/s, {:.2} MB/s); {} already stored; {} failed records\n\
                  whosaid: corpus {}: {} articles, {} quotes, {} distinct quotations, {} speakers",
@@ -236,7 +260,8 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
                 s.corpus.quotes,
                 s.corpus.quote_groups,
                 s.corpus.speakers,
-            );
+                );
+            }
             if args.json {
                 match serde_json::to_string(&s) {
                     Ok(j) => println!("{j}"),

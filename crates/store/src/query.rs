@@ -135,6 +135,9 @@ fn check_day(what: &str, d: &Option<String>) -> Result<Option<String>> {
     }
 }
 
+/// The most matches [`Store::search`] ranks by relevance; beyond, newest first.
+pub const RANK_MAX: i64 = 2000;
+
 impl Store {
     /// The speaker entities known by `name`: those with `name` among their aliases (or
     /// name keys); failing that, those whose full name is compatible with it by the
@@ -187,24 +190,18 @@ impl Store {
         Ok(found)
     }
 
-    /// Finds quotes; best FTS5 rank first (newest first for an empty text). Brings the
-    /// speaker tables up to date first when ingest left them stale.
+    /// Finds quotes. With words to match: best match first (FTS5 BM25) when at most
+    /// [`RANK_MAX`] quotes match them, newest first (last ingested) when more do, since
+    /// ranking every match of a very common word costs more than it tells. Without words:
+    /// newest article first. Brings the speaker tables up to date first when ingest left
+    /// them stale.
     pub fn search(&mut self, q: &SearchQuery) -> Result<Vec<Hit>> {
         self.ensure_canonical()?;
-        let mut sql = String::from(
-            "SELECT q.id, q.group_id, q.content, q.kind, s.canonical, s.id, q.speaker_name,
-                    q.mention, q.cue, q.confidence, a.doc_id, a.url, a.title, a.date, a.source
-             FROM quotes q JOIN articles a ON a.id = q.article_id
-             LEFT JOIN name_map m ON m.key = q.speaker_key
-             LEFT JOIN speakers s ON s.id = m.speaker_id",
-        );
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
         let fts = fts_query(&q.text);
         if let Some(f) = &fts {
-            sql.push_str(" JOIN quotes_fts f ON f.rowid = q.id");
-            args.push(Value::Text(f.clone()));
-            conds.push(format!("quotes_fts MATCH ?{}", args.len()));
+            args.push(Value::Text(f.clone())); // ?1
         }
         if let Some(name) = &q.speaker {
             let ids = self.find_speakers(name)?;
@@ -212,7 +209,10 @@ impl Store {
                 return Ok(Vec::new());
             }
             let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-            conds.push(format!("m.speaker_id IN ({})", list.join(",")));
+            conds.push(format!(
+                "q.speaker_key IN (SELECT key FROM name_map WHERE speaker_id IN ({}))",
+                list.join(",")
+            ));
         }
         if let Some(d) = check_day("--from", &q.from)? {
             args.push(Value::Text(d));
@@ -236,17 +236,52 @@ impl Store {
             args.push(Value::Text(k));
             conds.push(format!("q.kind = ?{}", args.len()));
         }
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
+        args.push(Value::Integer(limit));
+        let limit_arg = args.len();
+
+        let columns = "SELECT q.id, q.group_id, q.content, q.kind, s.canonical, s.id,
+                    q.speaker_name, q.mention, q.cue, q.confidence, a.doc_id, a.url, a.title,
+                    a.date, a.source";
+        let joins = "JOIN articles a ON a.id = q.article_id
+             LEFT JOIN name_map m ON m.key = q.speaker_key
+             LEFT JOIN speakers s ON s.id = m.speaker_id";
+        let (from, order) = match &fts {
+            None => (format!("FROM quotes q {joins}"), "a.day DESC, q.id DESC"),
+            Some(f) => {
+                let matches: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ?1 LIMIT ?2)",
+                    rusqlite::params![f, RANK_MAX + 1],
+                    |r| r.get(0),
+                )?;
+                if matches <= RANK_MAX {
+                    (
+                        format!(
+                            "FROM (SELECT rowid AS id, rank FROM quotes_fts WHERE quotes_fts MATCH ?1) h
+                             JOIN quotes q ON q.id = h.id {joins}"
+                        ),
+                        "h.rank, q.id",
+                    )
+                } else if conds.is_empty() {
+                    conds.push(format!(
+                        "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1
+                         ORDER BY rowid DESC LIMIT ?{limit_arg})"
+                    ));
+                    (format!("FROM quotes q {joins}"), "q.id DESC")
+                } else {
+                    conds.push(
+                        "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)".into(),
+                    );
+                    (format!("FROM quotes q {joins}"), "q.id DESC")
+                }
+            }
+        };
+        let mut sql = format!("{columns} {from}");
         if !conds.is_empty() {
             sql.push_str(" WHERE ");
             sql.push_str(&conds.join(" AND "));
         }
-        if fts.is_some() {
-            sql.push_str(" ORDER BY f.rank, q.id");
-        } else {
-            sql.push_str(" ORDER BY a.day DESC, q.id DESC");
-        }
-        args.push(Value::Integer(i64::try_from(q.limit).unwrap_or(i64::MAX)));
-        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+        sql.push_str(&format!(" ORDER BY {order} LIMIT ?{limit_arg}"));
 
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
