@@ -55,7 +55,6 @@ const STRONG_NEG: &[&str] = &[
     "popular",
     "mostread",
     "signup",
-    "paywall",
     "gdpr",
     "consent",
     "banner",
@@ -71,7 +70,6 @@ const STRONG_NEG: &[&str] = &[
     "credit",
     "credits",
     "byline",
-    "dateline",
     "timestamp",
     "author",
     "authors",
@@ -95,6 +93,8 @@ const STRONG_NEG: &[&str] = &[
 
 /// Words that suggest boilerplate unless content words are present too.
 const WEAK_NEG: &[&str] = &[
+    "paywall",
+    "dateline",
     "more",
     "next",
     "prev",
