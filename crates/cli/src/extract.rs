@@ -1,9 +1,9 @@
 //! `whosaid extract`: read articles, analyse each one, write one JSON line per article.
 //!
 //! The reading and batching machinery here ([`InputArgs`], [`run_with`]) is shared with
-//! `whosaid clean`: records are read on the main thread in bounded batches (count and
-//! bytes), parsed (HTML) and processed on `--threads` workers, and written in input
-//! order.
+//! `whosaid clean`: records are read on a reader thread in bounded batches (count and
+//! bytes), one batch ahead, parsed (HTML) and processed on `--threads` workers, and
+//! written in input order.
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -244,14 +244,18 @@ pub fn thread_count(requested: usize) -> usize {
     }
 }
 
-/// Reads records in bounded batches (count and bytes) and processes each batch in
-/// parallel; results in input order.
+/// Reads records in bounded batches (count and bytes) on a reader thread, one batch
+/// ahead, and processes each batch in parallel on this thread's workers; results in
+/// input order. At most three batches are alive at once (one being read, one queued,
+/// one being processed), so memory is bounded whatever the input size.
 fn outcomes<'a, T: Send + 'a>(
     mut records: Inputs,
     threads: usize,
     work: &'a (impl Fn(Article) -> T + Sync),
 ) -> impl Iterator<Item = Processed<T>> + 'a {
-    std::iter::from_fn(move || {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord>>(1);
+    // The thread ends when the input does, or when the receiver is gone.
+    std::thread::spawn(move || loop {
         let mut batch = Vec::new();
         let mut bytes = 0;
         while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
@@ -263,13 +267,12 @@ fn outcomes<'a, T: Send + 'a>(
                 None => break,
             }
         }
-        if batch.is_empty() {
-            None
-        } else {
-            Some(process_batch(batch, threads, work))
+        if batch.is_empty() || tx.send(batch).is_err() {
+            break;
         }
-    })
-    .flatten()
+    });
+    rx.into_iter()
+        .flat_map(move |batch| process_batch(batch, threads, work))
 }
 
 /// The progress bar on stderr, when there is one.

@@ -311,3 +311,24 @@ fn a_file_that_disappears_mid_run_is_one_error() {
         .as_str()
         .is_some_and(|e| e.starts_with("cannot open")));
 }
+
+#[test]
+fn broken_encoding_warns_on_stderr_and_the_page_is_kept() {
+    let t = TempDir::new("cli-enc");
+    let page = article_page("caf\u{e9}").replace("<meta charset=\"utf-8\">", "");
+    let latin1: Vec<u8> = page.chars().map(|c| c as u8).collect();
+    let p = t.file("latin.html", &latin1);
+    let r = run(&["clean", &s(&p)], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.records[0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("approve the caf\u{fffd}")));
+    assert!(
+        r.stderr
+            .starts_with(&format!("whosaid: {}: warning: ", s(&p))),
+        "{}",
+        r.stderr
+    );
+    let quiet = run(&["clean", "--quiet", &s(&p)], None);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+}
