@@ -65,6 +65,9 @@ struct Args {
     /// (0 = no word classes).
     #[arg(long, default_value_t = 2)]
     class_min: u32,
+    /// Quantile of the weight magnitudes that maps to the i8 maximum (larger ones saturate).
+    #[arg(long, default_value_t = 1.0)]
+    clip: f64,
 }
 
 /// One article, tokenised, with gold tags per annotator file.
@@ -155,6 +158,7 @@ struct Perceptron {
     tb: Vec<f32>,
     tbu: Vec<f32>,
     c: f32,
+    clip: f64,
 }
 
 impl Perceptron {
@@ -169,6 +173,7 @@ impl Perceptron {
             tb: vec![0.0; (N_B + 1) * N_B],
             tbu: vec![0.0; (N_B + 1) * N_B],
             c: 1.0,
+            clip: 1.0,
         }
     }
 
@@ -238,11 +243,20 @@ impl Perceptron {
             .zip(&self.u)
             .map(|(w, u)| w - u / self.c)
             .collect();
-        let max = avg.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
-        let scale = 32000.0 / max;
+        // i8 quantisation: the scale puts the `clip` quantile of the non-zero magnitudes at
+        // 127; the few larger weights saturate.
+        let mut mags: Vec<f32> = avg.iter().map(|x| x.abs()).filter(|&x| x > 0.0).collect();
+        let max = if mags.is_empty() {
+            1e-6
+        } else {
+            let k = ((mags.len() - 1) as f64 * self.clip) as usize;
+            *mags.select_nth_unstable_by(k, |a, b| a.total_cmp(b)).1
+        }
+        .max(1e-6);
+        let scale = 127.0 / max;
         let weights = avg
             .iter()
-            .map(|x| (x * scale).round().clamp(-32767.0, 32767.0) as i16)
+            .map(|x| (x * scale).round().clamp(-127.0, 127.0) as i8)
             .collect();
         let mut trans_a = [0f32; (N_A + 1) * N_A];
         for (k, x) in trans_a.iter_mut().enumerate() {
@@ -353,6 +367,7 @@ fn train_stage(
         }
     }
     let mut pc = Perceptron::new(args.bits);
+    pc.clip = args.clip;
     let mut em = Vec::new();
     let mut back = Vec::new();
     let mut pa = Vec::new();

@@ -7,11 +7,11 @@
 
 use super::features::word_hash;
 
-/// Open-addressing table from class keys ([`word_key`], [`suffix_key`]) to classes.
+/// Open-addressing table from class keys ([`word_key`], [`suffix_key`]) to classes: one
+/// `u64` per slot (the key's top 48 bits, then the class), at most ~2/3 full.
 #[derive(Debug, Clone, Default)]
 pub struct WordClasses {
-    keys: Vec<u64>,
-    vals: Vec<u16>,
+    slots: Vec<u64>,
     pairs: Vec<(u64, u16)>,
 }
 
@@ -36,38 +36,43 @@ pub fn suffix_hash(bytes: &[u8]) -> u64 {
 }
 
 impl WordClasses {
-    /// Builds the table from `(key, class)` pairs.
+    /// Builds the table from `(key, class)` pairs (keys differing only in their low 16 bits
+    /// collide; the first pair wins).
     pub fn new(pairs: &[(u64, u16)]) -> Self {
-        let cap = (pairs.len() * 2 + 1).next_power_of_two().max(16);
-        let mut keys = vec![0u64; cap];
-        let mut vals = vec![0u16; cap];
+        let cap = (pairs.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        let mut slots = vec![0u64; cap];
         for &(k, v) in pairs {
-            let k = k | 1;
-            let mut i = (k >> 17) as usize & (cap - 1);
-            while keys[i] != 0 && keys[i] != k {
+            let tag = k | 0xffff;
+            let mut i = (k >> 20) as usize & (cap - 1);
+            while slots[i] != 0 && slots[i] | 0xffff != tag {
                 i = (i + 1) & (cap - 1);
             }
-            keys[i] = k;
-            vals[i] = v;
+            if slots[i] == 0 {
+                slots[i] = (tag & !0xffff) | v as u64;
+                if slots[i] == 0 {
+                    // key bits all zero and class 0: nothing to store
+                    continue;
+                }
+            }
         }
         WordClasses {
-            keys,
-            vals,
+            slots,
             pairs: pairs.to_vec(),
         }
     }
 
     #[inline]
     fn get(&self, k: u64) -> Option<u16> {
-        if self.keys.is_empty() {
+        if self.slots.is_empty() {
             return None;
         }
-        let mask = self.keys.len() - 1;
-        let mut i = (k >> 17) as usize & mask;
+        let mask = self.slots.len() - 1;
+        let tag = k | 0xffff;
+        let mut i = (k >> 20) as usize & mask;
         loop {
-            let x = self.keys[i];
-            if x == k {
-                return Some(self.vals[i]);
+            let x = self.slots[i];
+            if x | 0xffff == tag {
+                return Some(x as u16);
             }
             if x == 0 {
                 return None;

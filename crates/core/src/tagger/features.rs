@@ -9,7 +9,7 @@ use super::classes::{self, suffix_hash, WordClasses};
 use super::CueSet;
 
 /// Number of base feature buckets per token.
-pub const NF: usize = 45;
+pub const NF: usize = 44;
 /// Number of stacked feature buckets per token (they read the decoded source/cue layer
 /// and feed the content layer only).
 pub const NS: usize = 5;
@@ -54,9 +54,8 @@ const SEEDS: [u64; NF + NS] = {
 /// Bucket of feature `value` of template `k`, `bits` bits wide.
 #[inline]
 fn bucket(k: usize, value: u64, bits: u32) -> u32 {
-    let h = (value ^ SEEDS[k]).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let h = h ^ (h >> 32);
-    (h.wrapping_mul(K) >> (64 - bits)) as u32
+    // one multiply-shift: the values are word hashes or small codes xor a random seed
+    ((value ^ SEEDS[k]).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as u32
 }
 
 /// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
@@ -139,19 +138,28 @@ pub fn word_hashes(text: &str, tokens: &[Token]) -> Vec<u64> {
 }
 
 /// Per-token facts computed once per document before the feature templates run.
+#[derive(Clone, Copy)]
 struct TokInfo {
     word: u64,
     shape: u64,
     kind: u64,
     /// Lemma hash when the word is cue-like (from the model's cue set), else 0.
     cue: u64,
-    /// Hash of the last 3 bytes.
-    suf: u64,
     /// Part-of-speech id (see [`classes`]).
     pos: u64,
     /// Entity class.
     ner: u64,
 }
+
+/// Facts of the padding around a sentence.
+const PAD_INFO: TokInfo = TokInfo {
+    word: PAD,
+    shape: 99,
+    kind: 0,
+    cue: 0,
+    pos: 63,
+    ner: 7,
+};
 
 /// Splits the sentences into paragraph chains: ranges of token indices decoded as one sequence.
 pub fn paragraphs(sentences: &[Sentence]) -> Vec<std::ops::Range<usize>> {
@@ -172,6 +180,7 @@ pub fn paragraphs(sentences: &[Sentence]) -> Vec<std::ops::Range<usize>> {
 
 /// Calls `emit(i, &buckets)` for every token `i` covered by `sentences`, in order, with the
 /// [`NF`] feature buckets (each `< 2^bits`) of that token.
+#[allow(clippy::too_many_arguments)]
 pub fn for_each_token(
     text: &str,
     tokens: &[Token],
@@ -194,7 +203,6 @@ pub fn for_each_token(
             shape: shape(b),
             kind: kind_code(t.kind),
             cue: cues.lemma(word),
-            suf,
             pos: classes::pos(c),
             ner: classes::ner(c),
         });
@@ -238,6 +246,7 @@ pub fn for_each_token(
     // Per-sentence scratch: nearest cue to the right.
     let mut right_cue: Vec<Option<usize>> = Vec::new();
     let mut quote_right: Vec<bool> = Vec::new();
+    let mut win: Vec<TokInfo> = Vec::new();
     let mut in_q = false;
     let mut open_ctx = 0u64;
     let mut par_first_quote = false;
@@ -284,41 +293,19 @@ pub fn for_each_token(
         let mut that_since = false;
         let mut colon_left = false;
         let mut quote_left = false;
-        let w = |j: isize| -> u64 {
-            if j < r.start as isize || j >= r.end as isize {
-                PAD
-            } else {
-                info[j as usize].word
-            }
-        };
-        let sh = |j: isize| -> u64 {
-            if j < r.start as isize || j >= r.end as isize {
-                99
-            } else {
-                info[j as usize].shape
-            }
-        };
-        let ps = |j: isize| -> u64 {
-            if j < r.start as isize || j >= r.end as isize {
-                63
-            } else {
-                info[j as usize].pos
-            }
-        };
-        let nr = |j: isize| -> u64 {
-            if j < r.start as isize || j >= r.end as isize {
-                7
-            } else {
-                info[j as usize].ner
-            }
-        };
-        let kd = |j: isize| -> u64 {
-            if j < r.start as isize || j >= r.end as isize {
-                0
-            } else {
-                info[j as usize].kind
-            }
-        };
+        // the sentence's token facts with two padding entries on each side: the window
+        // lookups below need no bounds tests (all offsets stay within ±2 of a token)
+        win.clear();
+        win.extend([PAD_INFO; 2]);
+        win.extend_from_slice(&info[r.clone()]);
+        win.extend([PAD_INFO; 2]);
+        let base = r.start as isize - 2;
+        let at = |j: isize| -> &TokInfo { &win[(j - base) as usize] };
+        let w = |j: isize| at(j).word;
+        let sh = |j: isize| at(j).shape;
+        let ps = |j: isize| at(j).pos;
+        let nr = |j: isize| at(j).ner;
+        let kd = |j: isize| at(j).kind;
         for i in r.clone() {
             let ii = i as isize;
             let t = &tokens[i];
@@ -353,7 +340,6 @@ pub fn for_each_token(
             let w0 = info[i].word;
             let wm1 = w(ii - 1);
             let wp1 = w(ii + 1);
-            let suf = info[i].suf;
             let p0 = info[i].pos;
             let (pm1, pp1) = (ps(ii - 1), ps(ii + 1));
             let after_left_pos = left.map(|l| ps(l as isize + 1) | ps(l as isize + 2) << 6);
@@ -374,7 +360,6 @@ pub fn for_each_token(
                 w(ii + 2),
                 mix(wm1, w0),
                 mix(w0, wp1),
-                suf,
                 mix(info[i].shape, info[i].kind),
                 mix(mix(sh(ii - 1), info[i].shape), sh(ii + 1)),
                 qs | qrel << 2,

@@ -48,7 +48,7 @@ pub const N_B: usize = 5;
 pub const N_TAGS: usize = N_A + N_B;
 
 const MAGIC: &[u8; 4] = b"WSTG";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// Whether tag `cur` may follow `prev` (`None` = chain start) in layer `nt` (3 or 5 tags).
 pub fn allowed(nt: usize, prev: Option<u8>, cur: u8) -> bool {
@@ -136,8 +136,8 @@ pub enum ModelError {
 pub struct Model {
     /// log2 of the number of feature buckets.
     pub bits: u32,
-    /// Emission weights: `N_TAGS` per bucket.
-    pub weights: Vec<i16>,
+    /// Emission weights: `N_TAGS` per bucket, quantised to i8 (an 8-byte row per bucket).
+    pub weights: Vec<i8>,
     /// Multiply summed emission weights by this to get scores.
     pub inv_scale: f32,
     /// Transitions of layer A: row 0 is the chain start, row `1 + p` follows tag `p`.
@@ -199,7 +199,7 @@ impl<'a> Reader<'a> {
 impl Model {
     /// Serialises the model (little-endian, checksummed).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.weights.len() * 2 + 4096);
+        let mut out = Vec::with_capacity(self.weights.len() + 4096);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&self.bits.to_le_bytes());
@@ -220,9 +220,7 @@ impl Model {
             out.extend_from_slice(&k.to_le_bytes());
             out.extend_from_slice(&v.to_le_bytes());
         }
-        for w in &self.weights {
-            out.extend_from_slice(&w.to_le_bytes());
-        }
+        out.extend(self.weights.iter().map(|&w| w as u8));
         let c = checksum(&out);
         out.extend_from_slice(&c.to_le_bytes());
         out
@@ -280,14 +278,11 @@ impl Model {
             class_pairs.push((k, u16::from_le_bytes([v[0], v[1]])));
         }
         let n = (1usize << bits) * N_TAGS;
-        let raw = r.take(n * 2)?;
+        let raw = r.take(n)?;
         if r.at != body.len() {
             return Err(ModelError::Corrupt("trailing bytes"));
         }
-        let weights = raw
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
-            .collect();
+        let weights = raw.iter().map(|&b| b as i8).collect();
         Ok(Model {
             bits,
             weights,
@@ -319,13 +314,7 @@ impl Model {
             &self.classes,
             self.bits,
             |i, f| {
-                let mut acc = [0i32; N_TAGS];
-                for &b in f {
-                    let row = &w[b as usize * N_TAGS..b as usize * N_TAGS + N_TAGS];
-                    for (a, &x) in acc.iter_mut().zip(row) {
-                        *a += x as i32;
-                    }
-                }
+                let acc = sum_rows(w, f);
                 for (e, a) in em[i].iter_mut().zip(acc) {
                     *e = a as f32 * self.inv_scale;
                 }
@@ -365,14 +354,8 @@ impl Model {
         let b = self.decode_b(sentences, &em);
         let w = &self.weights;
         for_each_stacked(tokens, sentences, &words, &b, self.bits, |i, f| {
-            let mut acc = [0i32; N_A];
-            for &k in f {
-                let row = &w[k as usize * N_TAGS..k as usize * N_TAGS + N_A];
-                for (a, &x) in acc.iter_mut().zip(row) {
-                    *a += x as i32;
-                }
-            }
-            for (e, a) in em[i].iter_mut().zip(acc) {
+            let acc = sum_rows(w, f);
+            for (e, a) in em[i][..N_A].iter_mut().zip(acc) {
                 *e += a as f32 * self.inv_scale;
             }
         });
@@ -426,6 +409,22 @@ impl Model {
     }
 }
 
+/// Sums the weight rows of buckets `f` (i16 lanes: at most `NF + NS` rows of ±127 cannot
+/// overflow). A bucket outside the table (a hand-built model) adds nothing.
+#[inline]
+fn sum_rows(w: &[i8], f: &[u32]) -> [i16; N_TAGS] {
+    let mut acc = [0i16; N_TAGS];
+    for &b in f {
+        let at = b as usize * N_TAGS;
+        if let Some(row) = w.get(at..at + N_TAGS) {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x as i16;
+            }
+        }
+    }
+    acc
+}
+
 /// First-order Viterbi over `em[..][off..off + nt]` with transitions `trans`
 /// (`(nt + 1) × nt`, row 0 = start) and the BIO constraints of [`allowed`].
 pub fn viterbi(
@@ -436,46 +435,64 @@ pub fn viterbi(
     out: &mut [u8],
     back: &mut Vec<u8>,
 ) {
-    let n = em.len();
-    if n == 0 {
+    match nt {
+        N_A => viterbi_n::<N_A>(em, off, trans, out, back),
+        N_B => viterbi_n::<N_B>(em, off, trans, out, back),
+        _ => {}
+    }
+}
+
+/// [`viterbi`] with the tag count known at compile time (the loops unroll).
+fn viterbi_n<const NT: usize>(
+    em: &[[f32; N_TAGS]],
+    off: usize,
+    trans: &[f32],
+    out: &mut [u8],
+    back: &mut Vec<u8>,
+) {
+    let n = em.len().min(out.len());
+    if n == 0 || off + NT > N_TAGS || trans.len() < (NT + 1) * NT {
         return;
     }
     back.clear();
-    back.resize(n * nt, 0);
+    back.resize(n * NT, 0);
     let neg = f32::NEG_INFINITY;
-    // transitions with the BIO constraints folded in
-    let mut tr = [neg; (N_B + 1) * N_B];
-    for p in 0..=nt {
-        for t in 0..nt {
-            let prev = if p == 0 { None } else { Some(p as u8 - 1) };
-            if allowed(nt, prev, t as u8) {
-                tr[p * nt + t] = trans[p * nt + t];
+    // transitions with the BIO constraints folded in: start row, then tr[p][t]
+    let mut start = [neg; NT];
+    let mut tr = [[neg; NT]; NT];
+    for t in 0..NT {
+        if allowed(NT, None, t as u8) {
+            start[t] = trans[t];
+        }
+        for p in 0..NT {
+            if allowed(NT, Some(p as u8), t as u8) {
+                tr[p][t] = trans[(1 + p) * NT + t];
             }
         }
     }
-    let mut cur = [neg; 8];
-    for t in 0..nt {
-        cur[t] = tr[t] + em[0][off + t];
+    let mut cur = [neg; NT];
+    for t in 0..NT {
+        cur[t] = start[t] + em[0][off + t];
     }
-    for i in 1..n {
-        let mut nxt = [neg; 8];
-        for t in 0..nt {
-            let mut best = cur[0] + tr[nt + t];
+    for (e, bk) in em[1..n].iter().zip(back[NT..].chunks_exact_mut(NT)) {
+        let mut nxt = [neg; NT];
+        for t in 0..NT {
+            let mut best = cur[0] + tr[0][t];
             let mut arg = 0u8;
-            for p in 1..nt {
-                let s = cur[p] + tr[(1 + p) * nt + t];
+            for p in 1..NT {
+                let s = cur[p] + tr[p][t];
                 if s > best {
                     best = s;
                     arg = p as u8;
                 }
             }
-            nxt[t] = best + em[i][off + t];
-            back[i * nt + t] = arg;
+            nxt[t] = best + e[off + t];
+            bk[t] = arg;
         }
         cur = nxt;
     }
     let mut t = 0;
-    for k in 1..nt {
+    for k in 1..NT {
         if cur[k] > cur[t] {
             t = k;
         }
@@ -483,7 +500,7 @@ pub fn viterbi(
     for i in (0..n).rev() {
         out[i] = t as u8;
         if i > 0 {
-            t = back[i * nt + t] as usize;
+            t = back[i * NT + t] as usize;
         }
     }
 }

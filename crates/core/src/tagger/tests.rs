@@ -151,3 +151,19 @@ fn embedded_model_finds_a_reported_clause() {
     let s = c.source.clone().expect("a source");
     assert_eq!(&t[toks[s.start].start..toks[s.end - 1].end], "Putin");
 }
+
+#[test]
+fn word_classes_fall_back_to_the_suffix() {
+    use classes::{suffix_hash, suffix_key, word_key};
+    let wc = WordClasses::new(&[
+        (word_key(word_hash(b"said"), false), 9),
+        (suffix_key(suffix_hash(b"tion"), false), 1),
+    ]);
+    let class = |w: &[u8]| wc.class(word_hash(w), suffix_hash(w), w[0].is_ascii_uppercase());
+    assert_eq!(class(b"said"), 9);
+    assert_eq!(class(b"nation"), 1);
+    // capitalisation is part of the key
+    assert_eq!(class(b"Said"), 0);
+    assert_eq!(class(b"xyz"), 0);
+    assert_eq!(WordClasses::default().class(1, 2, false), 0);
+}
