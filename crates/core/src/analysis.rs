@@ -58,8 +58,15 @@ impl Speaker {
 pub struct Quote {
     /// Direct, mixed, indirect or headline.
     pub kind: QuoteKind,
-    /// What was said: the quoted words without their marks, or the reported clause.
+    /// What was said: the quoted words without their marks, or the reported clause. A
+    /// quote broken by its attribution (`"A," X said. "B."`) is one statement whose
+    /// content is its extent, from A's first word to B's last (PolNeAR's definition);
+    /// its pieces are in `fragments`.
     pub content: Span,
+    /// The quoted pieces of a content broken by its attribution (A and B above), in
+    /// text order; empty when the content is one piece.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub fragments: Vec<Span>,
     /// The reporting words ("said", "according to", ":").
     pub cue: Option<Span>,
     /// Who said it.

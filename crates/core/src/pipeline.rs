@@ -198,23 +198,60 @@ fn kind_of(l: &Layout, spans: &[QuoteSpan], c: &Candidate) -> QuoteKind {
     if headline {
         return QuoteKind::Headline;
     }
+    let trailing = |r: Range<usize>| {
+        r.into_iter().all(|i| {
+            matches!(
+                l.kind(i),
+                Some(TokenKind::Punct | TokenKind::Terminal | TokenKind::Dash)
+            )
+        })
+    };
     let direct = spans.iter().any(|q| {
         q.inner.start == c.content.start
             && c.content.end <= q.inner.end
-            && (c.content.end..q.inner.end).all(|i| {
-                matches!(
-                    l.kind(i),
-                    Some(TokenKind::Punct | TokenKind::Terminal | TokenKind::Dash)
-                )
-            })
+            && trailing(c.content.end..q.inner.end)
     });
-    if direct {
+    if direct || fragments(l, spans, c).len() > 1 {
         QuoteKind::Direct
     } else if c.content.clone().any(|i| l.tokens[i].is_quote()) {
         QuoteKind::Mixed
     } else {
         QuoteKind::Indirect
     }
+}
+
+/// The quotations of a content broken by its attribution (`"A," X said. "B."`): when
+/// the content starts at a quotation's first word and ends at another's last (trailing
+/// punctuation aside), every quotation inside it, without marks or trailing commas;
+/// otherwise nothing.
+fn fragments(l: &Layout, spans: &[QuoteSpan], c: &Candidate) -> Vec<Range<usize>> {
+    let r = &c.content;
+    let first = spans.partition_point(|q| q.inner.start < r.start);
+    let last = spans.partition_point(|q| q.inner.start < r.end);
+    if last < first + 2 || spans[first].inner.start != r.start {
+        return Vec::new();
+    }
+    let end = &spans[last - 1].inner;
+    let ends_in_quote = r.end <= end.end
+        && (r.end..end.end).all(|i| {
+            matches!(
+                l.kind(i),
+                Some(TokenKind::Punct | TokenKind::Terminal | TokenKind::Dash)
+            )
+        });
+    if !ends_in_quote {
+        return Vec::new();
+    }
+    spans[first..last]
+        .iter()
+        .filter_map(|q| {
+            let mut e = q.inner.end.min(r.end);
+            while e > q.inner.start && matches!(l.word(e - 1), "," | ":" | ";") {
+                e -= 1;
+            }
+            (e > q.inner.start).then_some(q.inner.start..e)
+        })
+        .collect()
 }
 
 fn span_of(l: &Layout, map: &CharMap, r: &Range<usize>) -> Span {
@@ -260,6 +297,10 @@ fn to_quote(
     Quote {
         kind,
         content: span_of(l, map, &c.content),
+        fragments: fragments(l, spans, c)
+            .iter()
+            .map(|r| span_of(l, map, r))
+            .collect(),
         cue: c.cue.as_ref().filter(valid).map(|r| span_of(l, map, r)),
         speaker,
         addressee: c

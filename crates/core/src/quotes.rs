@@ -522,8 +522,10 @@ impl Rules<'_, '_> {
     fn direct_quotes(&mut self, skip: Option<usize>) {
         // (paragraph, source, cue) of the last attributed direct quote.
         let mut last: Option<LastDirect> = None;
+        // A quote already joined to the one before it (`"A," X said. "B."`).
+        let mut joined: Option<usize> = None;
         for n in 0..self.quotes.len() {
-            if Some(n) == skip {
+            if Some(n) == skip || Some(n) == joined {
                 continue;
             }
             let q = self.quotes[n].clone();
@@ -548,6 +550,13 @@ impl Rules<'_, '_> {
                     self.used_cue[i] = true;
                 }
                 last = Some((para, a.source.clone(), Some(a.cue.clone())));
+                // `"A," X said. "B."`: one statement broken by its attribution; PolNeAR
+                // takes its extent, from A's first word to B's last.
+                let mut content = content;
+                if let Some(b) = self.continuation(n, &a, skip) {
+                    content = content.start..self.trim_inner(&self.quotes[b].inner).end;
+                    joined = Some(b);
+                }
                 self.out.push(Candidate {
                     content,
                     cue: Some(a.cue),
@@ -586,6 +595,47 @@ impl Rules<'_, '_> {
                 origin: Origin::Rule,
             });
         }
+    }
+
+    /// The quote that continues quote `n` after its attribution `a` (`"A," X said. "B."`
+    /// or `"A," X said, "B."`): the next quotation, in the same paragraph, opening a
+    /// sentence or right after a comma, with nothing but the attribution between the two
+    /// and no attribution of its own.
+    fn continuation(&self, n: usize, a: &Attribution, skip: Option<usize>) -> Option<usize> {
+        let q = &self.quotes[n];
+        let close = q.close?;
+        let b = n + 1;
+        if Some(b) == skip {
+            return None;
+        }
+        let next = self.quotes.get(b)?;
+        let p = self.l.paragraph_range(close);
+        if next.open >= p.end || next.open <= close + 1 || next.open - close > 24 {
+            return None;
+        }
+        // Only the attribution (and a comma or full stop) between the marks.
+        let end = [Some(&a.cue), a.source.as_ref(), a.addressee.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|r| r.end)
+            .max()
+            .unwrap_or(a.cue.end);
+        let gap_ok = (end..next.open).all(|i| {
+            matches!(
+                self.l.kind(i),
+                Some(TokenKind::Terminal | TokenKind::Punct | TokenKind::Dash)
+            )
+        }) && end < next.open;
+        let before = self.word(next.open - 1);
+        let opens = self.l.sentence_range(next.open).start == next.open
+            || matches!(before, "," | ":" | "." | "—" | "–");
+        if !gap_ok || !opens || self.trim_inner(&next.inner).is_empty() {
+            return None;
+        }
+        if self.after_attribution(next).is_some() {
+            return None;
+        }
+        Some(b)
     }
 
     /// The quote's inner tokens without a trailing comma or colon.
@@ -1267,12 +1317,31 @@ mod tests {
 
     #[test]
     fn quote_broken_by_its_attribution() {
-        let got = brief("\"The levee held,\" Tom Reyes said. \"But the next storm may be worse.\"");
+        // One statement: its content is the extent (PolNeAR), its fragments the pieces.
+        for t in [
+            "\"The levee held,\" Tom Reyes said. \"But the next storm may be worse.\"",
+            "“The levee held,” Tom Reyes said, “but the next storm may be worse.”",
+        ] {
+            let got = quotes(t);
+            assert_eq!(got.len(), 1, "{got:?}");
+            let q = &got[0];
+            assert_eq!(q.kind, QuoteKind::Direct);
+            assert!(q.content.text.starts_with("The levee held,"), "{q:?}");
+            assert!(q.content.text.ends_with("may be worse."), "{q:?}");
+            let pieces: Vec<&str> = q.fragments.iter().map(|f| f.text.as_str()).collect();
+            assert_eq!(pieces.len(), 2, "{pieces:?}");
+            assert_eq!(pieces[0], "The levee held");
+            assert!(pieces[1].ends_with("the next storm may be worse."));
+            assert_eq!(q.speaker.name.as_deref(), Some("Tom Reyes"));
+            assert_eq!(q.cue.as_ref().map(|c| c.text.as_str()), Some("said"));
+        }
+        // A second quote with an attribution of its own stays apart.
+        let got = brief("\"The levee held,\" Tom Reyes said. \"It may not,\" Ann Lee said.");
         assert_eq!(got.len(), 2, "{got:?}");
-        assert_eq!(got[0].1, "The levee held");
-        assert_eq!(got[1].1, "But the next storm may be worse.");
-        assert_eq!(got[0].2.as_deref(), Some("Tom Reyes"));
-        assert_eq!(got[1].2.as_deref(), Some("Tom Reyes"));
+        // A plain quote has no fragments, and none are serialized.
+        let q = &quotes("\"The levee held,\" Tom Reyes said.")[0];
+        assert!(q.fragments.is_empty());
+        assert!(!serde_json::to_string(q).unwrap().contains("fragments"));
     }
 
     #[test]
