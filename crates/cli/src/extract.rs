@@ -287,9 +287,9 @@ impl Progress {
             let total = total_size(inputs);
             let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
             let template = if total.is_some() {
-                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+                "{spinner} {elapsed} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
             } else {
-                "{spinner} [{elapsed_precise}] {bytes} {bytes_per_sec} {msg}"
+                "{spinner} {elapsed} {bytes} {bytes_per_sec} {msg}"
             };
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
@@ -302,12 +302,8 @@ impl Progress {
     fn update(&self, summary: &Summary) {
         if let Some(bar) = &self.bar {
             bar.set_position(self.stats.bytes_read());
-            bar.set_message(format!(
-                "{} records, {} failed, {} skipped",
-                summary.done,
-                summary.failed,
-                self.stats.skipped()
-            ));
+            // Short, so that the line fits an 80-column terminal with the bar.
+            bar.set_message(format!("{} ok {} failed", summary.done, summary.failed));
         }
     }
 
@@ -394,7 +390,7 @@ where
         let mb = stats.bytes_read() as f64 / 1e6;
         let _ = writeln!(
             err,
-            "whosaid: {} processed, {} failed, {} skipped (WARC records that are not HTML pages); \
+            "whosaid: {} processed, {} failed, {} skipped (non-HTML WARC records); \
              {mb:.1} MB read in {secs:.1} s ({:.1} MB/s)",
             summary.done,
             summary.failed,
