@@ -140,9 +140,10 @@ pub const RANK_MAX: i64 = 2000;
 
 impl Store {
     /// The speaker entities known by `name`: those with `name` among their aliases (or
-    /// name keys); failing that, those whose full name is compatible with it by the
-    /// clustering rules (same surname, compatible first name; a surname alone picks the
-    /// most quoted speaker with that surname). Ids, most quoted first.
+    /// name keys), only the most quoted of them for a one-word name; failing that, those
+    /// whose full name is compatible with it by the clustering rules (same surname,
+    /// compatible first name; a surname alone picks the most quoted speaker with that
+    /// surname). Ids, most quoted first.
     pub fn find_speakers(&self, name: &str) -> Result<Vec<i64>> {
         let key = name_key(name);
         if key.is_empty() {
@@ -154,10 +155,14 @@ impl Store {
                  UNION SELECT speaker_id FROM name_map WHERE key = ?1)
              ORDER BY s.quotes DESC, s.id",
         )?;
-        let ids: Vec<i64> = st
+        let mut ids: Vec<i64> = st
             .query_map([&key], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if !ids.is_empty() {
+            // A surname alone means its dominant speaker, as in the clustering.
+            if !key.contains(' ') {
+                ids.truncate(1);
+            }
             return Ok(ids);
         }
         let Some(parts) = NameParts::of_key(&key) else {

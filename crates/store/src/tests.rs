@@ -277,3 +277,25 @@ fn search_rejects_bad_filters() {
         .search(&SearchQuery::new("\"a\" AND (b OR NEAR"))
         .is_ok());
 }
+
+#[test]
+fn a_surname_alone_searches_its_dominant_speaker() {
+    let mut store = Store::open_in_memory().expect("open");
+    let docs = [
+        Document::new("c1", "Hillary Clinton said \"We will win Iowa.\"\n"),
+        Document::new("c2", "Hillary Clinton said \"We will win Ohio.\"\n"),
+        Document::new("c3", "Bill Clinton said \"She will win Texas.\"\n"),
+    ];
+    ingest_all(&mut store, &docs);
+    let mut q = SearchQuery::new("win");
+    q.speaker = Some("Clinton".into());
+    let hits = store.search(&q).expect("search");
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    assert!(hits
+        .iter()
+        .all(|h| h.speaker.as_deref() == Some("Hillary Clinton")));
+    q.speaker = Some("Bill Clinton".into());
+    assert_eq!(store.search(&q).expect("search").len(), 1);
+    q.speaker = Some("B. Clinton".into());
+    assert_eq!(store.search(&q).expect("search").len(), 1);
+}
