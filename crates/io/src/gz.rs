@@ -191,7 +191,9 @@ impl<R: BufRead> GzReader<R> {
         if self.resyncing {
             return None;
         }
-        let truncated = at_eof || e.kind() == io::ErrorKind::UnexpectedEof;
+        // Cut short: the decoder wanted more and the input has no more. (A CRC
+        // mismatch at the very end of the input is corruption, not a cut.)
+        let truncated = at_eof && e.kind() == io::ErrorKind::UnexpectedEof;
         let kind = if truncated {
             GzErrorKind::Truncated
         } else {
@@ -397,6 +399,26 @@ mod tests {
                 offset: a.len() as u64,
                 kind: GzErrorKind::Truncated
             }]
+        );
+    }
+
+    /// Found by the damaged-crawl property: a bad checksum in the last member is
+    /// corruption (its data dropped), not a cut (data kept).
+    #[test]
+    fn a_bad_checksum_at_the_end_of_the_input_is_corruption() {
+        let a = member(b"kept");
+        let mut b = member(b"changed data must not leak");
+        let n = b.len();
+        b[n - 6] ^= 0x81; // in the CRC32
+        let mut input = a.clone();
+        input.extend(&b);
+        let (data, errors) = drain(&input);
+        assert_eq!(data, b"kept");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].offset, a.len() as u64);
+        assert!(
+            matches!(errors[0].kind, GzErrorKind::Corrupt(_)),
+            "{errors:?}"
         );
     }
 

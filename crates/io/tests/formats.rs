@@ -500,7 +500,7 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        #![proptest_config(ProptestConfig::with_cases(96))]
 
         /// A WARC.gz crawl with one member damaged (a flipped byte, or the file cut
         /// short): every page before the damage comes through, and no page goes missing
