@@ -1,0 +1,138 @@
+use super::*;
+
+/// Sentences of the seed article (shared/seed/us-russia-relations.txt), spun.
+const SEED: &str = "The deal was suspended after USA missile strikes against the al-Shayrat airbase following a suspected gas attack in Khan Sheikoun, in an act Moscow labelled \"aggression against a sovereign state\".\n\nHe said the US attack on the Syrian air base \"was carried out in violation of worldwide norms\".\n\nIt was the eighth time Russian Federation has protected its ally at the council.";
+
+/// Their unspun originals, in an earlier article among unrelated sentences.
+const ORIGINAL: &str = "Lavrov met Tillerson in Moscow on Wednesday.\n\nThe deal was suspended after U.S. missile strikes against the al-Shayrat airbase following a suspected gas attack in Khan Sheikoun, in an act Moscow labelled \"aggression against a sovereign state\".\n\nHe said the US attack on the Syrian air base \"was carried out in violation of international norms\".\n\nIt was the eighth time Russia has protected its ally at the council.";
+
+const UNRELATED: &str = "The city council approved a new budget for public libraries on Monday.\n\nVolunteers planted four hundred trees along the river bank over the weekend.";
+
+fn index(arts: Vec<Article>) -> Index {
+    let mut b = IndexBuilder::new();
+    for a in arts {
+        b.add(a);
+    }
+    b.build()
+}
+
+#[test]
+fn seed_spin_is_reported() {
+    let idx = index(vec![
+        Article::new("orig", ORIGINAL).with_date("2017-04-11"),
+        Article::new("other", UNRELATED).with_date("2017-04-10"),
+    ]);
+    let t = idx.trace(&Article::new("seed", SEED).with_date("2017-04-12"));
+    assert_eq!(t.sources, ["orig"]);
+    assert_eq!(t.originality, 0.0);
+    let changed: Vec<[String; 2]> = t
+        .sentences
+        .iter()
+        .flat_map(|s| {
+            s.source
+                .as_ref()
+                .map(|m| m.changed.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let pair = |a: &str, b: &str| [a.to_string(), b.to_string()];
+    assert!(changed.contains(&pair("U.S.", "USA")), "{changed:?}");
+    assert!(
+        changed.contains(&pair("international", "worldwide")),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&pair("Russia", "Russian Federation")),
+        "{changed:?}"
+    );
+    let first = t.sentences[0].source.as_ref().expect("source");
+    assert_eq!(first.similarity, 1.0);
+    assert_eq!(first.date.as_deref(), Some("2017-04-11"));
+    assert!(ORIGINAL.contains(&first.text) && first.text.starts_with("The deal"));
+}
+
+#[test]
+fn exact_copy_similarity_one_and_originality_zero() {
+    let idx = index(vec![Article::new("orig", ORIGINAL)]);
+    let t = idx.trace(&Article::new("copy", ORIGINAL));
+    assert_eq!(t.originality, 0.0);
+    for s in &t.sentences {
+        let m = s.source.as_ref().expect("every sentence traced");
+        assert_eq!(m.similarity, 1.0);
+        assert!(m.changed.is_empty());
+        assert_eq!(m.text, s.text);
+        assert_eq!((m.char_start, m.char_end), (s.char_start, s.char_end));
+    }
+}
+
+#[test]
+fn unrelated_article_has_no_source() {
+    let idx = index(vec![Article::new("orig", ORIGINAL)]);
+    let t = idx.trace(&Article::new("u", UNRELATED));
+    assert!(t.sentences.iter().all(|s| s.source.is_none()));
+    assert_eq!(t.originality, 1.0);
+    assert!(t.sources.is_empty());
+}
+
+#[test]
+fn own_id_and_later_articles_are_no_source() {
+    let idx = index(vec![Article::new("orig", ORIGINAL).with_date("2017-05-01")]);
+    assert!(idx
+        .trace(&Article::new("orig", ORIGINAL))
+        .sources
+        .is_empty());
+    let t = idx.trace(&Article::new("early", ORIGINAL).with_date("2017-04-01"));
+    assert!(t.sources.is_empty());
+    assert!(matches!(
+        idx.article("nope"),
+        Err(ProvenanceError::UnknownId(_))
+    ));
+}
+
+#[test]
+fn stitched_from_two_sources() {
+    let idx = index(vec![
+        Article::new("a", ORIGINAL),
+        Article::new("b", UNRELATED),
+    ]);
+    let stitched = format!(
+        "{}\n\n{}\n\nA photo caption shows people.",
+        &ORIGINAL[ORIGINAL.find("It was").unwrap_or(0)..],
+        UNRELATED
+    );
+    let t = idx.trace(&Article::new("s", stitched));
+    assert_eq!(t.sources.len(), 2, "{t:?}");
+    assert!(t.originality > 0.0 && t.originality < 0.5);
+}
+
+#[test]
+fn stories_group_copies() {
+    let idx = index(vec![
+        Article::new("a", ORIGINAL).with_date("2017-04-11"),
+        Article::new("b", SEED).with_date("2017-04-12"),
+        Article::new("c", UNRELATED),
+    ]);
+    let st = stories(&idx, 2, 0.5);
+    assert_eq!(st.len(), 1);
+    assert_eq!(st[0].first, "a");
+    assert_eq!(st[0].articles, ["a", "b"]);
+}
+
+#[test]
+fn non_ascii_offsets() {
+    let src = "Émile Zoé told reporters the ceasefire would hold in Aleppo through Friday.";
+    let idx = index(vec![Article::new("a", src)]);
+    let copy = format!("« Intro ». {src}");
+    let t = idx.trace(&Article::new("b", copy.clone()));
+    let s = t
+        .sentences
+        .iter()
+        .find(|s| s.source.is_some())
+        .expect("traced");
+    let chars: String = copy
+        .chars()
+        .skip(s.char_start)
+        .take(s.char_end - s.char_start)
+        .collect();
+    assert_eq!(chars, s.text);
+}
