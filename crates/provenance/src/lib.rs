@@ -225,9 +225,20 @@ fn overlap(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
+/// How strict a comparison is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// Any sentence of the index.
+    Alone,
+    /// A sentence of an article a neighbouring sentence was traced to.
+    Article,
+    /// The sentence where a neighbour's run would continue.
+    Run,
+}
+
 /// How alike two prepared sentences are: `(jaccard, accept score)`; the score is 0 when
-/// the pair does not pass. `loose` is the context threshold.
-fn score(q: &Prepared, s: &Prepared, loose: bool) -> (f64, f64) {
+/// the pair does not pass at this level.
+fn score(q: &Prepared, s: &Prepared, level: Level) -> (f64, f64) {
     let inter = overlap(&q.content, &s.content);
     if inter == 0 {
         return (0.0, 0.0);
@@ -242,15 +253,16 @@ fn score(q: &Prepared, s: &Prepared, loose: bool) -> (f64, f64) {
     } else {
         anchor_inter as f64 / q.anchors.len().min(s.anchors.len()).max(1) as f64
     };
-    let pass = if loose {
-        // Next to sentences traced to the same article.
-        (jacc >= 0.3 && inter >= 2) || (a == b && inter == a) || (by_query >= 0.6 && inter >= 2)
-    } else {
-        inter >= MIN_CONTENT
-            && (jacc >= 0.5
-                || (by_max >= 0.55 && inter >= 4)
-                || (by_query >= 0.8 && inter >= 5)
-                || (anchor_cont >= 0.8 && anchor_inter >= 3 && by_max >= 0.4))
+    let pass = match level {
+        Level::Run => (a == b && inter == a) || (inter >= 2 && (jacc >= 0.2 || by_query >= 0.35)),
+        Level::Article => (a == b && inter == a) || (inter >= 3 && jacc >= 0.35),
+        Level::Alone => {
+            inter >= MIN_CONTENT
+                && (jacc >= 0.5
+                    || (by_max >= 0.55 && inter >= 4)
+                    || (by_query >= 0.8 && inter >= 5)
+                    || (anchor_cont >= 0.8 && anchor_inter >= 3 && by_max >= 0.4))
+        }
     };
     if pass {
         (jacc, jacc + 0.5 * by_max + 0.25 * anchor_cont)
@@ -475,39 +487,62 @@ impl Index {
                     .into_iter()
                     .filter(|&s| ok(self.sentences[s].0))
                     .filter_map(|s| {
-                        let (j, sc) = score(p, &self.sentences[s].1, false);
+                        let (j, sc) = score(p, &self.sentences[s].1, Level::Alone);
                         (sc > 0.0).then_some((s, j, sc))
                     })
                     .collect();
                 self.best(&hits)
             })
             .collect();
-        // Pass 2: context. Unmatched sentences next to sentences traced to one article
-        // are compared with that article's sentences, loosely.
-        for i in 0..prepared.len() {
-            if found[i].is_some() || prepared[i].content.is_empty() {
-                continue;
-            }
-            let mut arts: Vec<u32> = Vec::new();
-            for j in [i.wrapping_sub(1), i + 1, i.wrapping_sub(2), i + 2] {
-                if let Some(Some(h)) = found.get(j) {
+        // Pass 2: context. Stitched copies take runs of sentences: an unmatched sentence
+        // next to one traced to sentence k of an article is compared, loosely, with the
+        // sentences around k + offset there, and with the rest of that article under a
+        // middle threshold; repeated so that runs propagate.
+        for _round in 0..4 {
+            let mut changed_any = false;
+            for i in 0..prepared.len() {
+                if found[i].is_some() || prepared[i].content.is_empty() {
+                    continue;
+                }
+                let mut hits: Vec<Hit> = Vec::new();
+                let mut seen: Vec<u32> = Vec::new();
+                for j in [i.wrapping_sub(1), i + 1, i.wrapping_sub(2), i + 2] {
+                    let Some(Some(h)) = found.get(j) else {
+                        continue;
+                    };
                     let a = self.sentences[h.0].0;
-                    if !arts.contains(&a) {
-                        arts.push(a);
+                    let st = &self.articles[a as usize];
+                    let range = st.first..st.first + st.count;
+                    // Where sentence i would be if the run continued.
+                    let expect = h.0 as i64 + i as i64 - j as i64;
+                    for s in (expect - 1)..=(expect + 1) {
+                        if s >= 0 && range.contains(&(s as usize)) {
+                            let (jc, sc) =
+                                score(&prepared[i], &self.sentences[s as usize].1, Level::Run);
+                            if sc > 0.0 {
+                                hits.push((s as usize, jc, sc + 1.0));
+                            }
+                        }
+                    }
+                    if !seen.contains(&a) {
+                        seen.push(a);
+                        for s in range {
+                            let (jc, sc) =
+                                score(&prepared[i], &self.sentences[s].1, Level::Article);
+                            if sc > 0.0 {
+                                hits.push((s, jc, sc));
+                            }
+                        }
                     }
                 }
-            }
-            let mut hits = Vec::new();
-            for a in arts {
-                let st = &self.articles[a as usize];
-                for s in st.first..st.first + st.count {
-                    let (j, sc) = score(&prepared[i], &self.sentences[s].1, true);
-                    if sc > 0.0 {
-                        hits.push((s, j, sc));
-                    }
+                if let Some(h) = self.best(&hits) {
+                    found[i] = Some(h);
+                    changed_any = true;
                 }
             }
-            found[i] = self.best(&hits);
+            if !changed_any {
+                break;
+            }
         }
         let mut counted = 0usize;
         let mut copied = 0usize;

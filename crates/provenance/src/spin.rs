@@ -173,6 +173,10 @@ pub fn units(text: &str, tokens: &[Token]) -> Vec<Unit> {
             continue;
         }
         let word = t.text(text);
+        if !word.chars().any(char::is_alphanumeric) {
+            i += 1;
+            continue;
+        }
         // Entity names of up to four words, longest first; capitalised starts only.
         if word.chars().next().is_some_and(char::is_uppercase) {
             let mut found = None;
