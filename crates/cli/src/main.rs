@@ -3,6 +3,7 @@
 mod clean;
 mod eval;
 mod extract;
+mod provenance_cmd;
 mod store_cmd;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,12 @@ enum Command {
     Speakers(store_cmd::SpeakersArgs),
     /// Export a corpus's deduplicated quotes (Quotebank JSON Lines, CSV, Parquet).
     Export(store_cmd::ExportArgs),
+    /// Where each sentence of articles came from (earlier articles of a corpus it copies
+    /// or spins), originality and sources; JSON Lines on stdout.
+    Provenance(provenance_cmd::ProvenanceArgs),
+    /// Groups of corpus articles sharing sentences, first article and top speakers;
+    /// JSON Lines on stdout.
+    Stories(provenance_cmd::StoriesArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +52,7 @@ fn main() -> ExitCode {
         Command::Search(args) => store_cmd::search_main(args),
         Command::Speakers(args) => store_cmd::speakers_main(args),
         Command::Export(args) => store_cmd::export_main(args),
+        Command::Provenance(args) => provenance_cmd::provenance_main(args),
+        Command::Stories(args) => provenance_cmd::stories_main(args),
     }
 }
