@@ -9,7 +9,62 @@
 //! Lookups lowercase ASCII words into a stack buffer and so do not allocate.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// The FxHash function (rustc's): a multiply-rotate per 8 bytes. The keys are fixed
+/// words embedded in the binary, so SipHash's flood resistance buys nothing here and
+/// costs most of a lookup.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type Fx = BuildHasherDefault<FxHasher>;
+type FxMap<K, V> = HashMap<K, V, Fx>;
+type FxSet<K> = HashSet<K, Fx>;
 
 const NAMES: &str = include_str!("../data/names.tsv");
 const VERBS: &str = include_str!("../data/verbs.txt");
@@ -59,10 +114,10 @@ struct NameInfo {
     male_pct: Option<u8>,
 }
 
-fn names() -> &'static HashMap<&'static str, NameInfo> {
-    static MAP: OnceLock<HashMap<&'static str, NameInfo>> = OnceLock::new();
+fn names() -> &'static FxMap<&'static str, NameInfo> {
+    static MAP: OnceLock<FxMap<&'static str, NameInfo>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = FxMap::default();
         for line in data_lines(NAMES) {
             let mut it = line.split('\t');
             let (Some(name), Some(g), Some(pct)) = (it.next(), it.next(), it.next()) else {
@@ -102,10 +157,10 @@ pub fn gender_ratio(name: &str) -> Option<f32> {
     })
 }
 
-fn verbs() -> &'static HashMap<&'static str, &'static str> {
-    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+fn verbs() -> &'static FxMap<&'static str, &'static str> {
+    static MAP: OnceLock<FxMap<&'static str, &'static str>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = FxMap::default();
         for line in data_lines(VERBS) {
             let mut forms = line.split(' ');
             let Some(lemma) = forms.next() else { continue };
@@ -123,8 +178,8 @@ pub fn reporting_verb_lemma(word: &str) -> Option<&'static str> {
     with_lower(word, |w| verbs().get(w).copied())
 }
 
-fn phrasal() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn phrasal() -> &'static FxSet<&'static str> {
+    static SET: OnceLock<FxSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| data_lines(PHRASAL).collect())
 }
 
@@ -143,8 +198,8 @@ pub fn is_reporting_phrasal(head: &str, particle: &str) -> bool {
     std::str::from_utf8(&buf[..n]).is_ok_and(|s| phrasal().contains(s))
 }
 
-fn nouns() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn nouns() -> &'static FxSet<&'static str> {
+    static SET: OnceLock<FxSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
         data_lines(NOUNS)
             .flat_map(|l| l.split(' '))
@@ -159,8 +214,8 @@ pub fn is_reporting_noun(word: &str) -> bool {
     with_lower(word, |w| nouns().contains(w))
 }
 
-fn titles() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn titles() -> &'static FxSet<&'static str> {
+    static SET: OnceLock<FxSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| data_lines(TITLES).collect())
 }
 
@@ -174,8 +229,8 @@ pub fn is_title(word: &str) -> bool {
 
 /// Maps of name variants: case-sensitive abbreviations and lowercased names.
 struct Entities {
-    exact: HashMap<&'static str, &'static str>,
-    folded: HashMap<String, &'static str>,
+    exact: FxMap<&'static str, &'static str>,
+    folded: FxMap<String, &'static str>,
 }
 
 /// Abbreviations like `US`, `WHO` are matched case-sensitively so that the
@@ -187,8 +242,8 @@ fn is_exact_abbrev(v: &str) -> bool {
 fn entities() -> &'static Entities {
     static ENT: OnceLock<Entities> = OnceLock::new();
     ENT.get_or_init(|| {
-        let mut exact = HashMap::new();
-        let mut folded = HashMap::new();
+        let mut exact = FxMap::default();
+        let mut folded = FxMap::default();
         for line in data_lines(ENTITIES) {
             let mut fields = line.split('\t');
             let Some(canon) = fields.next() else { continue };

@@ -1233,10 +1233,12 @@ fn is_particle(w: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::{analyze, Document, Quote, QuoteKind, Resolution};
+    use crate::pipeline::{analyze_with, Options};
+    use crate::{Document, Quote, QuoteKind, Resolution};
 
+    /// The rule stage's quotes (the learned tagger off: these test the rules).
     fn quotes(t: &str) -> Vec<Quote> {
-        analyze(&Document::new("t", t)).quotes
+        analyze_with(&Document::new("t", t), &Options { tagger: false }).quotes
     }
 
     /// (kind, content, speaker name, cue) of every quote.
@@ -1489,7 +1491,12 @@ mod tests {
 
 #[cfg(test)]
 mod clause_first {
-    use crate::{analyze, Document, QuoteKind};
+    use crate::{Document, QuoteKind};
+
+    /// The rule stage alone (the learned tagger off).
+    fn analyze(doc: &Document) -> crate::Analysis {
+        crate::pipeline::analyze_with(doc, &crate::pipeline::Options { tagger: false })
+    }
 
     #[test]
     fn clause_then_speaker() {

@@ -441,7 +441,12 @@ fn same_first_name(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::{analyze, Document, Resolution, Speaker};
+    use crate::{Document, Resolution, Speaker};
+
+    /// The rule stage alone (the learned tagger off): these tests are about speakers.
+    fn analyze(doc: &Document) -> crate::Analysis {
+        crate::pipeline::analyze_with(doc, &crate::pipeline::Options { tagger: false })
+    }
 
     fn speakers(t: &str) -> Vec<Speaker> {
         analyze(&Document::new("t", t))
@@ -519,7 +524,12 @@ mod tests {
 
 #[cfg(test)]
 mod nominal_heads {
-    use crate::{analyze, Document, Resolution};
+    use crate::{Document, Resolution};
+
+    /// The rule stage alone (the learned tagger off): these tests are about speakers.
+    fn analyze(doc: &Document) -> crate::Analysis {
+        crate::pipeline::analyze_with(doc, &crate::pipeline::Options { tagger: false })
+    }
 
     #[test]
     fn name_modifying_a_noun_is_not_the_speaker() {

@@ -538,13 +538,10 @@ fn next_starts_sentence_after_abbrev(text: &str, tokens: &[Token], j: usize) -> 
     if t.kind != TokenKind::Word {
         return false;
     }
-    let w = text[t.start..t.end].trim_end_matches('.').to_lowercase();
-    let upper = text[t.start..t.end]
-        .chars()
-        .next()
-        .map(|c| c.is_uppercase())
-        .unwrap_or(false);
-    upper && SENTENCE_STARTERS.contains(&w.as_str())
+    let w = text[t.start..t.end].trim_end_matches('.');
+    let upper = w.chars().next().is_some_and(|c| c.is_uppercase());
+    // The starters are ASCII lowercase words: compare without allocating.
+    upper && SENTENCE_STARTERS.iter().any(|s| s.eq_ignore_ascii_case(w))
 }
 
 #[cfg(test)]
