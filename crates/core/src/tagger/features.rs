@@ -59,19 +59,23 @@ fn bucket(k: usize, value: u64, bits: u32) -> u32 {
 }
 
 /// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
-fn shape(bytes: &[u8]) -> u64 {
+pub(crate) fn shape(bytes: &[u8]) -> u64 {
     let mut any_upper = false;
     let mut any_lower = false;
     let mut any_digit = false;
     let mut any_other = false;
+    // flags or-ed without branches (the byte classes are unpredictable)
     for &b in bytes {
-        match b {
-            b'A'..=b'Z' => any_upper = true,
-            b'a'..=b'z' => any_lower = true,
-            b'0'..=b'9' => any_digit = true,
-            _ if b >= 0x80 => any_lower = true,
-            _ => any_other = true,
-        }
+        let (u, l, d) = (
+            b.is_ascii_uppercase(),
+            b.is_ascii_lowercase(),
+            b.is_ascii_digit(),
+        );
+        let hi = b >= 0x80;
+        any_upper |= u;
+        any_lower |= l | hi;
+        any_digit |= d;
+        any_other |= !(u | l | d | hi);
     }
     let first_upper = bytes.first().map(u8::is_ascii_uppercase).unwrap_or(false);
     let len = match bytes.len() {
@@ -101,31 +105,28 @@ fn kind_code(k: TokenKind) -> u64 {
     }
 }
 
-/// Distance class of a cue word (0 = none in the sentence).
+/// [`dist_bucket`] of `Some(d)` for `d` < 16 (a table: no branches on the distance).
+const DIST: [u64; 16] = [1, 2, 3, 4, 5, 5, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7];
+
+/// Distance class of a cue word (0 = none in the sentence): 0 → 1, 1 → 2, 2 → 3, 3 → 4,
+/// 4–5 → 5, 6–8 → 6, 9–15 → 7, more → 8.
 #[inline]
-fn dist_bucket(d: Option<usize>) -> u64 {
+pub(crate) fn dist_bucket(d: Option<usize>) -> u64 {
     match d {
         None => 0,
-        Some(0) => 1,
-        Some(1) => 2,
-        Some(2) => 3,
-        Some(3) => 4,
-        Some(4..=5) => 5,
-        Some(6..=8) => 6,
-        Some(9..=15) => 7,
-        Some(_) => 8,
+        Some(d) => DIST.get(d).copied().unwrap_or(8),
     }
 }
 
+/// [`pos_bucket`] of `d` < 21.
+const POS: [u64; 21] = [
+    0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+];
+
+/// Position class: 0–3 themselves, 4–6 → 4, 7–10 → 5, 11–20 → 6, more → 7.
 #[inline]
-fn pos_bucket(d: usize) -> u64 {
-    match d {
-        0..=3 => d as u64,
-        4..=6 => 4,
-        7..=10 => 5,
-        11..=20 => 6,
-        _ => 7,
-    }
+pub(crate) fn pos_bucket(d: usize) -> u64 {
+    POS.get(d).copied().unwrap_or(7)
 }
 
 /// [`word_hash`] of every token (computed once, shared by both feature passes).

@@ -167,3 +167,43 @@ fn word_classes_fall_back_to_the_suffix() {
     assert_eq!(class(b"xyz"), 0);
     assert_eq!(WordClasses::default().class(1, 2, false), 0);
 }
+
+#[test]
+fn bucket_tables_match_their_ranges() {
+    use features::{dist_bucket, pos_bucket};
+    let dist = |d: usize| match d {
+        0..=3 => d as u64 + 1,
+        4..=5 => 5,
+        6..=8 => 6,
+        9..=15 => 7,
+        _ => 8,
+    };
+    let pos = |d: usize| match d {
+        0..=3 => d as u64,
+        4..=6 => 4,
+        7..=10 => 5,
+        11..=20 => 6,
+        _ => 7,
+    };
+    assert_eq!(dist_bucket(None), 0);
+    for d in 0..100 {
+        assert_eq!(dist_bucket(Some(d)), dist(d), "{d}");
+        assert_eq!(pos_bucket(d), pos(d), "{d}");
+    }
+    assert_eq!(dist_bucket(Some(usize::MAX)), 8);
+    assert_eq!(pos_bucket(usize::MAX), 7);
+}
+
+#[test]
+fn shape_codes() {
+    use features::shape;
+    // first upper | any upper << 1 | any lower << 2 | any digit << 3 | any other << 4 | len << 5
+    assert_eq!(shape(b""), 0);
+    assert_eq!(shape(b"a"), 4);
+    assert_eq!(shape(b"Putin"), 1 | 2 | 4 | 2 << 5);
+    assert_eq!(shape(b"U.S."), 1 | 2 | 16 | 2 << 5);
+    assert_eq!(shape(b"1990s"), 4 | 8 | 2 << 5);
+    assert_eq!(shape("caf\u{e9}".as_bytes()), 4 | 2 << 5);
+    assert_eq!(shape(b"co-founder"), 4 | 16 | 3 << 5);
+    assert_eq!(shape(b"\""), 16);
+}
