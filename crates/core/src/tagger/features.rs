@@ -92,6 +92,50 @@ pub(crate) fn shape(bytes: &[u8]) -> u64 {
         | len << 5
 }
 
+/// [`shape`] of `all[start..end]`, eight bytes at a time when a word of at most 8 bytes has
+/// 8 bytes of `all` from its start (no loop, no branch on the bytes).
+#[inline]
+pub(crate) fn shape_at(all: &[u8], start: usize, end: usize) -> u64 {
+    const H: u64 = 0x8080_8080_8080_8080;
+    const L: u64 = 0x0101_0101_0101_0101;
+    let n = end.wrapping_sub(start);
+    let chunk = match all.get(start..start.wrapping_add(8)) {
+        Some(c) if n <= 8 => c,
+        _ => return shape(all.get(start..end).unwrap_or(&[])),
+    };
+    let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+    let valid = if n == 8 {
+        H
+    } else {
+        ((1u64 << (8 * n)) - 1) & H
+    };
+    let hi = v & H;
+    let x = v & !H;
+    // bit 7 of each byte: its low 7 bits are >= c (no carries: 127 + 128 < 256)
+    let ge = |c: u64| (x + (0x80 - c) * L) & H;
+    let upper = ge(b'A' as u64) & !ge(b'Z' as u64 + 1);
+    let lower = ge(b'a' as u64) & !ge(b'z' as u64 + 1);
+    let digit = ge(b'0' as u64) & !ge(b'9' as u64 + 1);
+    let ascii = valid & !hi;
+    let any_upper = upper & ascii != 0;
+    let any_lower = (lower & ascii) | (hi & valid) != 0;
+    let any_digit = digit & ascii != 0;
+    let any_other = ascii & !(upper | lower | digit) != 0;
+    let first_upper = n > 0 && chunk[0].is_ascii_uppercase();
+    let len = match n {
+        0..=1 => 0,
+        2..=3 => 1,
+        4..=6 => 2,
+        _ => 3,
+    };
+    (first_upper as u64)
+        | (any_upper as u64) << 1
+        | (any_lower as u64) << 2
+        | (any_digit as u64) << 3
+        | (any_other as u64) << 4
+        | len << 5
+}
+
 fn kind_code(k: TokenKind) -> u64 {
     match k {
         TokenKind::Word => 1,
@@ -201,7 +245,7 @@ pub fn for_each_token(
         let c = wc.class(word, suf, b.first().is_some_and(u8::is_ascii_uppercase));
         info.push(TokInfo {
             word,
-            shape: shape(b),
+            shape: shape_at(bytes, t.start, t.end),
             kind: kind_code(t.kind),
             cue: cues.lemma(word),
             pos: classes::pos(c),

@@ -207,3 +207,33 @@ fn shape_codes() {
     assert_eq!(shape(b"co-founder"), 4 | 16 | 3 << 5);
     assert_eq!(shape(b"\""), 16);
 }
+
+#[test]
+fn shape_at_matches_shape() {
+    use features::{shape, shape_at};
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut buf = vec![0u8; 64];
+    let alphabet = b"aZmA09z9@[`{/:\x7f\x80\xc3\xa9 .,-'\"Qq";
+    for round in 0..200_000 {
+        for b in buf.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = if round % 2 == 0 {
+                alphabet[(x % alphabet.len() as u64) as usize]
+            } else {
+                x as u8
+            };
+        }
+        let start = (x >> 20) as usize % 60;
+        let end = (start + (x >> 40) as usize % 12).min(buf.len());
+        assert_eq!(
+            shape_at(&buf, start, end),
+            shape(&buf[start..end]),
+            "{:?}",
+            &buf[start..end]
+        );
+    }
+    assert_eq!(shape_at(b"ab", 0, 2), shape(b"ab"));
+    assert_eq!(shape_at(b"", 0, 0), 0);
+}
