@@ -160,7 +160,7 @@ fn provenance(args: ProvenanceArgs) -> Result<ExitCode> {
             }
         }
     }
-    if !(args.input.inputs.is_empty() && !args.id.is_empty()) {
+    if !args.input.inputs.is_empty() || args.id.is_empty() {
         for rec in read_inputs(&args.input.inputs, &args.input.read_options()) {
             match rec {
                 Ok(doc) => {
