@@ -12,7 +12,6 @@ fn seed_dir() -> PathBuf {
 }
 
 #[test]
-#[ignore = "enabled when the rule stage lands"]
 fn extract_passes_the_seed_scorer() {
     let python = Command::new("python3").arg("--version").output();
     if !python.map(|o| o.status.success()).unwrap_or(false) {
