@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../fuzz"
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(warc html analyze)
+[ ${#targets[@]} -gt 0 ] || targets=(warc html analyze records)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 export RUSTC_BOOTSTRAP=1
 # Seeds: the fixtures of the io tests and a few hand-made inputs.
