@@ -78,7 +78,28 @@ pub(crate) fn shape(bytes: &[u8]) -> u64 {
         any_other |= !(u | l | d | hi);
     }
     let first_upper = bytes.first().map(u8::is_ascii_uppercase).unwrap_or(false);
-    let len = match bytes.len() {
+    pack_shape(
+        first_upper,
+        any_upper,
+        any_lower,
+        any_digit,
+        any_other,
+        bytes.len(),
+    )
+}
+
+/// The shape bits: first letter uppercase, any uppercase, any lowercase (or non-ASCII),
+/// any digit, any other byte, then a length bucket of `n` bytes (1, 2-3, 4-6, 7+).
+#[inline(always)]
+fn pack_shape(
+    first_upper: bool,
+    any_upper: bool,
+    any_lower: bool,
+    any_digit: bool,
+    any_other: bool,
+    n: usize,
+) -> u64 {
+    let len = match n {
         0..=1 => 0,
         2..=3 => 1,
         4..=6 => 2,
@@ -122,18 +143,7 @@ pub(crate) fn shape_at(all: &[u8], start: usize, end: usize) -> u64 {
     let any_digit = digit & ascii != 0;
     let any_other = ascii & !(upper | lower | digit) != 0;
     let first_upper = n > 0 && chunk[0].is_ascii_uppercase();
-    let len = match n {
-        0..=1 => 0,
-        2..=3 => 1,
-        4..=6 => 2,
-        _ => 3,
-    };
-    (first_upper as u64)
-        | (any_upper as u64) << 1
-        | (any_lower as u64) << 2
-        | (any_digit as u64) << 3
-        | (any_other as u64) << 4
-        | len << 5
+    pack_shape(first_upper, any_upper, any_lower, any_digit, any_other, n)
 }
 
 fn kind_code(k: TokenKind) -> u64 {
