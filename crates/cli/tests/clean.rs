@@ -1,14 +1,11 @@
 //! `whosaid clean`: the reading and clean-up stages as JSON Lines
 //! `{"id", "url", "title", "byline", "date", "text", "artifacts"}`.
 
-#[path = "../../io/tests/common/mod.rs"]
 mod common;
 
 use common::*;
 use serde_json::Value;
 use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
 
 fn run(args: &[&str]) -> (i32, Vec<Value>, String) {
     let out = Command::new(BIN)

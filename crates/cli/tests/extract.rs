@@ -1,109 +1,17 @@
 //! Integration tests of `whosaid extract`: the built binary on temp files and stdin.
 
-use serde_json::Value;
+mod common;
+
+use common::*;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!(
-            "whosaid-cli-test-{}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            nanos
-        ));
-        fs::create_dir_all(&p).expect("create temp dir");
-        TempDir(p)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.0.join(name);
-        fs::write(&p, bytes).expect("write temp file");
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-struct Run {
-    code: i32,
-    records: Vec<Value>,
-    stderr: String,
-}
-
-impl Run {
-    fn ids(&self) -> Vec<&str> {
-        self.records
-            .iter()
-            .map(|r| r["id"].as_str().expect("every record has a string id"))
-            .collect()
-    }
-
-    fn is_error(&self, i: usize) -> bool {
-        self.records[i].get("error").is_some()
-    }
-}
-
-/// Runs `whosaid` with `args`, feeding `stdin` from a thread (so big inputs can't deadlock).
-fn run(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn whosaid");
-    let feeder = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().expect("stdin pipe");
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let out = child.wait_with_output().expect("wait for whosaid");
-    if let Some(f) = feeder {
-        f.join().expect("stdin feeder");
-    }
-    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
-    let records = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
-        .collect();
-    Run {
-        code: out.status.code().expect("exit code"),
-        records,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
 
 #[test]
 fn good_bad_utf8_and_empty_files_give_three_records_and_exit_1() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     let good = t.file(
         "good.txt",
         "Headline\n\n\"We will win,\" Smith said.\n".as_bytes(),
@@ -133,7 +41,7 @@ fn good_bad_utf8_and_empty_files_give_three_records_and_exit_1() {
 
 #[test]
 fn jsonl_with_a_broken_middle_line_keeps_the_others() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     let p = t.file(
         "news.jsonl",
         b"{\"id\":\"a\",\"text\":\"First.\"}\n{\"id\":\"b\",\"text\":\n{\"id\":\"c\",\"text\":\"Third.\"}\n",
@@ -153,7 +61,7 @@ fn jsonl_with_a_broken_middle_line_keeps_the_others() {
 
 #[test]
 fn jsonl_flag_and_missing_text() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     let p = t.file(
         "news.txt",
         b"{\"id\":\"a\",\"title\":\"no text\"}\n{\"id\":\"b\",\"text\":\"Fine.\"}\n",
@@ -169,7 +77,7 @@ fn jsonl_flag_and_missing_text() {
 
 #[test]
 fn a_50_mb_single_line_text_file_is_processed() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     let sentence = "The quick brown fox jumps over the lazy dog. ";
     let n = 50 * 1024 * 1024 / sentence.len() + 1;
     let text = sentence.repeat(n);
@@ -187,7 +95,7 @@ fn a_50_mb_single_line_text_file_is_processed() {
 
 #[test]
 fn a_file_over_max_bytes_is_an_error_record() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     let big = t.file("big.txt", &[b'a'; 2000]);
     let small = t.file("small.txt", b"small");
     let r = run(
@@ -242,7 +150,7 @@ fn stdin_over_the_limit_is_one_error_record() {
 
 #[test]
 fn directories_are_read_in_path_order() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     fs::create_dir_all(t.0.join("sub")).expect("mkdir");
     t.file("b.txt", b"B.");
     t.file("sub/a.txt", b"A.");
@@ -259,7 +167,7 @@ fn directories_are_read_in_path_order() {
 
 #[test]
 fn nothing_readable_exits_2() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli-test");
     let missing = t.0.join("missing.txt");
     let binary = t.file("junk.bin", b"\x7fELF\x02\x01\x01\0\0\0\0");
     let r = run(&["extract", &s(&missing), &s(&binary)], None);

@@ -2,7 +2,6 @@
 //! gzip-compressed files, directories of mixed formats, stdin, format override, a
 //! 200 MB single line, a file that disappears mid-run, threads, the summary.
 
-#[path = "../../io/tests/common/mod.rs"]
 mod common;
 
 use common::*;
@@ -10,62 +9,6 @@ use serde_json::Value;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
-
-pub struct Run {
-    pub code: i32,
-    pub records: Vec<Value>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    fn ids(&self) -> Vec<String> {
-        self.records
-            .iter()
-            .map(|r| r["id"].as_str().unwrap_or("<no id>").to_string())
-            .collect()
-    }
-    fn is_error(&self, i: usize) -> bool {
-        self.records[i].get("error").is_some()
-    }
-}
-
-pub fn run(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn whosaid");
-    let feeder = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().expect("stdin pipe");
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let out = child.wait_with_output().expect("wait for whosaid");
-    if let Some(f) = feeder {
-        f.join().expect("stdin feeder");
-    }
-    let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
-    let records = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
-        .collect();
-    Run {
-        code: out.status.code().expect("exit code"),
-        records,
-        stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 #[test]
 fn a_warc_gz_crawl_with_damage_gives_pages_and_one_error_per_damage() {

@@ -1,48 +1,17 @@
 //! Integration tests of the corpus commands (`ingest`, `search`, `speakers`, `export`):
 //! the built binary on PolNeAR train articles and small synthetic corpora.
 
+mod common;
+
+use common::*;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use whosaid_store::norm::content_hash;
 use whosaid_store::{QuotebankRecord, Stats, Store};
-
-const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!(
-            "whosaid-store-test-{}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            nanos
-        ));
-        fs::create_dir_all(&p).expect("create temp dir");
-        TempDir(p)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 fn train_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval-data/polnear/train/text")
@@ -97,7 +66,7 @@ fn count(db: &Path, sql: &str) -> i64 {
 
 #[test]
 fn ingesting_twice_adds_nothing() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
     let files = train_files(100);
     let (first, out) = ingest(&db, &files, &["--batch", "16"]);
@@ -137,7 +106,7 @@ fn ingesting_twice_adds_nothing() {
 
 #[test]
 fn killed_ingest_resumes_with_every_article_exactly_once() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
     let all = train_files(usize::MAX);
     assert!(all.len() >= 800, "expected the 840 train articles");
@@ -281,7 +250,7 @@ fn jsonl_lines(out: &Output) -> Vec<Value> {
 
 #[test]
 fn search_by_any_alias_finds_the_canonical_speaker() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
     let corpus = lavrov_corpus(&tmp);
     let (summary, out) = ingest(&db, &[corpus], &[]);
@@ -361,7 +330,7 @@ fn search_by_any_alias_finds_the_canonical_speaker() {
 
 #[test]
 fn gazetteer_links_speakers_to_wikidata() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
     let corpus = lavrov_corpus(&tmp);
     let gazetteer = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/examples/gazetteer.csv");
@@ -384,7 +353,7 @@ fn gazetteer_links_speakers_to_wikidata() {
 
 #[test]
 fn export_round_trips() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
     let mut inputs = vec![lavrov_corpus(&tmp)];
     inputs.extend(train_files(30));
@@ -452,7 +421,7 @@ fn export_round_trips() {
 
 #[test]
 fn reader_errors_are_counted_and_reported() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
     let empty = tmp.path("empty.txt");
     fs::write(&empty, "  \n").expect("write");
@@ -483,7 +452,7 @@ fn reader_errors_are_counted_and_reported() {
 
 #[test]
 fn commands_on_a_missing_corpus_fail_cleanly() {
-    let tmp = TempDir::new();
+    let tmp = TempDir::new("store-test");
     let db = tmp.path("nope.db");
     let dbs = db.to_string_lossy().to_string();
     for args in [
