@@ -1,7 +1,7 @@
 //! `whosaid eval`: score whosaid (or any predictions) against PolNeAR gold or the seed gold.
 //!
 //! ```text
-//! whosaid eval --gold DIR [PRED] [--json] [--write-predictions FILE]
+//! whosaid eval --gold DIR [PRED] [--json] [--write-predictions FILE] [--errors]
 //! whosaid eval --seed [--seed-gold FILE] [PRED] [--json]
 //! ```
 //!
@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use whosaid_core::{analyze, Analysis, Document};
 use whosaid_eval::predictions::{self, PredictedQuote};
-use whosaid_eval::{brat, report, seed};
+use whosaid_eval::{brat, errors, report, seed};
 
 /// Where `--seed` looks for its gold unless `--seed-gold` says otherwise (relative to the
 /// current directory: run from the workspace root).
@@ -73,6 +73,11 @@ pub struct EvalArgs {
     /// (so `score.py DIR FILE` can check them).
     #[arg(long, value_name = "FILE", requires = "gold")]
     pub write_predictions: Option<PathBuf>,
+
+    /// Also list the misses and false positives grouped by quote shape, by speaker type of
+    /// the gold source and by cause, with counts and examples (see `whosaid_eval::errors`).
+    #[arg(long, requires = "gold")]
+    pub errors: bool,
 }
 
 /// Runs `whosaid eval`; errors are printed on stderr and mapped to the exit contract.
@@ -239,10 +244,26 @@ fn eval_gold(dir: &Path, args: &EvalArgs) -> Result<ExitCode> {
             .with_context(|| format!("writing {}", out.display()))?;
     }
     let report = report::evaluate(&gold, &preds);
+    let errors = args.errors.then(|| errors::analyze(&gold, &preds));
     if args.json {
-        emit(&format!("{}\n", serde_json::to_string(&report)?))?;
+        let line = match &errors {
+            // Through a Value only with --errors: its map sorts the keys.
+            Some(e) => {
+                let mut v = serde_json::to_value(&report)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("errors".into(), serde_json::to_value(e)?);
+                }
+                v.to_string()
+            }
+            None => serde_json::to_string(&report)?,
+        };
+        emit(&format!("{line}\n"))?;
     } else {
-        emit(&report.table())?;
+        let mut out = report.table();
+        if let Some(e) = &errors {
+            out.push_str(&e.table());
+        }
+        emit(&out)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 //! `../shared` on the same predictions.
 
 pub mod brat;
+pub mod errors;
 pub mod polnear;
 pub mod predictions;
 pub mod report;
