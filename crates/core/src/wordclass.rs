@@ -20,6 +20,12 @@ fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
     std::str::from_utf8(dst).ok()
 }
 
+/// `f` of `word` lowercased (false when [`lower`] gives nothing).
+fn with_lower(word: &str, f: fn(&str) -> bool) -> bool {
+    let mut buf = [0u8; 24];
+    lower(word, &mut buf).is_some_and(f)
+}
+
 /// Case-insensitive membership of a word in a list of lowercase literals, compiled to
 /// a `match` (no allocation, no linear scan of strings).
 macro_rules! word_in {
@@ -86,8 +92,13 @@ pub fn is_object_pronoun(word: &str) -> bool {
 
 /// Auxiliaries and negation that may sit between a speaker and a cue verb.
 pub fn is_auxiliary(word: &str) -> bool {
-    word_in!(
-        word,
+    with_lower(word, auxiliary_lower)
+}
+
+/// [`is_auxiliary`] of a word already lowercased.
+fn auxiliary_lower(w: &str) -> bool {
+    matches!(
+        w,
         "has"
             | "have"
             | "had"
@@ -144,8 +155,13 @@ pub fn is_adverb(word: &str) -> bool {
 
 /// Prepositions and adverbials that may open a phrase between a cue and its clause.
 pub fn is_preposition(word: &str) -> bool {
-    word_in!(
-        word,
+    with_lower(word, preposition_lower)
+}
+
+/// [`is_preposition`] of a word already lowercased.
+fn preposition_lower(w: &str) -> bool {
+    matches!(
+        w,
         "in" | "at"
             | "on"
             | "during"
@@ -208,8 +224,13 @@ pub fn is_subordinator(word: &str) -> bool {
 
 /// Determiners that may open a noun phrase.
 pub fn is_determiner(word: &str) -> bool {
-    word_in!(
-        word,
+    with_lower(word, determiner_lower)
+}
+
+/// [`is_determiner`] of a word already lowercased.
+fn determiner_lower(w: &str) -> bool {
+    matches!(
+        w,
         "the"
             | "a"
             | "an"
@@ -239,123 +260,39 @@ pub fn is_determiner(word: &str) -> bool {
 
 /// Function words that never end a noun phrase and never head a speaker mention.
 pub fn is_function_word(word: &str) -> bool {
-    let mut buf = [0u8; 24];
-    let Some(w) = lower(word, &mut buf) else {
-        return false;
-    };
-    is_function_lower(w)
+    with_lower(word, is_function_lower)
 }
 
-/// The grammar words of [`is_function_word`], already lowercased.
+/// [`is_function_word`] of a word already lowercased: determiners, prepositions,
+/// auxiliaries, then conjunctions, wh-words and the like.
 fn is_function_lower(w: &str) -> bool {
-    // One match over all grammar words.
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "some"
-            | "many"
-            | "several"
-            | "two"
-            | "three"
-            | "other"
-            | "one"
-            | "another"
-            | "both"
-            | "most"
-            | "these"
-            | "those"
-            | "this"
-            | "that"
-            | "senior"
-            | "top"
-            | "in"
-            | "at"
-            | "on"
-            | "during"
-            | "following"
-            | "after"
-            | "before"
-            | "to"
-            | "from"
-            | "with"
-            | "via"
-            | "through"
-            | "by"
-            | "for"
-            | "of"
-            | "about"
-            | "over"
-            | "under"
-            | "ahead"
-            | "amid"
-            | "into"
-            | "upon"
-            | "while"
-            | "when"
-            | "as"
-            | "since"
-            | "last"
-            | "yesterday"
-            | "today"
-            | "tonight"
-            | "earlier"
-            | "later"
-            | "outside"
-            | "inside"
-            | "near"
-            | "behind"
-            | "has"
-            | "have"
-            | "had"
-            | "was"
-            | "were"
-            | "is"
-            | "are"
-            | "be"
-            | "been"
-            | "will"
-            | "would"
-            | "could"
-            | "can"
-            | "may"
-            | "might"
-            | "should"
-            | "shall"
-            | "did"
-            | "does"
-            | "do"
-            | "not"
-            | "n't"
-            | "never"
-            | "and"
-            | "or"
-            | "but"
-            | "nor"
-            | "so"
-            | "yet"
-            | "which"
-            | "who"
-            | "whom"
-            | "whose"
-            | "what"
-            | "where"
-            | "there"
-            | "here"
-            | "it"
-            | "no"
-            | "than"
-            | "then"
-            | "if"
-            | "said"
-            | "says"
-    )
+    determiner_lower(w)
+        || preposition_lower(w)
+        || auxiliary_lower(w)
+        || matches!(
+            w,
+            "and"
+                | "or"
+                | "but"
+                | "nor"
+                | "so"
+                | "yet"
+                | "which"
+                | "who"
+                | "whom"
+                | "whose"
+                | "what"
+                | "where"
+                | "there"
+                | "here"
+                | "it"
+                | "no"
+                | "than"
+                | "then"
+                | "if"
+                | "said"
+                | "says"
+        )
 }
 
 /// Capitalized words that begin sentences or name times and are never part of a name.
