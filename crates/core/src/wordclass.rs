@@ -307,41 +307,13 @@ pub fn is_capitalized_non_name(word: &str) -> bool {
     let Some(w) = lower(word, &mut buf) else {
         return false;
     };
-    // Grammar words, then months, weekdays and sentence openers.
+    // Grammar words, months, weekdays, then sentence openers and the like.
     is_function_lower(w)
+        || month_lower(w)
+        || weekday_lower(w)
         || matches!(
             w,
-            "january"
-                | "february"
-                | "march"
-                | "april"
-                | "june"
-                | "july"
-                | "august"
-                | "september"
-                | "october"
-                | "november"
-                | "december"
-                | "jan"
-                | "feb"
-                | "mar"
-                | "apr"
-                | "jun"
-                | "jul"
-                | "aug"
-                | "sep"
-                | "sept"
-                | "oct"
-                | "nov"
-                | "dec"
-                | "monday"
-                | "tuesday"
-                | "wednesday"
-                | "thursday"
-                | "friday"
-                | "saturday"
-                | "sunday"
-                | "still"
+            "still"
                 | "however"
                 | "meanwhile"
                 | "moments"
@@ -387,7 +359,12 @@ pub fn is_capitalized_non_name(word: &str) -> bool {
 /// True for a month name (`April`, `Sept.`).
 pub fn is_month(word: &str) -> bool {
     let w = word.trim_end_matches('.');
-    word_in!(
+    with_lower(w, month_lower)
+}
+
+/// [`is_month`] of a word already lowercased, without its period.
+fn month_lower(w: &str) -> bool {
+    matches!(
         w,
         "january"
             | "february"
@@ -418,8 +395,13 @@ pub fn is_month(word: &str) -> bool {
 
 /// True for a weekday name (`Tuesday`).
 pub fn is_weekday(word: &str) -> bool {
-    word_in!(
-        word,
+    with_lower(word, weekday_lower)
+}
+
+/// [`is_weekday`] of a word already lowercased.
+fn weekday_lower(w: &str) -> bool {
+    matches!(
+        w,
         "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
     )
 }
