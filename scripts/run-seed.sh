@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 cargo build --release -q -p whosaid
 seed=../shared/seed/us-russia-relations.txt
 out=$(mktemp)
-./target/release/whosaid extract "$seed" | tee "$out"
+"${CARGO_TARGET_DIR:-target}/release/whosaid" extract "$seed" | tee "$out"
 python3 ../shared/seed/score.py ../shared/seed/us-russia-relations.gold.json "$out"
