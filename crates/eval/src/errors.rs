@@ -506,6 +506,7 @@ mod tests {
             kind: None,
             cue_start: None,
             cue_end: None,
+            confidence: None,
         }
     }
 

@@ -39,6 +39,9 @@ pub struct PredictedQuote {
     /// Code-point offset one past the cue's end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue_end: Option<usize>,
+    /// The predictor's confidence in `[0, 1]`, when it gives one (whosaid's `confidence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 impl PredictedQuote {
@@ -74,6 +77,7 @@ pub fn from_analysis(analysis: &Analysis) -> Vec<PredictedQuote> {
             kind: Some(q.kind),
             cue_start: q.cue.as_ref().map(|c| c.char_start),
             cue_end: q.cue.as_ref().map(|c| c.char_end),
+            confidence: Some(q.confidence),
         })
         .collect()
 }
@@ -120,6 +124,8 @@ struct WsQuote {
     cue: Option<WsSpan>,
     #[serde(default)]
     speaker: Option<WsSpeaker>,
+    #[serde(default)]
+    confidence: Option<f32>,
 }
 
 #[derive(Deserialize)]
@@ -165,6 +171,7 @@ pub fn read_jsonl(input: &str) -> ReadPredictions {
                             kind: q.kind,
                             cue_start: cue.map(|c| c.0),
                             cue_end: cue.map(|c| c.1),
+                            confidence: q.confidence,
                         });
                     }
                 }
@@ -233,6 +240,7 @@ mod tests {
             kind: Some(QuoteKind::Mixed),
             cue_start: Some(3),
             cue_end: Some(7),
+            confidence: Some(0.75),
         };
         let mut buf = Vec::new();
         write_jsonl(&mut buf, std::slice::from_ref(&q)).unwrap();

@@ -25,9 +25,16 @@
 //!   Predictions are grouped by their own `kind` (classified by [`classify`] from their span
 //!   when the input does not give one); precision per predicted kind is the share of that
 //!   kind's predictions that matched some gold content.
+//! - **calibration**: predictions binned by their `confidence` ([`CALIBRATION_BINS`];
+//!   predictions without one in a last `none` row), counted per annotator file like the
+//!   kinds. Per bin: the share whose content matched a gold content (precision, on the
+//!   headline matching), the speaker accuracy of the matched ones whose gold has a Source
+//!   (the reference rule), and the share that is *right*: content matched and speaker
+//!   agreeing (or no gold Source to disagree with). A calibrated confidence has each bin's
+//!   right share near its mean confidence.
 
 use crate::brat::{GoldDoc, TextBound};
-use crate::polnear::{self, content_matches, greedy_match, overlap, Scores};
+use crate::polnear::{self, content_matches, greedy_match, overlap, speaker_agrees, Scores};
 use crate::predictions::PredictedQuote;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -106,6 +113,76 @@ pub struct Counts {
     pub scored_predictions: usize,
 }
 
+/// The confidence bins of the calibration table: `[lo, hi)`, the last one closed
+/// (`[0.9, 1.0]`; a confidence above 1 falls in it, below 0 in the first).
+pub const CALIBRATION_BINS: [(f64, f64); 4] = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0)];
+
+/// One row of the calibration table: the predictions whose confidence falls in a bin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationRow {
+    /// The bin as printed: `[0.5,0.7)`, …, `[0.9,1.0]`, or `none` (no confidence given).
+    pub bin: String,
+    /// Lower bound (inclusive); `None` for the `none` row.
+    pub lo: Option<f64>,
+    /// Upper bound (exclusive, except for the last bin); `None` for the `none` row.
+    pub hi: Option<f64>,
+    /// Predictions in the bin (per annotator file).
+    pub pred: usize,
+    /// Their mean confidence (0 for the `none` row).
+    pub mean_confidence: f64,
+    /// Of those, the ones whose content matched a gold content.
+    pub matched: usize,
+    /// `matched / pred`.
+    pub precision: f64,
+    /// Matched ones whose gold relation has a Source.
+    pub speaker_n: usize,
+    /// Of those, the ones whose speaker mention agrees with the Source.
+    pub speaker_ok: usize,
+    /// `speaker_ok / speaker_n`.
+    pub speaker_acc: f64,
+    /// Matched with the speaker agreeing, or matched a gold relation without a Source.
+    pub right: usize,
+    /// `right / pred`.
+    pub right_share: f64,
+}
+
+impl CalibrationRow {
+    fn empty(bin: Option<(f64, f64)>) -> Self {
+        let name = match bin {
+            Some((lo, hi)) if hi >= 1.0 => format!("[{lo:.1},{hi:.1}]"),
+            Some((lo, hi)) => format!("[{lo:.1},{hi:.1})"),
+            None => "none".to_string(),
+        };
+        CalibrationRow {
+            bin: name,
+            lo: bin.map(|b| b.0),
+            hi: bin.map(|b| b.1),
+            pred: 0,
+            mean_confidence: 0.0,
+            matched: 0,
+            precision: 0.0,
+            speaker_n: 0,
+            speaker_ok: 0,
+            speaker_acc: 0.0,
+            right: 0,
+            right_share: 0.0,
+        }
+    }
+}
+
+/// The calibration row index of a confidence: its bin, or the `none` row (after the
+/// bins) when there is no confidence or it is NaN.
+pub fn calibration_bin(confidence: Option<f32>) -> usize {
+    match confidence {
+        // Compared in f32, the confidence's own precision (0.9f32 is in [0.9, 1.0]).
+        Some(c) if !c.is_nan() => CALIBRATION_BINS
+            .iter()
+            .position(|&(_, hi)| c < hi as f32)
+            .unwrap_or(CALIBRATION_BINS.len() - 1),
+        _ => CALIBRATION_BINS.len(),
+    }
+}
+
 /// Everything `whosaid eval --gold` reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -125,6 +202,10 @@ pub struct Report {
     /// Per-kind recall (gold kinds) and precision (predicted kinds), keyed
     /// `direct`, `mixed`, `indirect`, `headline`.
     pub kinds: std::collections::BTreeMap<String, KindRow>,
+    /// Calibration of the predictions' confidence: one row per bin of
+    /// [`CALIBRATION_BINS`], then a `none` row when some predictions had no confidence.
+    #[serde(default)]
+    pub calibration: Vec<CalibrationRow>,
     /// Sizes.
     pub counts: Counts,
 }
@@ -251,6 +332,12 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
             .iter()
             .map(|k| (k.to_string(), KindRow::default()))
             .collect();
+    let mut calibration: Vec<CalibrationRow> = CALIBRATION_BINS
+        .iter()
+        .map(|&b| CalibrationRow::empty(Some(b)))
+        .chain(std::iter::once(CalibrationRow::empty(None)))
+        .collect();
+    let mut confidence_sum = vec![0f64; calibration.len()];
     for doc in gold {
         let chars: Vec<char> = doc.text.chars().collect();
         let resolved: Vec<Resolved> = by_doc
@@ -301,6 +388,7 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
             strict[2] += golds.len() - n;
 
             let mut matched_pred = vec![false; resolved.len()];
+            let mut matched_rel = vec![None; resolved.len()];
             let mut cue_tp = 0;
             let mut gold_cues = 0;
             for (rel, k) in ann.relations.iter().zip(&found) {
@@ -318,6 +406,7 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
                 if let Some(k) = *k {
                     row.gold_matched += 1;
                     matched_pred[k] = true;
+                    matched_rel[k] = Some(rel);
                 }
             }
             cue[0] += cue_tp;
@@ -330,11 +419,45 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
                     row.pred_matched += 1;
                 }
             }
+            for (r, rel) in resolved.iter().zip(&matched_rel) {
+                let b = calibration_bin(r.quote.confidence);
+                let row = &mut calibration[b];
+                row.pred += 1;
+                confidence_sum[b] += r.quote.confidence.map_or(0.0, f64::from);
+                let Some(rel) = rel else {
+                    continue;
+                };
+                row.matched += 1;
+                match &rel.source {
+                    Some(src) => {
+                        row.speaker_n += 1;
+                        let spk = r.quote.speaker.as_deref().unwrap_or("");
+                        if speaker_agrees(spk, &src.text) {
+                            row.speaker_ok += 1;
+                            row.right += 1;
+                        }
+                    }
+                    None => row.right += 1,
+                }
+            }
         }
     }
     for row in kinds.values_mut() {
         row.recall = ratio(row.gold_matched, row.gold);
         row.precision = ratio(row.pred_matched, row.pred);
+    }
+    for (row, sum) in calibration.iter_mut().zip(&confidence_sum) {
+        row.mean_confidence = if row.pred == 0 {
+            0.0
+        } else {
+            sum / row.pred as f64
+        };
+        row.precision = ratio(row.matched, row.pred);
+        row.speaker_acc = ratio(row.speaker_ok, row.speaker_n);
+        row.right_share = ratio(row.right, row.pred);
+    }
+    if calibration.last().is_some_and(|r| r.pred == 0) {
+        calibration.pop();
     }
     let prf = |c: [usize; 3]| Prf::new(c[0], c[1], c[2]);
     Report {
@@ -345,6 +468,7 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
         strict: prf(strict),
         cue: prf(cue),
         kinds,
+        calibration,
         counts,
     }
 }
@@ -406,6 +530,36 @@ impl Report {
                 s,
                 "{:<10} {:>6} {:>8} {:>7.3}   {:>6} {:>8} {:>9.3}",
                 name, k.gold, k.gold_matched, k.recall, k.pred, k.pred_matched, k.precision
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n{:<10} {:>6} {:>9} {:>8} {:>9}   {:>6} {:>7} {:>7}   {:>6} {:>6}",
+            "confidence",
+            "pred",
+            "mean conf",
+            "matched",
+            "precision",
+            "spk n",
+            "spk ok",
+            "spk acc",
+            "right",
+            "share"
+        );
+        for r in &self.calibration {
+            let _ = writeln!(
+                s,
+                "{:<10} {:>6} {:>9.3} {:>8} {:>9.3}   {:>6} {:>7} {:>7.3}   {:>6} {:>6.3}",
+                r.bin,
+                r.pred,
+                r.mean_confidence,
+                r.matched,
+                r.precision,
+                r.speaker_n,
+                r.speaker_ok,
+                r.speaker_acc,
+                r.right,
+                r.right_share
             );
         }
         let _ = writeln!(
@@ -539,6 +693,7 @@ mod tests {
             kind,
             cue_start: cue.map(|c: (usize, usize)| c.0),
             cue_end: cue.map(|c: (usize, usize)| c.1),
+            confidence: None,
         };
         let preds = vec![
             p(1, 7, "Smith", Some((16, 20)), Some(QuoteKind::Direct)),
@@ -559,5 +714,109 @@ mod tests {
         assert_eq!(r.kinds["indirect"].pred, 1); // classified from its span
         assert_eq!(r.kinds["headline"].pred_matched, 0);
         assert!(r.table().contains("score.py: {\"content_p\":0.667"));
+    }
+
+    #[test]
+    fn calibration_bins_edges() {
+        assert_eq!(calibration_bin(Some(0.0)), 0);
+        assert_eq!(calibration_bin(Some(-0.2)), 0);
+        assert_eq!(calibration_bin(Some(0.49)), 0);
+        assert_eq!(calibration_bin(Some(0.5)), 1);
+        assert_eq!(calibration_bin(Some(0.7)), 2);
+        assert_eq!(calibration_bin(Some(0.9)), 3);
+        assert_eq!(calibration_bin(Some(1.0)), 3);
+        assert_eq!(calibration_bin(Some(1.5)), 3);
+        assert_eq!(calibration_bin(Some(f32::NAN)), 4);
+        assert_eq!(calibration_bin(None), 4);
+    }
+
+    #[test]
+    fn calibration_table_counts_precision_and_speaker_per_bin() {
+        //          0         1         2         3         4         5         6
+        //          0123456789012345678901234567890123456789012345678901234567890123
+        let text = "“We won,” Smith said. Jones said that taxes rise. Tax rises loom.".to_string();
+        let rel_smith = Relation {
+            content: tb("Content", 0, 9, "“We won,”"),
+            cue: None,
+            source: Some(tb("Source", 10, 15, "Smith")),
+        };
+        let rel_jones = Relation {
+            content: tb("Content", 38, 48, "taxes rise"),
+            cue: None,
+            source: Some(tb("Source", 22, 27, "Jones")),
+        };
+        let rel_nosource = Relation {
+            content: tb("Content", 50, 64, "Tax rises loom"),
+            cue: None,
+            source: None,
+        };
+        let gold = vec![GoldDoc {
+            name: "a.txt".into(),
+            text,
+            annotators: vec![AnnotatorSet {
+                annotator: "X".into(),
+                relations: vec![rel_smith, rel_jones, rel_nosource],
+            }],
+        }];
+        let p = |a, b, spk: Option<&str>, confidence| PredictedQuote {
+            doc: "a.txt".into(),
+            content: String::new(),
+            content_start: Some(a),
+            content_end: Some(b),
+            speaker: spk.map(str::to_string),
+            kind: None,
+            cue_start: None,
+            cue_end: None,
+            confidence,
+        };
+        let preds = vec![
+            p(1, 7, Some("Smith"), Some(0.95)),  // matched, speaker right
+            p(38, 48, Some("Smith"), Some(0.9)), // matched, speaker wrong
+            p(22, 27, Some("x"), Some(0.93)),    // no gold content there
+            p(50, 64, None, Some(0.6)),          // matched, gold has no source
+            p(10, 14, None, Some(0.2)),          // unmatched
+            p(16, 20, None, None),               // unmatched, no confidence
+        ];
+        let r = evaluate(&gold, &preds);
+        let bins: Vec<&str> = r.calibration.iter().map(|c| c.bin.as_str()).collect();
+        assert_eq!(
+            bins,
+            ["[0.0,0.5)", "[0.5,0.7)", "[0.7,0.9)", "[0.9,1.0]", "none"]
+        );
+        let high = &r.calibration[3];
+        assert_eq!(
+            (high.pred, high.matched, high.speaker_n, high.speaker_ok),
+            (3, 2, 2, 1)
+        );
+        assert!((high.precision - 2.0 / 3.0).abs() < 1e-9);
+        assert!((high.speaker_acc - 0.5).abs() < 1e-9);
+        assert_eq!(high.right, 1);
+        assert!((high.mean_confidence - (0.95 + 0.9 + 0.93) / 3.0).abs() < 1e-6);
+        let mid = &r.calibration[1];
+        assert_eq!(
+            (mid.pred, mid.matched, mid.speaker_n, mid.right),
+            (1, 1, 0, 1)
+        );
+        assert_eq!((r.calibration[0].pred, r.calibration[0].matched), (1, 0));
+        assert_eq!(r.calibration[2].pred, 0);
+        assert_eq!((r.calibration[4].pred, r.calibration[4].lo), (1, None));
+        // Every scored prediction is in exactly one bin (one annotator file here).
+        let total: usize = r.calibration.iter().map(|c| c.pred).sum();
+        assert_eq!(total, r.counts.scored_predictions);
+        let matched: usize = r.calibration.iter().map(|c| c.matched).sum();
+        assert_eq!(matched, r.content.tp);
+
+        let table = r.table();
+        assert!(table.contains("confidence"), "{table}");
+        assert!(table.contains("[0.9,1.0]       3"), "{table}");
+        let json: serde_json::Value = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["calibration"][3]["bin"], "[0.9,1.0]");
+        assert_eq!(json["calibration"][3]["matched"], 2);
+        let back: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(back, r);
+
+        // Without predictions lacking a confidence, there is no `none` row.
+        let r = evaluate(&gold, &preds[..5]);
+        assert_eq!(r.calibration.len(), CALIBRATION_BINS.len());
     }
 }
