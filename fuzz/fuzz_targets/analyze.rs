@@ -10,9 +10,15 @@ fuzz_target!(|data: &[u8]| {
     let doc = Document::new("fuzz", text.as_ref());
     let a = analyze(&doc);
     for q in &a.quotes {
-        assert_eq!(doc.text.get(q.content.start..q.content.end), Some(q.content.text.as_str()));
+        assert_eq!(
+            doc.text.get(q.content.start..q.content.end),
+            Some(q.content.text.as_str())
+        );
     }
     for art in &a.artifacts {
-        assert_eq!(doc.text.get(art.span.start..art.span.end), Some(art.span.text.as_str()));
+        assert_eq!(
+            doc.text.get(art.span.start..art.span.end),
+            Some(art.span.text.as_str())
+        );
     }
 });

@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let rest = &data[usize::try_from(at).unwrap_or(data.len()).min(data.len())..];
-    assert!(rest.iter().all(|b| b" \t\r\n".contains(b)), "unaccounted tail");
+    assert!(
+        rest.iter().all(|b| b" \t\r\n".contains(b)),
+        "unaccounted tail"
+    );
 
     let opts = ReadOptions {
         format: Format::Warc,
