@@ -91,8 +91,15 @@ fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
 
 /// Calls `f` with `word` lowercased, without allocating for short ASCII words.
 fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 64];
     let bytes = word.as_bytes();
+    // Most words are already lowercase ASCII: no copy, no re-validation.
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return f(word);
+    }
+    let mut buf = [0u8; 64];
     if bytes.len() <= buf.len() && word.is_ascii() {
         let dst = &mut buf[..bytes.len()];
         dst.copy_from_slice(bytes);

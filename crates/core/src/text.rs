@@ -186,6 +186,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut line_start = true;
     let mut space_before = true;
     while i < text.len() {
+        if bytes[i] == b' ' {
+            space_before = true;
+            i += 1;
+            continue;
+        }
         let c = match text[i..].chars().next() {
             Some(c) => c,
             None => break,
@@ -239,7 +244,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         line_start = false;
         space_before = false;
         i = end;
-        let _ = bytes;
     }
     tokens
 }
@@ -276,11 +280,22 @@ fn clitic_cut(word: &str) -> Option<usize> {
 }
 
 fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
+    // Fast path: the run of ASCII word bytes most words consist of, one byte at a time; the
+    // general loop below takes over at the first other character with the same state.
+    let bytes = text.as_bytes();
     let mut end = start;
     let mut all_digits = true;
-    let mut iter = text[start..].char_indices().peekable();
+    while let Some(&b) = bytes.get(end) {
+        if !(b.is_ascii_alphanumeric() || b == b'_') {
+            break;
+        }
+        all_digits &= b.is_ascii_digit();
+        end += 1;
+    }
+    let resume = end;
+    let mut iter = text[resume..].char_indices().peekable();
     while let Some((off, c)) = iter.next() {
-        let pos = start + off;
+        let pos = resume + off;
         if is_word_char(c) {
             if !c.is_ascii_digit() {
                 all_digits = false;
