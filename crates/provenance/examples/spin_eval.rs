@@ -10,7 +10,10 @@
 //! spins a share of its words (10/20/30%), and gets a photo caption and a byline pasted
 //! in. Two spinners: `lexicon` swaps words within the crate's own spin groups and
 //! country names for variants ("Russia" → "Russian Federation"); `unknown` swaps content
-//! words for random corpus words no lexicon relates (a stand-in for an unseen spinner).
+//! words for random corpus words no lexicon relates (a stand-in for an unseen spinner);
+//! `unk+edit` does the same and then edits each sentence as other spinners do (swaps two
+//! adjacent words, drops a function word, inserts a filler adverb, changes punctuation
+//! and quote marks).
 //! Reported: sentence-source precision/recall over the stitched copies (a source is
 //! right when it is the drawn article, or the same sentence text in another article; a
 //! source given to the caption or byline is wrong); sentences of held-out originals given
@@ -55,6 +58,59 @@ const ENTITY_SPINS: &[(&str, &str)] = &[
 enum Spinner {
     Lexicon,
     Unknown,
+    Edits,
+}
+
+impl Spinner {
+    fn name(self) -> &'static str {
+        match self {
+            Spinner::Lexicon => "lexicon",
+            Spinner::Unknown => "unknown",
+            Spinner::Edits => "unk+edit",
+        }
+    }
+}
+
+/// Words an editing spinner inserts.
+const FILLERS: &[&str] = &[
+    "also",
+    "really",
+    "reportedly",
+    "indeed",
+    "now",
+    "even",
+    "still",
+];
+
+/// Edits beyond substitution, as other spinners make them: swaps two adjacent words,
+/// deletes a function word, inserts a filler word, changes punctuation.
+fn edit(s: &str, rng: &mut Rng) -> String {
+    let mut words: Vec<String> = s.split(' ').map(str::to_string).collect();
+    let plain = |w: &str| w.chars().all(|c| c.is_alphanumeric());
+    if words.len() > 4 && rng.chance(0.6) {
+        let i = 1 + rng.below(words.len() - 3);
+        if plain(&words[i]) && plain(&words[i + 1]) {
+            words.swap(i, i + 1);
+        }
+    }
+    if words.len() > 4 && rng.chance(0.5) {
+        let i = 1 + rng.below(words.len() - 2);
+        if is_stop(&words[i].to_lowercase()) && plain(&words[i]) {
+            words.remove(i);
+        }
+    }
+    if words.len() > 3 && rng.chance(0.5) {
+        let i = 1 + rng.below(words.len() - 2);
+        words.insert(i, FILLERS[rng.below(FILLERS.len())].to_string());
+    }
+    let mut out = words.join(" ");
+    if rng.chance(0.5) {
+        out = out.replacen(", ", "; ", 1);
+    }
+    if rng.chance(0.3) {
+        out = out.replace('"', "\u{201c}");
+    }
+    out
 }
 
 struct Ctx {
@@ -89,8 +145,10 @@ fn spin(ctx: &Ctx, s: &str, rate: f64, spinner: Spinner, rng: &mut Rng) -> Strin
                     None
                 }
             }
-            Spinner::Unknown => (w == lower && !is_stop(&lower) && lower.len() > 2)
-                .then(|| ctx.vocab[rng.below(ctx.vocab.len())].clone()),
+            Spinner::Unknown | Spinner::Edits => {
+                (w == lower && !is_stop(&lower) && lower.len() > 2)
+                    .then(|| ctx.vocab[rng.below(ctx.vocab.len())].clone())
+            }
         };
         if let Some(r) = repl {
             cands.push((t.start, t.end, r));
@@ -112,6 +170,9 @@ fn spin(ctx: &Ctx, s: &str, rate: f64, spinner: Spinner, rng: &mut Rng) -> Strin
         }
     }
     out.push_str(&s[last..]);
+    if spinner == Spinner::Edits {
+        out = edit(&out, rng);
+    }
     out
 }
 
@@ -217,7 +278,12 @@ fn run(
                         }
                     }
                 }
-                (Some(_), None) => c.fn_ += 1,
+                (Some((_, _, _, orig)), None) => {
+                    c.fn_ += 1;
+                    if std::env::var_os("SPIN_EVAL_DEBUG").is_some() {
+                        eprintln!("FN: {:?} (true {:?})", s.text, orig);
+                    }
+                }
                 (None, Some(m)) => {
                     c.fp += 1;
                     if std::env::var_os("SPIN_EVAL_DEBUG").is_some() {
@@ -348,14 +414,14 @@ fn main() {
         copies
     );
     println!("spinner  rate  sent_P  sent_R  stitched_P  stitched_R  ms/article  held-out matches (sim>=0.8)");
-    for spinner in [Spinner::Lexicon, Spinner::Unknown] {
+    for spinner in [Spinner::Lexicon, Spinner::Unknown, Spinner::Edits] {
         for rate in [0.1, 0.2, 0.3] {
             let (c, q) = run(&ctx, &index, &indexed, &held, copies, rate, spinner, 42);
             let (sp, sr) = pr(c.tp, c.fp, c.fn_);
             let (ap, ar) = pr(c.art_tp, c.art_fp, c.art_fn);
             println!(
                 "{:8} {:4.0}%  {sp:.3}   {sr:.3}   {ap:.3}       {ar:.3}       {:.2}        {} ({})",
-                if spinner == Spinner::Lexicon { "lexicon" } else { "unknown" },
+                spinner.name(),
                 rate * 100.0,
                 q * 1000.0,
                 c.held,

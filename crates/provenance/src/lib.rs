@@ -8,11 +8,15 @@
 //!    to one entity ("Russian Federation" → russia), spin synonyms to one canonical word
 //!    (WordNet groups of common words), light de-inflection. Words no lexicon knows
 //!    (names, numbers, rare words) are the *immutable anchors* a spinner cannot touch.
-//! 2. **Candidates**: MinHash over the sentence's anchor set (all content words when it
-//!    has fewer than three anchors), LSH with [`BANDS`] bands of [`ROWS`] rows.
-//! 3. **Verify** each candidate on the normalised content words: Jaccard, containment
-//!    and anchor overlap, so substitutions the lexicon does not know cost only their
-//!    share of the words ([`Index::trace`]).
+//! 2. **Candidates**: MinHash with LSH, [`BANDS`] bands of [`ROWS`] rows: half the bands
+//!    over the sentence's anchor set (all content words when it has fewer than three
+//!    anchors), half over all its content words, so that a spinner whose synonyms we do
+//!    not know (and which hits anchors too) still leaves a band intact.
+//! 3. **Verify** each candidate on the normalised content words (Jaccard, containment,
+//!    anchor overlap) *or* by alignment: the longest common subsequence of the two
+//!    sentences' unit sequences (function words included, in order) over the longer one,
+//!    which survives substitutions no lexicon knows, insertions and deletions
+//!    ([`Index::trace`]).
 //! 4. **Context**: a sentence left without a source, next to sentences traced to one
 //!    article, is compared with that article's sentences under a looser threshold
 //!    (stitched copies take runs of sentences).
@@ -146,6 +150,9 @@ struct Prepared {
     content: Vec<u64>,
     /// Sorted, deduplicated hashes of anchors.
     anchors: Vec<u64>,
+    /// Every unit's hash (stop words too), low 32 bits, in sentence order: the
+    /// alignment-based verification compares these.
+    seq: Vec<u32>,
 }
 
 fn prepare(text: &str) -> Vec<Prepared> {
@@ -173,6 +180,7 @@ fn prepare(text: &str) -> Vec<Prepared> {
                 end: s.end,
                 content,
                 anchors,
+                seq: us.iter().map(|u| u.hash as u32).collect(),
             }
         })
         .collect()
@@ -183,23 +191,34 @@ fn band_keys(p: &Prepared) -> Vec<u64> {
     if p.content.len() < MIN_CONTENT {
         return Vec::new();
     }
-    let set = if p.anchors.len() >= MIN_CONTENT {
+    // Half the bands over the anchors (what a lexicon spinner cannot touch), half over
+    // all content words (what survives a spinner whose synonyms we do not know).
+    let (ab, cb) = (BANDS / 2, BANDS / 2);
+    let anchors = if p.anchors.len() >= MIN_CONTENT {
         &p.anchors
     } else {
         &p.content
     };
-    let mut mins = [u64::MAX; BANDS * ROWS];
+    let mut out = minhash_bands(anchors, ab, 0);
+    out.extend(minhash_bands(&p.content, cb, 1000));
+    out
+}
+
+/// `bands` LSH band keys of MinHash signatures of `set`, `ROWS` rows a band; `salt`
+/// keeps the keys of different signatures of one sentence apart.
+fn minhash_bands(set: &[u64], bands: usize, salt: u64) -> Vec<u64> {
+    let mut mins = vec![u64::MAX; bands * ROWS];
     for &h in set {
         for (i, m) in mins.iter_mut().enumerate() {
-            let v = mix(h ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let v = mix(h ^ (i as u64 + 1 + salt * 64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
             if v < *m {
                 *m = v;
             }
         }
     }
-    (0..BANDS)
+    (0..bands)
         .map(|b| {
-            let mut k = (b as u64 + 1).wrapping_mul(0xd6e8_feb8_6659_fd93);
+            let mut k = (b as u64 + 1 + salt).wrapping_mul(0xd6e8_feb8_6659_fd93);
             for r in 0..ROWS {
                 k = mix(k ^ mins[b * ROWS + r]);
             }
@@ -225,6 +244,24 @@ fn overlap(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
+/// Length of the longest common subsequence of two unit sequences (one row of the
+/// table at a time).
+fn lcs(a: &[u32], b: &[u32]) -> usize {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    let mut row = vec![0u16; b.len() + 1];
+    for &x in a {
+        let mut diag = 0u16;
+        for (j, &y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+            diag = up;
+        }
+    }
+    usize::from(row[b.len()])
+}
+
 /// How strict a comparison is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Level {
@@ -240,28 +277,42 @@ enum Level {
 /// the pair does not pass at this level.
 fn score(q: &Prepared, s: &Prepared, level: Level) -> (f64, f64) {
     let inter = overlap(&q.content, &s.content);
-    if inter == 0 {
+    if inter == 0 && level != Level::Run {
         return (0.0, 0.0);
     }
     let (a, b) = (q.content.len(), s.content.len());
-    let jacc = inter as f64 / (a + b - inter) as f64;
-    let by_max = inter as f64 / a.max(b) as f64;
-    let by_query = inter as f64 / a as f64;
+    let jacc = inter as f64 / (a + b - inter).max(1) as f64;
+    let by_max = inter as f64 / a.max(b).max(1) as f64;
+    let by_query = inter as f64 / a.max(1) as f64;
     let anchor_inter = overlap(&q.anchors, &s.anchors);
     let anchor_cont = if q.anchors.is_empty() {
         0.0
     } else {
         anchor_inter as f64 / q.anchors.len().min(s.anchors.len()).max(1) as f64
     };
+    let (n, m) = (q.seq.len(), s.seq.len());
+    // The alignment score is only needed where the content words alone may not decide.
+    let order = if n.max(m) > 0 && (level == Level::Run || inter >= 2) {
+        lcs(&q.seq, &s.seq) as f64 / n.max(m) as f64
+    } else {
+        0.0
+    };
     let pass = match level {
-        Level::Run => (a == b && inter == a) || (inter >= 2 && (jacc >= 0.2 || by_query >= 0.35)),
-        Level::Article => (a == b && inter == a) || (inter >= 3 && jacc >= 0.35),
+        Level::Run => {
+            (a == b && inter == a)
+                || (inter >= 2 && (jacc >= 0.2 || by_query >= 0.35))
+                || (order >= 0.5 && n.min(m) >= 4)
+        }
+        Level::Article => {
+            (a == b && inter == a) || (inter >= 3 && jacc >= 0.35) || (inter >= 2 && order >= 0.55)
+        }
         Level::Alone => {
             inter >= MIN_CONTENT
                 && (jacc >= 0.5
                     || (by_max >= 0.55 && inter >= 4)
                     || (by_query >= 0.8 && inter >= 5)
-                    || (anchor_cont >= 0.8 && anchor_inter >= 3 && by_max >= 0.4))
+                    || (anchor_cont >= 0.8 && anchor_inter >= 3 && by_max >= 0.4)
+                    || (order >= 0.6 && inter >= 3))
         }
     };
     if pass {
@@ -501,7 +552,7 @@ impl Index {
         for _round in 0..4 {
             let mut changed_any = false;
             for i in 0..prepared.len() {
-                if found[i].is_some() || prepared[i].content.is_empty() {
+                if found[i].is_some() || prepared[i].seq.is_empty() {
                     continue;
                 }
                 let mut hits: Vec<Hit> = Vec::new();
