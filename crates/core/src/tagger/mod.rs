@@ -413,10 +413,10 @@ impl Model {
 /// overflow). A bucket outside the table (a hand-built model) adds nothing.
 #[inline]
 fn sum_rows(w: &[i8], f: &[u32]) -> [i16; N_TAGS] {
+    let (rows, _) = w.as_chunks::<N_TAGS>();
     let mut acc = [0i16; N_TAGS];
     for &b in f {
-        let at = b as usize * N_TAGS;
-        if let Some(row) = w.get(at..at + N_TAGS) {
+        if let Some(row) = rows.get(b as usize) {
             for (a, &x) in acc.iter_mut().zip(row) {
                 *a += x as i16;
             }
