@@ -65,6 +65,11 @@ pub struct IngestSummary {
     pub bytes: usize,
     /// Wall time in seconds.
     pub seconds: f64,
+    /// Seconds the writer thread spent in transactions (wall time, overlapping the
+    /// analysis of the next batch).
+    pub writer_seconds: f64,
+    /// Seconds spent rebuilding the speaker tables at the end.
+    pub canonicalize_seconds: f64,
     /// Corpus totals after the run.
     pub corpus: whosaid_store::Stats,
 }
@@ -129,7 +134,7 @@ fn parse_raw(raw: RawRecord) -> (Parsed, Vec<String>) {
 }
 
 /// What the writer thread has stored so far.
-type Written = (Store, BatchReport);
+type Written = (Store, BatchReport, f64);
 
 /// Runs `whosaid ingest`, messages to `err`.
 ///
@@ -156,15 +161,18 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(1);
     let writer = std::thread::spawn(move || -> Result<Written> {
         let mut total = BatchReport::default();
+        let mut busy = 0.0f64;
         for (prepared, errors) in rx {
+            let t0 = Instant::now();
             let r = store.ingest_batch(&prepared, &errors)?;
+            busy += t0.elapsed().as_secs_f64();
             total.articles += r.articles;
             total.duplicates += r.duplicates;
             total.quotes += r.quotes;
             total.bytes += r.bytes;
             total.errors += r.errors;
         }
-        Ok((store, total))
+        Ok((store, total, busy))
     });
 
     loop {
@@ -223,14 +231,17 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         }
     }
     drop(tx);
-    let (mut store, written) = writer
+    let (mut store, written, busy) = writer
         .join()
         .map_err(|_| anyhow!("internal error: the database writer failed"))??;
     summary.added = written.articles;
     summary.already_stored += written.duplicates;
     summary.quotes = written.quotes;
     summary.bytes = written.bytes;
+    summary.writer_seconds = busy;
+    let t0 = Instant::now();
     store.canonicalize()?;
+    summary.canonicalize_seconds = t0.elapsed().as_secs_f64();
     summary.corpus = store.stats()?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)

@@ -168,15 +168,22 @@ fn killed_ingest_resumes_with_every_article_exactly_once() {
     let sample: Vec<PathBuf> = all.iter().step_by(40).cloned().collect();
     let clean = tmp.path("clean.db");
     ingest(&clean, &sample, &[]);
-    for table in ["quotes", "sentences", "artifacts"] {
+    for (table, count) in [
+        (
+            "quotes",
+            "(SELECT count(*) FROM quotes t WHERE t.article_id = a.id)",
+        ),
+        ("sentences", "a.sentence_count"),
+        (
+            "artifacts",
+            "(SELECT count(*) FROM artifacts t WHERE t.article_id = a.id)",
+        ),
+    ] {
         let per_article = |db: &Path| -> HashMap<String, i64> {
             let store = Store::open(db).expect("open db");
             let mut st = store
                 .connection()
-                .prepare(&format!(
-                    "SELECT a.content_hash, (SELECT count(*) FROM {table} t WHERE t.article_id = a.id)
-                     FROM articles a"
-                ))
+                .prepare(&format!("SELECT a.content_hash, {count} FROM articles a"))
                 .expect("prepare");
             let rows = st
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -1,9 +1,9 @@
 //! Writing articles in batches, and rebuilding the speaker tables.
 
 use crate::names::{self, name_key, split_mention, NameStat};
-use crate::norm::{content_hash, day, quote_key, quote_key_hash};
+use crate::norm::{content_hash, day, encode_spans, quote_group_id, quote_key};
 use crate::{Result, Store};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use std::collections::HashMap;
 use whosaid_core::text::{split_sentences, tokenize};
 use whosaid_core::{Analysis, CharMap, Document, Resolution, Span};
@@ -11,7 +11,7 @@ use whosaid_core::{Analysis, CharMap, Document, Resolution, Span};
 /// One quote's derived fields, computed off the writer thread.
 #[derive(Debug, Clone)]
 struct QuoteExtra {
-    key_hash: Option<Vec<u8>>,
+    group: Option<i64>,
     speaker_key: Option<String>,
     mention_alias: Option<String>,
     title: Option<String>,
@@ -29,7 +29,9 @@ pub struct Prepared {
     /// SHA-256 of the text, hex.
     pub content_hash: String,
     /// Sentence spans `(start, end, char_start, char_end)`.
-    pub sentences: Vec<(usize, usize, usize, usize)>,
+    pub sentences: Vec<crate::norm::SentenceSpan>,
+    /// `sentences` packed by [`encode_spans`].
+    sentence_blob: Vec<u8>,
     extras: Vec<QuoteExtra>,
 }
 
@@ -45,7 +47,7 @@ impl Prepared {
     pub fn with_hash(doc: Document, analysis: Analysis, content_hash: String) -> Prepared {
         let map = CharMap::new(&doc.text);
         let tokens = tokenize(&doc.text);
-        let sentences = split_sentences(&doc.text, &tokens)
+        let sentences: Vec<_> = split_sentences(&doc.text, &tokens)
             .iter()
             .map(|s| {
                 (
@@ -75,7 +77,7 @@ impl Prepared {
                     _ => (None, None),
                 };
                 QuoteExtra {
-                    key_hash: (!key.is_empty()).then(|| quote_key_hash(&key)),
+                    group: (!key.is_empty()).then(|| quote_group_id(&key)),
                     speaker_key,
                     mention_alias,
                     title,
@@ -86,11 +88,15 @@ impl Prepared {
             doc,
             analysis,
             content_hash,
+            sentence_blob: encode_spans(&sentences),
             sentences,
             extras,
         }
     }
 }
+
+/// A row of `speaker_names` without its count: key, name, resolution, alias, title.
+type NameRow<'a> = (&'a str, &'a str, &'static str, &'a str, &'a str);
 
 /// What one [`Store::ingest_batch`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,24 +163,23 @@ impl Store {
         errors: &[(String, String)],
     ) -> Result<BatchReport> {
         let mut report = BatchReport::default();
+        // Quotes per (speaker key, name, resolution, alias, title) in this batch, added
+        // to `speaker_names` at the end.
+        let mut names: HashMap<NameRow<'_>, i64> = HashMap::new();
         let tx = self.conn.transaction()?;
+        // Quotes of this batch get ids above this; they are indexed in one statement.
+        let last_quote: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
         {
-            let mut exists = tx.prepare_cached(
-                "SELECT 1 FROM articles WHERE doc_id = ?1 OR content_hash = ?2
-                 OR (?3 IS NOT NULL AND url = ?3) LIMIT 1",
-            )?;
+            // OR IGNORE: an id, URL or content hash already stored (the UNIQUE keys)
+            // makes the insert a no-op, counted as a duplicate.
             let mut ins_article = tx.prepare_cached(
-                "INSERT INTO articles(doc_id, url, title, date, day, source, content_hash, bytes, text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            let mut ins_sentence = tx.prepare_cached(
-                "INSERT INTO sentences(article_id, idx, start, end, char_start, char_end)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR IGNORE INTO articles(doc_id, url, title, date, day, source,
+                    content_hash, bytes, sentence_count, sentences, text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             let mut ins_group =
-                tx.prepare_cached("INSERT OR IGNORE INTO quote_groups(key_hash) VALUES (?1)")?;
-            let mut get_group =
-                tx.prepare_cached("SELECT id FROM quote_groups WHERE key_hash = ?1")?;
+                tx.prepare_cached("INSERT OR IGNORE INTO quote_groups(id) VALUES (?1)")?;
             let mut ins_quote = tx.prepare_cached(
                 "INSERT INTO quotes(article_id, idx, group_id, kind, content, start, end,
                     char_start, char_end, cue, cue_start, cue_end, mention, mention_start,
@@ -194,15 +199,7 @@ impl Store {
             for p in batch {
                 let d = &p.doc;
                 let url = d.url.as_deref().filter(|u| !u.is_empty());
-                let known = exists
-                    .query_row(params![d.id, p.content_hash, url], |_| Ok(()))
-                    .optional()?
-                    .is_some();
-                if known {
-                    report.duplicates += 1;
-                    continue;
-                }
-                ins_article.execute(params![
+                let added = ins_article.execute(params![
                     d.id,
                     url,
                     d.title,
@@ -211,31 +208,28 @@ impl Store {
                     d.source,
                     p.content_hash,
                     d.text.len() as i64,
+                    p.sentences.len() as i64,
+                    p.sentence_blob,
                     d.text,
                 ])?;
+                if added == 0 {
+                    report.duplicates += 1;
+                    continue;
+                }
                 let article = tx.last_insert_rowid();
                 report.articles += 1;
                 report.bytes += d.text.len();
-                for (i, s) in p.sentences.iter().enumerate() {
-                    ins_sentence.execute(params![
-                        article, i as i64, s.0 as i64, s.1 as i64, s.2 as i64, s.3 as i64
-                    ])?;
-                }
                 for (i, (q, x)) in p.analysis.quotes.iter().zip(&p.extras).enumerate() {
-                    let group: Option<i64> = match &x.key_hash {
-                        Some(h) => {
-                            ins_group.execute([h])?;
-                            Some(get_group.query_row([h], |r| r.get(0))?)
-                        }
-                        None => None,
-                    };
+                    if let Some(g) = x.group {
+                        ins_group.execute([g])?;
+                    }
                     let (cue, cue_s, cue_e) = span_parts(q.cue.as_ref());
                     let (men, men_s, men_e) = span_parts(q.speaker.mention.as_ref());
                     let (adr, adr_s, adr_e) = span_parts(q.addressee.as_ref());
                     ins_quote.execute(params![
                         article,
                         i as i64,
-                        group,
+                        x.group,
                         kind_name(q.kind),
                         q.content.text,
                         q.content.start as i64,
@@ -259,6 +253,16 @@ impl Store {
                         f64::from(q.confidence),
                     ])?;
                     report.quotes += 1;
+                    if let (Some(key), Some(name)) = (&x.speaker_key, &q.speaker.name) {
+                        let row = (
+                            key.as_str(),
+                            name.as_str(),
+                            resolution_name(q.speaker.resolution),
+                            x.mention_alias.as_deref().unwrap_or(""),
+                            x.title.as_deref().unwrap_or(""),
+                        );
+                        *names.entry(row).or_default() += 1;
+                    }
                 }
                 for (i, a) in p.analysis.artifacts.iter().enumerate() {
                     ins_artifact.execute(params![
@@ -278,6 +282,19 @@ impl Store {
             }
         }
         if report.quotes > 0 {
+            tx.prepare_cached(
+                "INSERT INTO quotes_fts(rowid, content) SELECT id, content FROM quotes WHERE id > ?1",
+            )?
+            .execute([last_quote])?;
+            let mut add_name = tx.prepare_cached(
+                "INSERT INTO speaker_names(key, name, resolution, alias, title, quotes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT DO UPDATE SET quotes = quotes + excluded.quotes",
+            )?;
+            for ((key, name, res, alias, title), n) in &names {
+                add_name.execute(params![key, name, res, alias, title, n])?;
+            }
+            drop(add_name);
             tx.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('speakers_dirty', '1')",
                 [],
@@ -297,8 +314,8 @@ impl Store {
         let mut stats: HashMap<String, (HashMap<String, u64>, u64, u64)> = HashMap::new();
         {
             let mut st = tx.prepare(
-                "SELECT speaker_key, speaker_name, resolution, count(*) FROM quotes
-                 WHERE speaker_key IS NOT NULL GROUP BY speaker_key, speaker_name, resolution",
+                "SELECT key, name, resolution, sum(quotes) FROM speaker_names
+                 GROUP BY key, name, resolution",
             )?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
@@ -377,9 +394,8 @@ impl Store {
         let mut titles: HashMap<(i64, String), HashMap<String, u64>> = HashMap::new();
         {
             let mut st = tx.prepare(
-                "SELECT speaker_key, mention_alias, title, count(*) FROM quotes
-                 WHERE speaker_key IS NOT NULL AND (mention_alias IS NOT NULL OR title IS NOT NULL)
-                 GROUP BY speaker_key, mention_alias, title",
+                "SELECT key, nullif(alias, ''), nullif(title, ''), sum(quotes) FROM speaker_names
+                 WHERE alias != '' OR title != '' GROUP BY key, alias, title",
             )?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {

@@ -81,9 +81,97 @@ pub fn quote_key(text: &str) -> String {
     out
 }
 
-/// A 16-byte digest of a quote key, the unique key of a quote group.
-pub fn quote_key_hash(key: &str) -> Vec<u8> {
-    Sha256::digest(key.as_bytes())[..16].to_vec()
+/// The id of the quote group of a quote key: the first 63 bits of its SHA-256, so it is a
+/// positive SQLite integer. Two different keys share an id with probability about
+/// n²/2⁶⁴ over n distinct quotations (5 × 10⁻⁴ at 10⁸).
+///
+/// ```
+/// use whosaid_store::norm::{quote_group_id, quote_key};
+/// let id = quote_group_id(&quote_key("We will win."));
+/// assert!(id > 0);
+/// assert_eq!(id, quote_group_id(&quote_key("“we WILL win”")));
+/// ```
+pub fn quote_group_id(key: &str) -> i64 {
+    let d = Sha256::digest(key.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    // Zero is kept out so that every id is a valid, positive rowid.
+    i64::try_from(u64::from_be_bytes(b) >> 1)
+        .unwrap_or(i64::MAX)
+        .max(1)
+}
+
+/// A sentence's `(start, end, char_start, char_end)`: byte and char offsets into the text.
+pub type SentenceSpan = (usize, usize, usize, usize);
+
+/// Packs sentence spans `(start, end, char_start, char_end)`, in text order, as four
+/// LEB128 varints per sentence: the gap from the previous sentence's end and the length,
+/// in bytes and in chars. [`decode_spans`] reverses it.
+pub fn encode_spans(spans: &[SentenceSpan]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(spans.len() * 5);
+    let (mut prev, mut prev_char) = (0usize, 0usize);
+    for &(s, e, cs, ce) in spans {
+        for v in [
+            s.saturating_sub(prev),
+            e.saturating_sub(s),
+            cs.saturating_sub(prev_char),
+            ce.saturating_sub(cs),
+        ] {
+            let mut v = v as u64;
+            loop {
+                let byte = (v & 0x7f) as u8;
+                v >>= 7;
+                if v == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        prev = e;
+        prev_char = ce;
+    }
+    out
+}
+
+/// Unpacks what [`encode_spans`] packed; `None` when the bytes are not such a packing.
+///
+/// ```
+/// use whosaid_store::norm::{decode_spans, encode_spans};
+/// let spans = vec![(0, 12, 0, 11), (13, 300, 12, 299)];
+/// assert_eq!(decode_spans(&encode_spans(&spans)), Some(spans));
+/// ```
+pub fn decode_spans(bytes: &[u8]) -> Option<Vec<SentenceSpan>> {
+    let mut values = Vec::with_capacity(bytes.len());
+    let (mut v, mut shift) = (0u64, 0u32);
+    for &b in bytes {
+        if shift > 56 {
+            return None;
+        }
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            values.push(usize::try_from(v).ok()?);
+            v = 0;
+            shift = 0;
+        } else {
+            shift += 7;
+        }
+    }
+    if shift != 0 || values.len() % 4 != 0 {
+        return None;
+    }
+    let (mut prev, mut prev_char) = (0usize, 0usize);
+    let mut out = Vec::with_capacity(values.len() / 4);
+    for c in values.chunks_exact(4) {
+        let s = prev.checked_add(c[0])?;
+        let e = s.checked_add(c[1])?;
+        let cs = prev_char.checked_add(c[2])?;
+        let ce = cs.checked_add(c[3])?;
+        out.push((s, e, cs, ce));
+        prev = e;
+        prev_char = ce;
+    }
+    Some(out)
 }
 
 /// Normalises a date to `YYYY-MM-DD` when it starts with one (ISO 8601 and its

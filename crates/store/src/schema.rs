@@ -2,7 +2,7 @@
 //! corpus is a no-op; [`SCHEMA_VERSION`] is recorded in `meta`.
 
 /// The version written to `meta.schema_version`.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// The DDL, run on every open.
 pub const SCHEMA: &str = r#"
@@ -11,35 +11,30 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 
--- One row per article; the three UNIQUE keys make re-ingest a no-op.
+-- One row per article; the three UNIQUE keys make re-ingest a no-op. Sentence offsets
+-- are packed in `sentences` (see norm::encode_spans: four varints per sentence, each a
+-- delta, about 5 bytes a sentence) rather than one row per sentence, which cost more to
+-- write than the article itself.
 CREATE TABLE IF NOT EXISTS articles (
-    id           INTEGER PRIMARY KEY,
-    doc_id       TEXT NOT NULL UNIQUE,
-    url          TEXT UNIQUE,
-    title        TEXT,
-    date         TEXT,
-    day          TEXT,              -- date normalised to YYYY-MM-DD when it starts with one
-    source       TEXT,
-    content_hash TEXT NOT NULL UNIQUE,
-    bytes        INTEGER NOT NULL,
-    text         TEXT NOT NULL
+    id             INTEGER PRIMARY KEY,
+    doc_id         TEXT NOT NULL UNIQUE,
+    url            TEXT UNIQUE,
+    title          TEXT,
+    date           TEXT,
+    day            TEXT,            -- date normalised to YYYY-MM-DD when it starts with one
+    source         TEXT,
+    content_hash   TEXT NOT NULL UNIQUE,
+    bytes          INTEGER NOT NULL,
+    sentence_count INTEGER NOT NULL,
+    sentences      BLOB NOT NULL,   -- (start, end, char_start, char_end) of each sentence
+    text           TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
 
-CREATE TABLE IF NOT EXISTS sentences (
-    article_id INTEGER NOT NULL REFERENCES articles(id),
-    idx        INTEGER NOT NULL,
-    start      INTEGER NOT NULL,
-    end        INTEGER NOT NULL,
-    char_start INTEGER NOT NULL,
-    char_end   INTEGER NOT NULL,
-    PRIMARY KEY (article_id, idx)
-) WITHOUT ROWID;
-
--- One row per distinct normalised quotation (norm::quote_key).
+-- One row per distinct normalised quotation: the id is norm::quote_group_id, a 63-bit
+-- hash of norm::quote_key, so finding a quotation's group is one lookup by rowid.
 CREATE TABLE IF NOT EXISTS quote_groups (
-    id       INTEGER PRIMARY KEY,
-    key_hash BLOB NOT NULL UNIQUE
+    id INTEGER PRIMARY KEY
 );
 
 CREATE TABLE IF NOT EXISTS quotes (
@@ -77,9 +72,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
     content, content='quotes', content_rowid='id',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS quotes_fts_insert AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts(rowid, content) VALUES (new.id, new.content);
-END;
+-- No insert trigger: Store::ingest_batch indexes a batch's quotes with one
+-- INSERT ... SELECT. A trigger makes every quote insert a multi-row write with a statement
+-- savepoint, and FTS5 flushes its pending terms to a new segment at every savepoint, which
+-- made the index cost more than the analysis. (Dropped here from corpora made before.)
+DROP TRIGGER IF EXISTS quotes_fts_insert;
 CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
     INSERT INTO quotes_fts(quotes_fts, rowid, content) VALUES ('delete', old.id, old.content);
 END;
@@ -111,6 +108,19 @@ CREATE TABLE IF NOT EXISTS gazetteer (
     aliases  TEXT NOT NULL,         -- JSON array
     wikidata TEXT
 );
+
+-- Quotes per speaker name as the articles gave it, added to by each ingest batch, so
+-- that Store::canonicalize reads this small table rather than every quote. alias and
+-- title are '' when the mention had none.
+CREATE TABLE IF NOT EXISTS speaker_names (
+    key        TEXT NOT NULL,       -- quotes.speaker_key
+    name       TEXT NOT NULL,       -- quotes.speaker_name
+    resolution TEXT NOT NULL,
+    alias      TEXT NOT NULL,       -- quotes.mention_alias
+    title      TEXT NOT NULL,       -- quotes.title
+    quotes     INTEGER NOT NULL,
+    PRIMARY KEY (key, name, resolution, alias, title)
+) WITHOUT ROWID;
 
 -- Derived by Store::canonicalize from quotes + gazetteer; rebuilt whole.
 CREATE TABLE IF NOT EXISTS speakers (

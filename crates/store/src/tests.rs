@@ -120,6 +120,55 @@ fn sentences_and_text_are_stored() {
         })
         .expect("row");
     assert!(text.starts_with("Russian Foreign Minister"));
+    // The packed sentence offsets come back as the splitter gave them.
+    let doc = &lavrov_corpus()[0];
+    let tokens = whosaid_core::text::tokenize(&doc.text);
+    let expected: Vec<(usize, usize)> = whosaid_core::text::split_sentences(&doc.text, &tokens)
+        .iter()
+        .map(|s| (s.start, s.end))
+        .collect();
+    let stored = store.sentences("a1").expect("sentences").expect("stored");
+    let bytes: Vec<(usize, usize)> = stored.iter().map(|s| (s.0, s.1)).collect();
+    assert_eq!(bytes, expected);
+    assert!(
+        stored.iter().all(|s| s.2 == s.0 && s.3 == s.1),
+        "ASCII: chars = bytes"
+    );
+    assert_eq!(store.sentences("nope").expect("query"), None);
+}
+
+#[test]
+fn sentence_spans_round_trip() {
+    use crate::norm::{decode_spans, encode_spans};
+    let spans = vec![(0, 5, 0, 5), (6, 400, 6, 390), (401, 100_000, 391, 99_000)];
+    assert_eq!(decode_spans(&encode_spans(&spans)), Some(spans));
+    assert_eq!(decode_spans(&[]), Some(Vec::new()));
+    assert_eq!(decode_spans(&[0x80]), None, "unfinished varint");
+    assert_eq!(decode_spans(&[1, 2, 3]), None, "not four values a sentence");
+}
+
+#[test]
+fn older_schema_is_refused() {
+    let dir = std::env::temp_dir().join(format!("whosaid-store-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("old.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let store = Store::open(&path).expect("open");
+        store
+            .connection()
+            .execute(
+                "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                [],
+            )
+            .expect("downgrade");
+    }
+    let err = Store::open(&path).err().expect("refused");
+    assert!(
+        matches!(err, StoreError::SchemaVersion { ref found } if found == "1"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
