@@ -170,5 +170,19 @@ fn db_id_and_stories() {
     assert_eq!(stories[0]["size"], 2);
     let (_, code) = run(&["provenance", "--db", &dbs, "--id", "nope"]);
     assert_eq!(code, 2);
+    // The index persists in the database; articles ingested later are indexed on the
+    // next run.
+    let more = dir.join("more.jsonl");
+    let later = format!("{SOURCE}\nA later note was added to the copy.\n");
+    fs::write(&more, line("later", "2017-04-20", &later)).expect("write");
+    let st = Command::new(BIN)
+        .args(["ingest", &more.to_string_lossy(), "--db", &dbs])
+        .output()
+        .expect("ingest");
+    assert!(st.status.success());
+    let (recs, code) = run(&["provenance", "--db", &dbs, "--id", "later"]);
+    assert_eq!(code, 0);
+    assert_eq!(recs[0]["sources"][0], "src");
+    assert!(recs[0]["originality"].as_f64().unwrap_or(1.0) < 0.3);
     let _ = fs::remove_dir_all(&dir);
 }

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release -p whosaid-provenance --example spin_eval -- \
-//!     /work/shared/eval-data/polnear/train/text [--copies 200] [--synthetic 100000]
+//!     /work/shared/eval-data/polnear/train/text [--copies 200]
 //! ```
 //!
 //! PolNeAR train articles are split: 90% are indexed, 10% held out as originals (the
@@ -19,7 +19,7 @@
 //! source given to the caption or byline is wrong); sentences of held-out originals given
 //! a source are counted apart, as PolNeAR holds real cross-outlet duplicates and stitched-article
 //! detection precision/recall (stitched = at least 2 sources and originality ≤ 0.5),
-//! plus index and query times. `--synthetic N` also times an N-sentence synthetic corpus.
+//! plus index and query times (in-memory database; `prov_scale` times on-disk corpora).
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -261,7 +261,7 @@ fn run(
         }
         let art = Article::new(format!("stitched-{k}"), text).with_date("2099-01-01");
         let t0 = Instant::now();
-        let t = index.trace(&art);
+        let t = index.trace(&art).expect("trace");
         query_secs += t0.elapsed().as_secs_f64();
         queries += 1;
         for s in &t.sentences {
@@ -301,7 +301,7 @@ fn run(
     }
     for h in held {
         let t0 = Instant::now();
-        let t = index.trace(h);
+        let t = index.trace(h).expect("trace");
         query_secs += t0.elapsed().as_secs_f64();
         queries += 1;
         for s in &t.sentences {
@@ -339,7 +339,6 @@ fn main() {
             .unwrap_or(default)
     };
     let copies = opt("--copies", 200);
-    let synthetic = opt("--synthetic", 0);
     let mut paths: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -403,13 +402,13 @@ fn main() {
     for a in &indexed {
         b.add(a.clone());
     }
-    let index = b.build();
+    let index = b.build().expect("index");
     println!(
-        "PolNeAR index: {} articles, {} sentences, {:.2} s, ~{:.1} MB heap; {} held-out originals, {} stitched copies per setting",
-        index.len(),
-        index.sentence_count(),
+        "PolNeAR index: {} articles, {} sentences, {:.2} s, {:.1} MB database (in memory); {} held-out originals, {} stitched copies per setting",
+        index.len().expect("len"),
+        index.sentence_count().expect("count"),
         t0.elapsed().as_secs_f64(),
-        index.heap_bytes() as f64 / 1e6,
+        index.db_bytes().expect("bytes") as f64 / 1e6,
         held.len(),
         copies
     );
@@ -429,83 +428,4 @@ fn main() {
             );
         }
     }
-    if synthetic > 0 {
-        synthetic_bench(&ctx, synthetic);
-    }
-}
-
-/// Times an index of `n` synthetic sentences (20 per article, words drawn from the
-/// PolNeAR vocabulary with a skewed distribution) and queries of spun stitched copies.
-fn synthetic_bench(ctx: &Ctx, n: usize) {
-    let mut rng = Rng(7);
-    let v = &ctx.vocab;
-    let word = |rng: &mut Rng| -> String {
-        // Skewed: squares of uniforms favour the front of the vocabulary.
-        let u = rng.below(1 << 20) as f64 / f64::from(1u32 << 20);
-        v[((u * u) * v.len() as f64) as usize % v.len()].clone()
-    };
-    let per = 20;
-    let mut arts = Vec::new();
-    for a in 0..n.div_ceil(per) {
-        let mut text = String::new();
-        for _ in 0..per {
-            let len = 12 + rng.below(16);
-            let mut s: Vec<String> = (0..len).map(|_| word(&mut rng)).collect();
-            if let Some(f) = s.first_mut() {
-                let mut c = f.chars();
-                *f = c
-                    .next()
-                    .map(|x| x.to_uppercase().collect::<String>() + c.as_str())
-                    .unwrap_or_default();
-            }
-            text.push_str(&s.join(" "));
-            text.push_str(".\n");
-        }
-        arts.push(Article::new(format!("syn-{a}"), text).with_date("2020-01-01"));
-    }
-    let t0 = Instant::now();
-    let mut b = IndexBuilder::new();
-    for a in &arts {
-        b.add(a.clone());
-    }
-    let index = b.build();
-    let build = t0.elapsed().as_secs_f64();
-    let mut ok = 0usize;
-    let mut total = 0usize;
-    let queries = 200;
-    let t1 = Instant::now();
-    for q in 0..queries {
-        let mut text = String::new();
-        let mut truth = Vec::new();
-        for _ in 0..4 {
-            let a = rng.below(arts.len());
-            let ss = sentences(&arts[a].text);
-            let from = rng.below(ss.len().saturating_sub(4).max(1));
-            for &(s, e) in ss.iter().skip(from).take(4) {
-                let spun = spin(ctx, &arts[a].text[s..e], 0.2, Spinner::Unknown, &mut rng);
-                truth.push((text.len(), a));
-                text.push_str(&spun);
-                text.push('\n');
-            }
-        }
-        let t = index.trace(&Article::new(format!("q{q}"), text).with_date("2021-01-01"));
-        for s in &t.sentences {
-            if let Some(&(_, a)) = truth.iter().find(|x| x.0 == s.start) {
-                total += 1;
-                if s.source.as_ref().is_some_and(|m| m.id == arts[a].id) {
-                    ok += 1;
-                }
-            }
-        }
-    }
-    let per_q = t1.elapsed().as_secs_f64() / f64::from(queries);
-    println!(
-        "synthetic: {} sentences in {} articles indexed in {:.2} s (~{:.1} MB heap); query {:.2} ms per 16-sentence article; recall at 20% unknown spin {:.3}",
-        index.sentence_count(),
-        index.len(),
-        build,
-        index.heap_bytes() as f64 / 1e6,
-        per_q * 1000.0,
-        ok as f64 / total.max(1) as f64
-    );
 }

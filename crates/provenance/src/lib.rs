@@ -22,28 +22,35 @@
 //!    (stitched copies take runs of sentences).
 //! 5. **Align** the two sentences by LCS of normal forms and list the changed words.
 //!
-//! The index lives in memory. Nothing here does I/O.
+//! The index lives in SQLite tables prefixed `prov_` ([`Index::open`]): normally in the
+//! corpus database itself, next to the store's tables, so one file holds the corpus and
+//! its provenance index; tracing reads only the LSH buckets of the traced sentences and
+//! the candidate sentences, so memory stays bounded as the corpus grows.
+//! [`IndexBuilder`] builds the same index in an in-memory database.
 //!
 //! ```
 //! use whosaid_provenance::{Article, IndexBuilder};
 //! let mut b = IndexBuilder::new();
 //! b.add(Article::new("src", "The deal was suspended after U.S. missile strikes.").with_date("2017-04-07"));
-//! let index = b.build();
+//! let index = b.build()?;
 //! let copy = Article::new("copy", "The deal was suspended after USA missile strikes.").with_date("2017-04-12");
-//! let t = index.trace(&copy);
+//! let t = index.trace(&copy)?;
 //! let s = t.sentences[0].source.as_ref().expect("traced");
 //! assert_eq!(s.id, "src");
 //! assert_eq!(s.changed, [["U.S.".to_string(), "USA".to_string()]]);
 //! assert_eq!(t.originality, 0.0);
+//! # Ok::<(), whosaid_provenance::ProvenanceError>(())
 //! ```
 
 #![warn(missing_docs)]
 
 pub mod spin;
 
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use spin::{mix, units, Unit, UnitKind};
 use std::collections::HashMap;
+use std::path::Path;
 use thiserror::Error;
 use whosaid_core::text::{split_sentences, tokenize};
 use whosaid_core::CharMap;
@@ -61,6 +68,12 @@ pub enum ProvenanceError {
     /// An article id asked for is not in the index.
     #[error("no article with id {0:?} in the index")]
     UnknownId(String),
+    /// The index database could not be read or written.
+    #[error("provenance index: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// A stored row is not what this version writes.
+    #[error("provenance index: corrupt {0}")]
+    Corrupt(String),
 }
 
 /// An article to index or trace: id, text, date.
@@ -146,10 +159,10 @@ pub struct Trace {
 struct Prepared {
     start: usize,
     end: usize,
-    /// Sorted, deduplicated hashes of content (non-stop) normal forms.
-    content: Vec<u64>,
-    /// Sorted, deduplicated hashes of anchors.
-    anchors: Vec<u64>,
+    /// Sorted, deduplicated hashes (low 32 bits) of content (non-stop) normal forms.
+    content: Vec<u32>,
+    /// Sorted, deduplicated hashes (low 32 bits) of anchors.
+    anchors: Vec<u32>,
     /// Every unit's hash (stop words too), low 32 bits, in sentence order: the
     /// alignment-based verification compares these.
     seq: Vec<u32>,
@@ -161,17 +174,17 @@ fn prepare(text: &str) -> Vec<Prepared> {
         .iter()
         .map(|s| {
             let us = units(text, &tokens[s.tokens.clone()]);
-            let mut content: Vec<u64> = us
+            let mut content: Vec<u32> = us
                 .iter()
                 .filter(|u| u.kind != UnitKind::Stop)
-                .map(|u| u.hash)
+                .map(|u| u.hash as u32)
                 .collect();
             content.sort_unstable();
             content.dedup();
-            let mut anchors: Vec<u64> = us
+            let mut anchors: Vec<u32> = us
                 .iter()
                 .filter(|u| u.kind == UnitKind::Anchor)
-                .map(|u| u.hash)
+                .map(|u| u.hash as u32)
                 .collect();
             anchors.sort_unstable();
             anchors.dedup();
@@ -206,9 +219,10 @@ fn band_keys(p: &Prepared) -> Vec<u64> {
 
 /// `bands` LSH band keys of MinHash signatures of `set`, `ROWS` rows a band; `salt`
 /// keeps the keys of different signatures of one sentence apart.
-fn minhash_bands(set: &[u64], bands: usize, salt: u64) -> Vec<u64> {
+fn minhash_bands(set: &[u32], bands: usize, salt: u64) -> Vec<u64> {
     let mut mins = vec![u64::MAX; bands * ROWS];
     for &h in set {
+        let h = mix(u64::from(h));
         for (i, m) in mins.iter_mut().enumerate() {
             let v = mix(h ^ (i as u64 + 1 + salt * 64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
             if v < *m {
@@ -228,7 +242,7 @@ fn minhash_bands(set: &[u64], bands: usize, salt: u64) -> Vec<u64> {
 }
 
 /// Size of the intersection of two sorted slices.
-fn overlap(a: &[u64], b: &[u64]) -> usize {
+fn overlap(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -346,132 +360,454 @@ fn earlier(src: Option<&str>, traced: Option<&str>) -> bool {
     }
 }
 
-#[derive(Debug)]
-struct Stored {
-    article: Article,
-    map: CharMap,
+/// Largest LSH bucket read per band key when tracing: a bucket this full holds a
+/// boilerplate sentence repeated across the corpus, and reading more of it only costs.
+pub const MAX_BUCKET: usize = 4096;
+
+/// Sentences buffered by [`Index::add`] before they are written in one transaction.
+const FLUSH_SENTENCES: usize = 100_000;
+
+/// The provenance tables, `prov_`-prefixed so that they can live in the corpus database
+/// next to the store's own tables.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS prov_meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS prov_article (
+    aid    INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    date   TEXT,
+    text   TEXT NOT NULL,
+    first  INTEGER NOT NULL,  -- sid of its first sentence
+    count  INTEGER NOT NULL   -- sentences, sids first .. first + count
+);
+CREATE INDEX IF NOT EXISTS prov_article_doc ON prov_article(doc_id);
+CREATE TABLE IF NOT EXISTS prov_sentence (
+    sid     INTEGER PRIMARY KEY,
+    aid     INTEGER NOT NULL,
+    s_start INTEGER NOT NULL, -- byte offsets in the article's text
+    s_end   INTEGER NOT NULL,
+    sig     BLOB NOT NULL     -- content, anchor and sequence hashes (see encode)
+);
+CREATE TABLE IF NOT EXISTS prov_band (
+    key INTEGER NOT NULL,     -- LSH band key
+    sid INTEGER NOT NULL,
+    PRIMARY KEY (key, sid)
+) WITHOUT ROWID;
+";
+
+/// A sentence's hashes as stored: counts of content and anchor hashes (u16 LE each),
+/// then content, anchor and sequence hashes (u32 LE each).
+fn encode(p: &Prepared) -> Vec<u8> {
+    let mut b = Vec::with_capacity(4 + 4 * (p.content.len() + p.anchors.len() + p.seq.len()));
+    // Sentences have far fewer than 65,536 distinct words; cap to keep the layout sound.
+    let nc = p.content.len().min(usize::from(u16::MAX));
+    let na = p.anchors.len().min(usize::from(u16::MAX));
+    b.extend_from_slice(&(nc as u16).to_le_bytes());
+    b.extend_from_slice(&(na as u16).to_le_bytes());
+    for h in p.content[..nc].iter().chain(&p.anchors[..na]).chain(&p.seq) {
+        b.extend_from_slice(&h.to_le_bytes());
+    }
+    b
+}
+
+fn decode(b: &[u8], start: usize, end: usize) -> Result<Prepared, ProvenanceError> {
+    let bad = || ProvenanceError::Corrupt("prov_sentence.sig".into());
+    if b.len() < 4 || !(b.len() - 4).is_multiple_of(4) {
+        return Err(bad());
+    }
+    let nc = usize::from(u16::from_le_bytes([b[0], b[1]]));
+    let na = usize::from(u16::from_le_bytes([b[2], b[3]]));
+    let all: Vec<u32> = b[4..]
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    if nc + na > all.len() {
+        return Err(bad());
+    }
+    Ok(Prepared {
+        start,
+        end,
+        content: all[..nc].to_vec(),
+        anchors: all[nc..nc + na].to_vec(),
+        seq: all[nc + na..].to_vec(),
+    })
+}
+
+/// An indexed article's metadata.
+#[derive(Debug, Clone)]
+struct Meta {
+    id: String,
+    date: Option<String>,
     first: usize,
     count: usize,
 }
 
-/// Collects articles, then [`IndexBuilder::build`]s the [`Index`].
+/// Rows waiting to be written.
 #[derive(Debug, Default)]
+struct Pending {
+    articles: Vec<(i64, Article, i64, i64)>,
+    sentences: Vec<(i64, i64, i64, i64, Vec<u8>)>,
+    bands: Vec<(i64, i64)>,
+}
+
+/// Collects articles into an in-memory index, then [`IndexBuilder::build`]s it (for a
+/// persistent one, [`Index::open`], [`Index::add`] and [`Index::flush`]).
+#[derive(Debug)]
 pub struct IndexBuilder {
-    articles: Vec<Stored>,
-    sentences: Vec<(u32, Prepared)>,
-    bands: Vec<(u64, u32)>,
+    index: Result<Index, ProvenanceError>,
+}
+
+impl Default for IndexBuilder {
+    fn default() -> Self {
+        IndexBuilder::new()
+    }
 }
 
 impl IndexBuilder {
-    /// An empty builder.
+    /// An empty builder of an in-memory index.
     pub fn new() -> IndexBuilder {
-        IndexBuilder::default()
+        IndexBuilder {
+            index: Index::in_memory(),
+        }
     }
 
-    /// Adds one article.
+    /// Adds one article. Errors (of the in-memory database) surface in `build`.
     pub fn add(&mut self, article: Article) {
-        let a = self.articles.len() as u32;
-        let prepared = prepare(&article.text);
-        let first = self.sentences.len();
-        for p in prepared {
-            let s = self.sentences.len() as u32;
-            for k in band_keys(&p) {
-                self.bands.push((k, s));
+        if let Ok(ix) = &mut self.index {
+            if let Err(e) = ix.add(article) {
+                self.index = Err(e);
             }
-            self.sentences.push((a, p));
         }
-        self.articles.push(Stored {
-            map: CharMap::new(&article.text),
-            first,
-            count: self.sentences.len() - first,
-            article,
-        });
     }
 
     /// The searchable index.
-    pub fn build(mut self) -> Index {
-        self.bands.sort_unstable();
-        let (keys, ids) = self.bands.into_iter().unzip();
-        let by_id = self
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.article.id.clone(), i))
-            .collect();
-        Index {
-            articles: self.articles,
-            sentences: self.sentences,
-            keys,
-            ids,
-            by_id,
-        }
+    pub fn build(self) -> Result<Index, ProvenanceError> {
+        let mut ix = self.index?;
+        ix.flush()?;
+        Ok(ix)
     }
 }
 
-/// Sentences of many articles, searchable by spin-robust similarity. In memory.
+/// Sentences of many articles, searchable by spin-robust similarity, in SQLite tables
+/// (`prov_article`, `prov_sentence`, `prov_band`, `prov_meta`): on disk ([`Index::open`],
+/// typically the corpus database itself) or in memory ([`Index::in_memory`]). Tracing
+/// reads only the LSH buckets of the traced sentences and the candidate sentences, so
+/// memory stays bounded (SQLite's page cache, 64 MiB) whatever the corpus size.
 #[derive(Debug)]
 pub struct Index {
-    articles: Vec<Stored>,
-    sentences: Vec<(u32, Prepared)>,
-    keys: Vec<u64>,
-    ids: Vec<u32>,
-    by_id: HashMap<String, usize>,
+    conn: Connection,
+    pending: Pending,
+    pending_sentences: usize,
+    next_aid: i64,
+    next_sid: i64,
 }
 
-/// A verified candidate: sentence index, jaccard, rank score.
+/// A verified candidate: sentence id, jaccard, rank score.
 type Hit = (usize, f64, f64);
 
+/// Per-trace cache of what was read from the tables.
+struct View<'a> {
+    conn: &'a Connection,
+    sentences: HashMap<usize, (u32, std::rc::Rc<Prepared>)>,
+    metas: HashMap<u32, std::rc::Rc<Meta>>,
+}
+
+impl<'a> View<'a> {
+    fn new(conn: &'a Connection) -> View<'a> {
+        View {
+            conn,
+            sentences: HashMap::new(),
+            metas: HashMap::new(),
+        }
+    }
+
+    /// Sentence ids sharing a band key with `keys`, sorted, deduplicated.
+    fn candidates(&self, keys: &[u64]) -> Result<Vec<usize>, ProvenanceError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT sid FROM prov_band WHERE key = ?1 LIMIT ?2")?;
+        let mut out = Vec::new();
+        for &k in keys {
+            let rows =
+                st.query_map(params![k as i64, MAX_BUCKET as i64], |r| r.get::<_, i64>(0))?;
+            for r in rows {
+                out.push(r? as usize);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    fn sentence(&mut self, sid: usize) -> Result<(u32, std::rc::Rc<Prepared>), ProvenanceError> {
+        if let Some((a, p)) = self.sentences.get(&sid) {
+            return Ok((*a, p.clone()));
+        }
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT aid, s_start, s_end, sig FROM prov_sentence WHERE sid = ?1")?;
+        let (a, start, end, sig) = st.query_row([sid as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
+        })?;
+        let p = std::rc::Rc::new(decode(&sig, start as usize, end as usize)?);
+        self.sentences.insert(sid, (a as u32, p.clone()));
+        Ok((a as u32, p))
+    }
+
+    /// Reads the sentences `first .. first + count` into the cache at once.
+    fn load_range(&mut self, first: usize, count: usize) -> Result<(), ProvenanceError> {
+        if (first..first + count).all(|s| self.sentences.contains_key(&s)) {
+            return Ok(());
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT sid, aid, s_start, s_end, sig FROM prov_sentence WHERE sid >= ?1 AND sid < ?2",
+        )?;
+        let rows = st.query_map(params![first as i64, (first + count) as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
+        })?;
+        for r in rows {
+            let (sid, a, start, end, sig) = r?;
+            let p = decode(&sig, start as usize, end as usize)?;
+            self.sentences
+                .insert(sid as usize, (a as u32, std::rc::Rc::new(p)));
+        }
+        Ok(())
+    }
+
+    fn meta(&mut self, aid: u32) -> Result<std::rc::Rc<Meta>, ProvenanceError> {
+        if let Some(m) = self.metas.get(&aid) {
+            return Ok(m.clone());
+        }
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc_id, date, first, count FROM prov_article WHERE aid = ?1")?;
+        let m = st.query_row([i64::from(aid)], |r| {
+            Ok(Meta {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                first: r.get::<_, i64>(2)? as usize,
+                count: r.get::<_, i64>(3)? as usize,
+            })
+        })?;
+        let m = std::rc::Rc::new(m);
+        self.metas.insert(aid, m.clone());
+        Ok(m)
+    }
+
+    fn date_of(&mut self, sid: usize) -> Result<Option<String>, ProvenanceError> {
+        let (a, _) = self.sentence(sid)?;
+        Ok(self.meta(a)?.date.clone())
+    }
+
+    /// Picks the best hit: highest score, then (within 0.02) earliest date, then order.
+    fn best(&mut self, hits: &[Hit]) -> Result<Option<Hit>, ProvenanceError> {
+        let top = hits.iter().map(|h| h.2).fold(0.0f64, f64::max);
+        let mut near: Vec<(Option<String>, Hit)> = Vec::new();
+        for h in hits.iter().filter(|h| h.2 >= top - 0.02 && h.2 > 0.0) {
+            near.push((self.date_of(h.0)?, *h));
+        }
+        Ok(near
+            .into_iter()
+            .min_by(|(dx, x), (dy, y)| {
+                let dates = match (day(dx.as_deref()), day(dy.as_deref())) {
+                    (Some(a), Some(b)) => a.cmp(b),
+                    _ => std::cmp::Ordering::Equal,
+                };
+                dates.then(y.2.total_cmp(&x.2)).then(x.0.cmp(&y.0))
+            })
+            .map(|(_, h)| h))
+    }
+}
+
 impl Index {
-    /// Articles indexed.
-    pub fn len(&self) -> usize {
-        self.articles.len()
+    /// Opens (creating its tables if need be) the index in the SQLite database at
+    /// `path`: the corpus database (`whosaid ingest`) or a file of its own.
+    pub fn open(path: impl AsRef<Path>) -> Result<Index, ProvenanceError> {
+        Index::with(Connection::open(path)?)
+    }
+
+    /// A new, empty index in memory.
+    pub fn in_memory() -> Result<Index, ProvenanceError> {
+        Index::with(Connection::open_in_memory()?)
+    }
+
+    fn with(conn: Connection) -> Result<Index, ProvenanceError> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.execute_batch(
+            "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=FILE;",
+        )?;
+        conn.execute_batch(SCHEMA)?;
+        let (next_aid, next_sid) = conn.query_row(
+            "SELECT (SELECT coalesce(max(aid) + 1, 0) FROM prov_article),
+                    (SELECT coalesce(max(sid) + 1, 0) FROM prov_sentence)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Index {
+            conn,
+            pending: Pending::default(),
+            pending_sentences: 0,
+            next_aid,
+            next_sid,
+        })
+    }
+
+    /// Adds one article. Rows are buffered and written in batches; [`Index::flush`]
+    /// writes the rest (traces see flushed articles only).
+    pub fn add(&mut self, article: Article) -> Result<(), ProvenanceError> {
+        let aid = self.next_aid;
+        self.next_aid += 1;
+        let first = self.next_sid;
+        for p in prepare(&article.text) {
+            let sid = self.next_sid;
+            self.next_sid += 1;
+            for k in band_keys(&p) {
+                self.pending.bands.push((k as i64, sid));
+            }
+            self.pending
+                .sentences
+                .push((sid, aid, p.start as i64, p.end as i64, encode(&p)));
+            self.pending_sentences += 1;
+        }
+        let count = self.next_sid - first;
+        self.pending.articles.push((aid, article, first, count));
+        if self.pending_sentences >= FLUSH_SENTENCES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffered articles in one transaction (band keys in key order, so that
+    /// the B-tree is written mostly in order).
+    pub fn flush(&mut self) -> Result<(), ProvenanceError> {
+        let mut p = std::mem::take(&mut self.pending);
+        self.pending_sentences = 0;
+        if p.articles.is_empty() {
+            return Ok(());
+        }
+        p.bands.sort_unstable();
+        let tx = self.conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO prov_article (aid, doc_id, date, text, first, count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (aid, a, first, count) in &p.articles {
+                st.execute(params![aid, a.id, a.date, a.text, first, count])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO prov_sentence (sid, aid, s_start, s_end, sig) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (sid, aid, start, end, sig) in &p.sentences {
+                st.execute(params![sid, aid, start, end, sig])?;
+            }
+            let mut st =
+                tx.prepare_cached("INSERT OR IGNORE INTO prov_band (key, sid) VALUES (?1, ?2)")?;
+            for (k, sid) in &p.bands {
+                st.execute(params![k, sid])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A value kept in the index's `prov_meta` table (e.g. how far a corpus was synced).
+    pub fn meta(&self, key: &str) -> Result<Option<i64>, ProvenanceError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM prov_meta WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a `prov_meta` value.
+    pub fn set_meta(&mut self, key: &str, value: i64) -> Result<(), ProvenanceError> {
+        self.conn.execute(
+            "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Articles indexed (flushed).
+    pub fn len(&self) -> Result<usize, ProvenanceError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM prov_article", [], |r| r.get(0))?;
+        Ok(n as usize)
     }
 
     /// True when nothing is indexed.
-    pub fn is_empty(&self) -> bool {
-        self.articles.is_empty()
+    pub fn is_empty(&self) -> Result<bool, ProvenanceError> {
+        Ok(self.len()? == 0)
     }
 
-    /// Sentences indexed.
-    pub fn sentence_count(&self) -> usize {
-        self.sentences.len()
+    /// Sentences indexed (flushed).
+    pub fn sentence_count(&self) -> Result<usize, ProvenanceError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM prov_sentence", [], |r| r.get(0))?;
+        Ok(n as usize)
     }
 
-    /// Approximate heap bytes held (texts, sentence sets, LSH table).
-    pub fn heap_bytes(&self) -> usize {
-        let texts: usize = self
-            .articles
-            .iter()
-            .map(|s| s.article.text.len() + s.article.id.len() + 64)
-            .sum();
-        let sents: usize = self
-            .sentences
-            .iter()
-            .map(|(_, p)| 64 + 8 * (p.content.len() + p.anchors.len()))
-            .sum();
-        texts + sents + self.keys.len() * 12 + self.by_id.len() * 48
+    /// Bytes of the database file the index lives in (pages in use × page size; all its
+    /// tables, the store's too when it shares the corpus database).
+    pub fn db_bytes(&self) -> Result<u64, ProvenanceError> {
+        let (n, size): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT page_count FROM pragma_page_count()), (SELECT page_size FROM pragma_page_size())",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((n * size) as u64)
     }
 
     /// The ids of the indexed articles, in the order they were added.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.articles.iter().map(|s| s.article.id.as_str())
+    pub fn ids(&self) -> Result<Vec<String>, ProvenanceError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc_id FROM prov_article ORDER BY aid")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The stored article with this id.
-    pub fn article(&self, id: &str) -> Result<&Article, ProvenanceError> {
-        self.by_id
-            .get(id)
-            .map(|&i| &self.articles[i].article)
-            .ok_or_else(|| ProvenanceError::UnknownId(id.to_string()))
+    /// The stored article with this id (the last added, if several have it).
+    pub fn article(&self, id: &str) -> Result<Article, ProvenanceError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc_id, date, text FROM prov_article WHERE doc_id = ?1 ORDER BY aid DESC LIMIT 1",
+        )?;
+        st.query_row([id], |r| {
+            Ok(Article {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| ProvenanceError::UnknownId(id.to_string()))
     }
 
     /// Traces an article: for each sentence, the earlier sentence of another indexed
     /// article it copies or rewrites. An indexed article with the same id is never its
     /// own source; dated sources must not be later than a dated article.
-    pub fn trace(&self, article: &Article) -> Trace {
+    pub fn trace(&self, article: &Article) -> Result<Trace, ProvenanceError> {
         let date = article.date.as_deref();
-        self.trace_with(article, &|a: &Article| {
-            a.id != article.id && earlier(a.date.as_deref(), date)
+        self.trace_with(article, &|m: &Meta| {
+            m.id != article.id && earlier(m.date.as_deref(), date)
         })
     }
 
@@ -479,72 +815,47 @@ impl Index {
     /// clusters).
     pub fn trace_stored(&self, id: &str) -> Result<Trace, ProvenanceError> {
         let a = self.article(id)?;
-        Ok(self.trace_with(a, &|b: &Article| b.id != a.id))
+        self.trace_with(&a, &|m: &Meta| m.id != a.id)
     }
 
-    fn candidates(&self, p: &Prepared) -> Vec<usize> {
-        let mut out = Vec::new();
-        for k in band_keys(p) {
-            let lo = self.keys.partition_point(|&x| x < k);
-            let hi = lo + self.keys[lo..].partition_point(|&x| x == k);
-            out.extend(self.ids[lo..hi].iter().map(|&i| i as usize));
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// Picks the best hit: highest score, then (within 0.02) earliest date, then order.
-    fn best(&self, hits: &[Hit]) -> Option<Hit> {
-        let top = hits.iter().map(|h| h.2).fold(0.0f64, f64::max);
-        hits.iter()
-            .filter(|h| h.2 >= top - 0.02 && h.2 > 0.0)
-            .min_by(|x, y| {
-                let dx = day(self.date_of(x.0));
-                let dy = day(self.date_of(y.0));
-                let dates = match (dx, dy) {
-                    (Some(a), Some(b)) => a.cmp(b),
-                    _ => std::cmp::Ordering::Equal,
-                };
-                dates.then(y.2.total_cmp(&x.2)).then(x.0.cmp(&y.0))
-            })
-            .copied()
-    }
-
-    fn date_of(&self, sentence: usize) -> Option<&str> {
-        let a = self.sentences[sentence].0 as usize;
-        self.articles[a].article.date.as_deref()
-    }
-
-    fn trace_with(&self, article: &Article, allow: &dyn Fn(&Article) -> bool) -> Trace {
+    fn trace_with(
+        &self,
+        article: &Article,
+        allow: &dyn Fn(&Meta) -> bool,
+    ) -> Result<Trace, ProvenanceError> {
         let text = &article.text;
         let map = CharMap::new(text);
         let prepared = prepare(text);
+        let mut v = View::new(&self.conn);
         let mut allowed: HashMap<u32, bool> = HashMap::new();
-        let mut ok = |a: u32| -> bool {
-            *allowed
-                .entry(a)
-                .or_insert_with(|| allow(&self.articles[a as usize].article))
+        let mut ok = |v: &mut View, a: u32| -> Result<bool, ProvenanceError> {
+            if let Some(&b) = allowed.get(&a) {
+                return Ok(b);
+            }
+            let b = allow(v.meta(a)?.as_ref());
+            allowed.insert(a, b);
+            Ok(b)
         };
         // Pass 1: each sentence on its own.
-        let mut found: Vec<Option<Hit>> = prepared
-            .iter()
-            .map(|p| {
-                if p.content.len() < MIN_CONTENT {
-                    return None;
+        let mut found: Vec<Option<Hit>> = Vec::with_capacity(prepared.len());
+        for p in &prepared {
+            if p.content.len() < MIN_CONTENT {
+                found.push(None);
+                continue;
+            }
+            let mut hits: Vec<Hit> = Vec::new();
+            for s in v.candidates(&band_keys(p))? {
+                let (a, sp) = v.sentence(s)?;
+                if !ok(&mut v, a)? {
+                    continue;
                 }
-                let hits: Vec<Hit> = self
-                    .candidates(p)
-                    .into_iter()
-                    .filter(|&s| ok(self.sentences[s].0))
-                    .filter_map(|s| {
-                        let (j, sc) = score(p, &self.sentences[s].1, Level::Alone);
-                        (sc > 0.0).then_some((s, j, sc))
-                    })
-                    .collect();
-                self.best(&hits)
-            })
-            .collect();
+                let (j, sc) = score(p, &sp, Level::Alone);
+                if sc > 0.0 {
+                    hits.push((s, j, sc));
+                }
+            }
+            found.push(v.best(&hits)?);
+        }
         // Pass 2: context. Stitched copies take runs of sentences: an unmatched sentence
         // next to one traced to sentence k of an article is compared, loosely, with the
         // sentences around k + offset there, and with the rest of that article under a
@@ -561,15 +872,16 @@ impl Index {
                     let Some(Some(h)) = found.get(j) else {
                         continue;
                     };
-                    let a = self.sentences[h.0].0;
-                    let st = &self.articles[a as usize];
-                    let range = st.first..st.first + st.count;
+                    let (a, _) = v.sentence(h.0)?;
+                    let m = v.meta(a)?;
+                    let range = m.first..m.first + m.count;
+                    v.load_range(m.first, m.count)?;
                     // Where sentence i would be if the run continued.
                     let expect = h.0 as i64 + i as i64 - j as i64;
                     for s in (expect - 1)..=(expect + 1) {
                         if s >= 0 && range.contains(&(s as usize)) {
-                            let (jc, sc) =
-                                score(&prepared[i], &self.sentences[s as usize].1, Level::Run);
+                            let (_, sp) = v.sentence(s as usize)?;
+                            let (jc, sc) = score(&prepared[i], &sp, Level::Run);
                             if sc > 0.0 {
                                 hits.push((s as usize, jc, sc + 1.0));
                             }
@@ -578,15 +890,15 @@ impl Index {
                     if !seen.contains(&a) {
                         seen.push(a);
                         for s in range {
-                            let (jc, sc) =
-                                score(&prepared[i], &self.sentences[s].1, Level::Article);
+                            let (_, sp) = v.sentence(s)?;
+                            let (jc, sc) = score(&prepared[i], &sp, Level::Article);
                             if sc > 0.0 {
                                 hits.push((s, jc, sc));
                             }
                         }
                     }
                 }
-                if let Some(h) = self.best(&hits) {
+                if let Some(h) = v.best(&hits)? {
                     found[i] = Some(h);
                     changed_any = true;
                 }
@@ -598,43 +910,61 @@ impl Index {
         let mut counted = 0usize;
         let mut copied = 0usize;
         let mut use_count: Vec<(u32, usize, usize)> = Vec::new();
-        let sentences = prepared
-            .iter()
-            .zip(&found)
-            .enumerate()
-            .map(|(n, (p, hit))| {
-                if !p.content.is_empty() {
-                    counted += 1;
-                }
-                let source = hit.map(|(s, jacc, _)| {
+        let mut texts: HashMap<u32, (String, CharMap)> = HashMap::new();
+        let mut sentences = Vec::with_capacity(prepared.len());
+        for (n, (p, hit)) in prepared.iter().zip(&found).enumerate() {
+            if !p.content.is_empty() {
+                counted += 1;
+            }
+            let source = match *hit {
+                None => None,
+                Some((s, jacc, _)) => {
                     copied += 1;
-                    let (a, sp) = &self.sentences[s];
-                    match use_count.iter_mut().find(|u| u.0 == *a) {
+                    let (a, sp) = v.sentence(s)?;
+                    match use_count.iter_mut().find(|u| u.0 == a) {
                         Some(u) => u.1 += 1,
-                        None => use_count.push((*a, 1, n)),
+                        None => use_count.push((a, 1, n)),
                     }
-                    let st = &self.articles[*a as usize];
-                    let src_text = &st.article.text;
-                    SourceMatch {
-                        id: st.article.id.clone(),
+                    let m = v.meta(a)?;
+                    let (src_text, src_map) = match texts.entry(a) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let t: String = self.conn.query_row(
+                                "SELECT text FROM prov_article WHERE aid = ?1",
+                                [i64::from(a)],
+                                |r| r.get(0),
+                            )?;
+                            let cm = CharMap::new(&t);
+                            e.insert((t, cm))
+                        }
+                    };
+                    let (src_text, src_map) = (&*src_text, &*src_map);
+                    if sp.end > src_text.len()
+                        || !src_text.is_char_boundary(sp.start)
+                        || !src_text.is_char_boundary(sp.end)
+                    {
+                        return Err(ProvenanceError::Corrupt("prov_sentence offsets".into()));
+                    }
+                    Some(SourceMatch {
+                        id: m.id.clone(),
                         text: src_text[sp.start..sp.end].to_string(),
-                        char_start: st.map.char_offset(sp.start),
-                        char_end: st.map.char_offset(sp.end),
-                        date: st.article.date.clone(),
+                        char_start: src_map.char_offset(sp.start),
+                        char_end: src_map.char_offset(sp.end),
+                        date: m.date.clone(),
                         similarity: (jacc * 1000.0).round() / 1000.0,
                         changed: changed(src_text, sp.start, sp.end, text, p.start, p.end),
-                    }
-                });
-                TracedSentence {
-                    text: text[p.start..p.end].to_string(),
-                    start: p.start,
-                    end: p.end,
-                    char_start: map.char_offset(p.start),
-                    char_end: map.char_offset(p.end),
-                    source,
+                    })
                 }
-            })
-            .collect();
+            };
+            sentences.push(TracedSentence {
+                text: text[p.start..p.end].to_string(),
+                start: p.start,
+                end: p.end,
+                char_start: map.char_offset(p.start),
+                char_end: map.char_offset(p.end),
+                source,
+            });
+        }
         use_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.2.cmp(&y.2)));
         let originality = if counted == 0 {
             1.0
@@ -642,18 +972,18 @@ impl Index {
             let orig = counted.saturating_sub(copied) as f64 / counted as f64;
             (orig * 1000.0).round() / 1000.0
         };
-        Trace {
+        let mut sources = Vec::with_capacity(use_count.len());
+        for u in use_count {
+            sources.push(v.meta(u.0)?.id.clone());
+        }
+        Ok(Trace {
             id: article.id.clone(),
             originality,
-            sources: use_count
-                .into_iter()
-                .map(|u| self.articles[u.0 as usize].article.id.clone())
-                .collect(),
+            sources,
             sentences,
-        }
+        })
     }
 }
-
 fn sentence_units(text: &str, start: usize, end: usize) -> Vec<Unit> {
     let tokens = tokenize(&text[start..end]);
     let mut us = units(&text[start..end], &tokens);
@@ -754,9 +1084,32 @@ pub struct Story {
 
 /// Groups the indexed articles that share at least `min_shared` sentences (each match
 /// with similarity ≥ `min_similarity`) by union-find; groups of two or more, largest
-/// first.
-pub fn stories(index: &Index, min_shared: usize, min_similarity: f64) -> Vec<Story> {
-    let n = index.articles.len();
+/// first. Reads the articles one at a time; holds their ids and dates.
+pub fn stories(
+    index: &Index,
+    min_shared: usize,
+    min_similarity: f64,
+) -> Result<Vec<Story>, ProvenanceError> {
+    let mut all: Vec<(String, Option<String>)> = Vec::new();
+    let mut aids: Vec<i64> = Vec::new();
+    {
+        let mut st = index
+            .conn
+            .prepare("SELECT aid, doc_id, date FROM prov_article ORDER BY aid")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        for r in rows {
+            let (aid, id, date) = r?;
+            aids.push(aid);
+            all.push((id, date));
+        }
+    }
+    let n = all.len();
+    // The last article with an id stands for it, as in `Index::article`.
+    let by_id: HashMap<&str, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -765,9 +1118,18 @@ pub fn stories(index: &Index, min_shared: usize, min_similarity: f64) -> Vec<Sto
         }
         x
     }
-    for a in 0..n {
-        let st = &index.articles[a];
-        let t = index.trace_with(&st.article, &|b: &Article| b.id != st.article.id);
+    let mut st = index
+        .conn
+        .prepare("SELECT doc_id, date, text FROM prov_article WHERE aid = ?1")?;
+    for (a, &aid) in aids.iter().enumerate() {
+        let art = st.query_row([aid], |r| {
+            Ok(Article {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })?;
+        let t = index.trace_with(&art, &|m: &Meta| m.id != art.id)?;
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for s in t.sentences.iter().filter_map(|s| s.source.as_ref()) {
             if s.similarity >= min_similarity {
@@ -776,7 +1138,7 @@ pub fn stories(index: &Index, min_shared: usize, min_similarity: f64) -> Vec<Sto
         }
         for (id, c) in counts {
             if c >= min_shared.max(1) {
-                if let Some(&b) = index.by_id.get(id) {
+                if let Some(&b) = by_id.get(id) {
                     let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
                     if ra != rb {
                         parent[ra.max(rb)] = ra.min(rb);
@@ -795,9 +1157,7 @@ pub fn stories(index: &Index, min_shared: usize, min_similarity: f64) -> Vec<Sto
         .filter(|g| g.len() >= 2)
         .map(|mut g| {
             g.sort_by(|&x, &y| {
-                let dx = day(index.articles[x].article.date.as_deref());
-                let dy = day(index.articles[y].article.date.as_deref());
-                match (dx, dy) {
+                match (day(all[x].1.as_deref()), day(all[y].1.as_deref())) {
                     (Some(a), Some(b)) => a.cmp(b),
                     (Some(_), None) => std::cmp::Ordering::Less,
                     (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -805,21 +1165,16 @@ pub fn stories(index: &Index, min_shared: usize, min_similarity: f64) -> Vec<Sto
                 }
                 .then(x.cmp(&y))
             });
-            let first = &index.articles[g[0]].article;
             Story {
-                first: first.id.clone(),
-                date: first.date.clone(),
+                first: all[g[0]].0.clone(),
+                date: all[g[0]].1.clone(),
                 size: g.len(),
-                articles: g
-                    .iter()
-                    .map(|&x| index.articles[x].article.id.clone())
-                    .collect(),
+                articles: g.iter().map(|&x| all[x].0.clone()).collect(),
             }
         })
         .collect();
     out.sort_by(|x, y| y.size.cmp(&x.size).then(x.first.cmp(&y.first)));
-    out
+    Ok(out)
 }
-
 #[cfg(test)]
 mod tests;

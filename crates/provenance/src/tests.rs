@@ -13,7 +13,7 @@ fn index(arts: Vec<Article>) -> Index {
     for a in arts {
         b.add(a);
     }
-    b.build()
+    b.build().expect("index")
 }
 
 #[test]
@@ -22,7 +22,9 @@ fn seed_spin_is_reported() {
         Article::new("orig", ORIGINAL).with_date("2017-04-11"),
         Article::new("other", UNRELATED).with_date("2017-04-10"),
     ]);
-    let t = idx.trace(&Article::new("seed", SEED).with_date("2017-04-12"));
+    let t = idx
+        .trace(&Article::new("seed", SEED).with_date("2017-04-12"))
+        .expect("trace");
     assert_eq!(t.sources, ["orig"]);
     assert_eq!(t.originality, 0.0);
     let changed: Vec<[String; 2]> = t
@@ -54,7 +56,7 @@ fn seed_spin_is_reported() {
 #[test]
 fn exact_copy_similarity_one_and_originality_zero() {
     let idx = index(vec![Article::new("orig", ORIGINAL)]);
-    let t = idx.trace(&Article::new("copy", ORIGINAL));
+    let t = idx.trace(&Article::new("copy", ORIGINAL)).expect("trace");
     assert_eq!(t.originality, 0.0);
     for s in &t.sentences {
         let m = s.source.as_ref().expect("every sentence traced");
@@ -68,7 +70,7 @@ fn exact_copy_similarity_one_and_originality_zero() {
 #[test]
 fn unrelated_article_has_no_source() {
     let idx = index(vec![Article::new("orig", ORIGINAL)]);
-    let t = idx.trace(&Article::new("u", UNRELATED));
+    let t = idx.trace(&Article::new("u", UNRELATED)).expect("trace");
     assert!(t.sentences.iter().all(|s| s.source.is_none()));
     assert_eq!(t.originality, 1.0);
     assert!(t.sources.is_empty());
@@ -79,9 +81,12 @@ fn own_id_and_later_articles_are_no_source() {
     let idx = index(vec![Article::new("orig", ORIGINAL).with_date("2017-05-01")]);
     assert!(idx
         .trace(&Article::new("orig", ORIGINAL))
+        .expect("trace")
         .sources
         .is_empty());
-    let t = idx.trace(&Article::new("early", ORIGINAL).with_date("2017-04-01"));
+    let t = idx
+        .trace(&Article::new("early", ORIGINAL).with_date("2017-04-01"))
+        .expect("trace");
     assert!(t.sources.is_empty());
     assert!(matches!(
         idx.article("nope"),
@@ -100,7 +105,7 @@ fn stitched_from_two_sources() {
         &ORIGINAL[ORIGINAL.find("It was").unwrap_or(0)..],
         UNRELATED
     );
-    let t = idx.trace(&Article::new("s", stitched));
+    let t = idx.trace(&Article::new("s", stitched)).expect("trace");
     assert_eq!(t.sources.len(), 2, "{t:?}");
     assert!(t.originality > 0.0 && t.originality < 0.5);
 }
@@ -112,10 +117,38 @@ fn stories_group_copies() {
         Article::new("b", SEED).with_date("2017-04-12"),
         Article::new("c", UNRELATED),
     ]);
-    let st = stories(&idx, 2, 0.5);
+    let st = stories(&idx, 2, 0.5).expect("stories");
     assert_eq!(st.len(), 1);
     assert_eq!(st[0].first, "a");
     assert_eq!(st[0].articles, ["a", "b"]);
+}
+
+#[test]
+fn persists_on_disk_and_grows() {
+    let dir = std::env::temp_dir().join(format!("whosaid-prov-unit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("c.db");
+    {
+        let mut ix = Index::open(&path).expect("open");
+        ix.add(Article::new("orig", ORIGINAL).with_date("2017-04-11"))
+            .expect("add");
+        ix.flush().expect("flush");
+        ix.set_meta("synced", 7).expect("meta");
+    }
+    let mut ix = Index::open(&path).expect("reopen");
+    assert_eq!(ix.meta("synced").expect("meta"), Some(7));
+    assert_eq!(ix.len().expect("len"), 1);
+    ix.add(Article::new("other", UNRELATED)).expect("add");
+    ix.flush().expect("flush");
+    assert_eq!(ix.ids().expect("ids"), ["orig", "other"]);
+    let t = ix
+        .trace(&Article::new("seed", SEED).with_date("2017-04-12"))
+        .expect("trace");
+    assert_eq!(t.sources, ["orig"]);
+    assert!(ix.db_bytes().expect("bytes") > 0);
+    drop(ix);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -123,7 +156,7 @@ fn non_ascii_offsets() {
     let src = "Émile Zoé told reporters the ceasefire would hold in Aleppo through Friday.";
     let idx = index(vec![Article::new("a", src)]);
     let copy = format!("« Intro ». {src}");
-    let t = idx.trace(&Article::new("b", copy.clone()));
+    let t = idx.trace(&Article::new("b", copy.clone())).expect("trace");
     let s = t
         .sentences
         .iter()
