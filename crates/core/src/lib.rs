@@ -18,6 +18,7 @@
 pub mod analysis;
 pub mod artifacts;
 pub mod candidate;
+pub mod confidence;
 pub mod doc;
 pub mod layout;
 pub mod lexicon;

@@ -8,11 +8,13 @@
 //! 4. [`tagger::predict`] — the learned tagger's candidates, and [`merge`] of the two
 //!    (rules win on quote-mark material and wherever they overlap);
 //! 5. [`Resolver`] — mentions, canonical names, pronouns → [`Speaker`](crate::analysis::Speaker)s;
-//! 6. kind and confidence of each [`Quote`]; quotes sorted by content start.
+//! 6. kind and [`confidence`] of each [`Quote`] (calibrated on cross-validated train output);
+//!    quotes sorted by content start.
 
 use crate::analysis::{Analysis, Artifact, Quote, QuoteKind, Resolution};
 use crate::artifacts;
 use crate::candidate::{Candidate, Origin};
+use crate::confidence::{self, Evidence};
 use crate::doc::{CharMap, Document, Span};
 use crate::layout::Layout;
 use crate::quotes::{self, QuoteSpan};
@@ -50,6 +52,22 @@ impl Default for Options {
 
 /// [`analyze`] with some stages switched off.
 pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
+    let model = if options.tagger {
+        tagger::model()
+    } else {
+        None
+    };
+    analyze_detailed(doc, model).0
+}
+
+/// [`analyze`] with a given tagger model (`None`: rules only), also returning the
+/// [`Evidence`] each quote's confidence was computed from (in the order of the quotes).
+/// Cross-validation runs the whole pipeline this way with models trained without the
+/// article, and fits the [`confidence`](crate::confidence) calibration to the evidence.
+pub fn analyze_detailed(
+    doc: &Document,
+    model: Option<&tagger::Model>,
+) -> (Analysis, Vec<Evidence>) {
     let text = doc.text.as_str();
     let map = CharMap::new(text);
     let tokens = tokenize(text);
@@ -63,11 +81,9 @@ pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
     let rule = quotes::candidates(&layout, &spans, &blocked);
 
     // ---- TAGGER PLUG-IN POINT: the learned tagger's candidates join here. ----
-    let model = if options.tagger {
-        tagger::predict(text, &tokens, &sentences)
-    } else {
-        Vec::new()
-    };
+    let model = model
+        .map(|m| m.predict(text, &tokens, &sentences))
+        .unwrap_or_default();
     let (merged, tentative): (Vec<Candidate>, Vec<bool>) = merge(&layout, &spans, rule, model)
         .into_iter()
         .filter(|(c, _)| {
@@ -88,19 +104,21 @@ pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
     }
     let resolver = Resolver::new(&layout, &map, &in_quote, &merged);
 
-    let mut quotes: Vec<Quote> = merged
+    let mut quotes: Vec<(Quote, Evidence)> = merged
         .iter()
         .zip(&tentative)
-        .map(|(c, &t)| (to_quote(&layout, &map, &spans, &resolver, c), t))
-        .filter(|(q, t)| !t || q.confidence >= TENTATIVE_MIN_CONFIDENCE)
-        .map(|(q, _)| q)
+        .map(|(c, &t)| to_quote(&layout, &map, &spans, &resolver, c, t))
+        // the filter reads the heuristic score, so calibrating never changes the output set
+        .filter(|(_, e)| !e.tentative || e.raw >= TENTATIVE_MIN_CONFIDENCE)
         .collect();
-    quotes.sort_by_key(|q| (q.content.start, q.content.end));
-    Analysis {
+    quotes.sort_by_key(|(q, _)| (q.content.start, q.content.end));
+    let (quotes, evidence) = quotes.into_iter().unzip();
+    let analysis = Analysis {
         id: doc.id.clone(),
         quotes,
         artifacts,
-    }
+    };
+    (analysis, evidence)
 }
 
 /// For each paragraph, true when it is an artifact.
@@ -317,7 +335,8 @@ fn to_quote(
     spans: &[QuoteSpan],
     resolver: &Resolver,
     c: &Candidate,
-) -> Quote {
+    tentative: bool,
+) -> (Quote, Evidence) {
     let kind = kind_of(l, spans, c);
     let speaker = resolver.resolve(c.source.as_ref());
     let valid = |r: &&Range<usize>| !r.is_empty() && r.end <= l.tokens.len();
@@ -341,8 +360,23 @@ fn to_quote(
         Origin::Rule => 1.0,
         Origin::Model => MODEL_DISCOUNT,
     };
-    let confidence = (c.score * by_speaker * by_kind * by_cue * by_origin).clamp(0.0, 1.0);
-    Quote {
+    let raw = (c.score * by_speaker * by_kind * by_cue * by_origin).clamp(0.0, 1.0);
+    let evidence = Evidence {
+        origin: c.origin,
+        tentative,
+        kind,
+        resolution: speaker.resolution,
+        has_cue: c.cue.is_some(),
+        score: c.score,
+        raw,
+        words: c
+            .content
+            .clone()
+            .filter(|&i| matches!(l.kind(i), Some(TokenKind::Word | TokenKind::Number)))
+            .count(),
+    };
+    let confidence = confidence::confidence(&evidence);
+    let quote = Quote {
         kind,
         content: span_of(l, map, &c.content),
         fragments: fragments(l, spans, c)
@@ -357,5 +391,6 @@ fn to_quote(
             .filter(valid)
             .map(|r| span_of(l, map, r)),
         confidence,
-    }
+    };
+    (quote, evidence)
 }
