@@ -55,10 +55,13 @@ use thiserror::Error;
 use whosaid_core::text::{split_sentences, tokenize};
 use whosaid_core::CharMap;
 
-/// MinHash bands.
-pub const BANDS: usize = 24;
+/// MinHash bands (half over anchors, half over content words). 32 bands of 3 rows
+/// find a pair with Jaccard 0.5 in a half with probability 0.88 and one with 0.1 with
+/// 0.016: 24 bands of 2 rows found slightly more spun pairs at 30% replacement but read
+/// 7× the candidates, which does not scale.
+pub const BANDS: usize = 32;
 /// Rows (hash functions) per band.
-pub const ROWS: usize = 2;
+pub const ROWS: usize = 3;
 /// Content words a sentence needs to be indexed and traced on its own.
 pub const MIN_CONTENT: usize = 3;
 
