@@ -1,60 +1,113 @@
 #!/usr/bin/env bash
-# Corpus store benchmark: `whosaid ingest` throughput (articles/s, MB/s of article text),
-# database size per article, and search latency (p50/p99 over QUERIES in-process
-# searches drawn from the corpus) on
-#   1. PolNeAR train (840 articles), and
-#   2. a synthetic corpus of SYNTH articles made from PolNeAR train text (paragraphs of
-#      random train articles shuffled together, with URLs, dates and outlets), as JSON Lines.
+# Corpus store benchmark. Prints Markdown tables on stdout (progress on stderr):
 #
-#   bench/store.sh                 # SYNTH=20000 QUERIES=1000: about 2 minutes on 2 cores
-#   SYNTH=200000 bench/store.sh    # a bigger corpus
-#   THREADS=1 bench/store.sh       # analysis on one core
+#  1. ingest beside extract, in one run, same input, same thread count, one after the
+#     other: `whosaid extract -j T INPUT > /dev/null` vs `whosaid ingest -j T INPUT` into a
+#     fresh database — MB/s and articles/s of each, and ingest/extract, on PolNeAR train
+#     and on the first COMPARE articles of the synthetic corpus;
+#  2. ingest throughput (articles/s, MB/s of article text), database size per article and
+#     search latency (p50/p99 over QUERIES in-process searches drawn from the corpus, see
+#     crates/store/examples/search_bench.rs) on PolNeAR train and on a synthetic corpus of
+#     ARTICLES articles built from PolNeAR train text: the headline and paragraphs of one
+#     real article plus three paragraphs of another, shuffled, with a new id, URL, date and
+#     outlet, streamed to JSON Lines (nothing is held in memory).
 #
-# Prints a Markdown table on stdout.
+#   bench/store.sh                               # 20,000 synthetic articles: minutes
+#   bench/store.sh --articles 1000000            # the 1M corpus: ~5.3 GB of JSON Lines, ~4 GB DB
+#   bench/store.sh --threads 1 --articles 50000
+#
+# Options: --articles N (default 20000), --compare N (synthetic articles in the side-by-side
+# run, default min(ARTICLES, 20000)), --queries N (1000), --threads N (2), --work DIR
+# (/tmp/store-bench/run; deleted at the end unless --keep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED:-../shared}
 train=$shared/eval-data/polnear/train/text
-synth=${SYNTH:-20000}
-queries=${QUERIES:-1000}
-threads=${THREADS:-0}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+articles=20000
+compare=
+queries=1000
+threads=2
+work=/tmp/store-bench/run
+keep=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --articles) articles=$2; shift 2 ;;
+        --compare) compare=$2; shift 2 ;;
+        --queries) queries=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        *) echo "usage: bench/store.sh [--articles N] [--compare N] [--queries N] [--threads N] [--work DIR] [--keep]" >&2; exit 2 ;;
+    esac
+done
+compare=${compare:-$(( articles < 20000 ? articles : 20000 ))}
+rm -rf "$work"
+mkdir -p "$work"
+[ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 cargo build --release -q -p whosaid -p whosaid-store --example search_bench
-bin=target/release/whosaid
-searcher=target/release/examples/search_bench
+# copies, so that a rebuild during a long run does not change the binaries under it
+cp target/release/whosaid target/release/examples/search_bench "$work/"
+bin=$work/whosaid
+searcher=$work/search_bench
 
-python3 - "$train" "$work/synth.jsonl" "$synth" <<'PY'
+log "building the synthetic corpus: $articles articles"
+python3 - "$train" "$work/synth.jsonl" "$articles" <<'PY'
 import json, os, random, sys
 src, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rng = random.Random(42)
-names = sorted(os.listdir(src))
 articles = []
-for name in names:
-    text = open(os.path.join(src, name), encoding="utf-8").read()
-    paras = [p for p in text.split("\n") if p.strip()]
+for name in sorted(os.listdir(src)):
+    with open(os.path.join(src, name), encoding="utf-8") as f:
+        paras = [p for p in f.read().split("\n") if p.strip()]
     if paras:
         articles.append((name.split("_")[0], paras))
+outlets = ["wire", "daily", "herald", "times", "post", "tribune", "gazette", "courier"]
 with open(out, "w", encoding="utf-8") as f:
     for i in range(n):
         source, paras = articles[rng.randrange(len(articles))]
-        # a headline and most paragraphs of one article, a few of another, shuffled after
-        # the first: distinct texts, realistic length and quote density
+        # the headline and most paragraphs of one article, three of another, shuffled after
+        # the headline: distinct texts of realistic length and quote density
         other = articles[rng.randrange(len(articles))][1]
         body = paras[1:] + rng.sample(other, min(3, len(other)))
         rng.shuffle(body)
-        text = "\n".join([paras[0]] + body) + "\n"
-        day = 1 + i % 28
-        month = 1 + (i // 28) % 12
+        outlet = f"{source}-{outlets[i % len(outlets)]}"
         f.write(json.dumps({
             "id": f"synth-{i}",
-            "url": f"https://{source}.example/{i}",
-            "date": f"2016-{month:02d}-{day:02d}",
-            "source": source,
-            "text": text,
+            "url": f"https://{outlet}.example/{i}",
+            "date": f"{2010 + i // 336 % 10}-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}",
+            "source": outlet,
+            "text": "\n".join([paras[0]] + body) + "\n",
         }) + "\n")
 PY
+head -n "$compare" "$work/synth.jsonl" > "$work/compare.jsonl"
+
+now() { date +%s.%N; }
+
+# extract vs ingest, one after the other, same input and threads
+echo "### ingest beside extract ($threads threads, same run)"
+echo
+echo "| input | articles | MB | extract s | extract MB/s | extract articles/s | ingest s | ingest MB/s | ingest articles/s | ingest / extract |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for c in polnear compare; do
+    if [ $c = polnear ]; then input=$train; name="PolNeAR train"; else input=$work/compare.jsonl; name="synthetic ($compare)"; fi
+    log "extract $name"
+    t0=$(now); "$bin" extract -q -j "$threads" "$input" > /dev/null; t1=$(now)
+    log "ingest $name"
+    rm -f "$work/$c.db" "$work/$c.db-wal" "$work/$c.db-shm"
+    "$bin" ingest -q --json -j "$threads" --db "$work/$c.db" "$input" > "$work/$c.summary.json"
+    t2=$(now)
+    python3 - "$name" "$work/$c.summary.json" "$t0" "$t1" "$t2" <<'PY'
+import json, sys
+name, summary, t0, t1, t2 = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:6])
+s = json.load(open(summary))
+n, mb = s["corpus"]["articles"], s["bytes"] / 1e6
+ex, ing = t1 - t0, t2 - t1
+print(f"| {name} | {n} | {mb:.1f} | {ex:.1f} | {mb/ex:.2f} | {n/ex:.0f} | {ing:.1f} | "
+      f"{mb/ing:.2f} | {n/ing:.0f} | **{ex/ing:.0%}** |")
+PY
+done
 
 row() { # name db summary.json search.json
     python3 - "$@" <<'PY'
@@ -72,23 +125,23 @@ print(f"| {name} | {arts} | {s['bytes']/1e6:.1f} | {s['seconds']:.1f} | "
 PY
 }
 
+echo
+echo "### ingest and search ($threads threads; search: $queries queries, one at a time)"
+echo
 echo "| corpus | articles | text MB | ingest s | articles/s | MB/s | quotes | speakers | DB MB | DB KiB/article | search p50 ms | search p99 ms |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for corpus in polnear synth; do
-    db=$work/$corpus.db
-    if [ "$corpus" = polnear ]; then input=$train; name="PolNeAR train"; else input=$work/synth.jsonl; name="synthetic ($synth)"; fi
-    "$bin" ingest --db "$db" -j "$threads" --json "$input" > "$work/$corpus.summary.json" 2> "$work/$corpus.stderr" \
-        || { cat "$work/$corpus.stderr" >&2; exit 1; }
-    "$searcher" "$db" "$queries" > "$work/$corpus.search.json"
-    row "$name" "$db" "$work/$corpus.summary.json" "$work/$corpus.search.json"
-done
-# Re-ingest of the synthetic corpus: everything is already stored (the idempotence check).
-start=$(date +%s.%N)
-"$bin" ingest --db "$work/synth.db" --json "$work/synth.jsonl" > "$work/again.json" 2>/dev/null
-end=$(date +%s.%N)
-python3 - "$work/again.json" "$start" "$end" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-print(f"\nRe-ingest of the synthetic corpus: {s['added']} added, {s['already_stored']} already stored, "
-      f"{float(sys.argv[3]) - float(sys.argv[2]):.1f} s.")
-PY
+log "search PolNeAR train"
+"$searcher" "$work/polnear.db" "$queries" > "$work/polnear.search.json"
+row "PolNeAR train" "$work/polnear.db" "$work/polnear.summary.json" "$work/polnear.search.json"
+if [ "$compare" != "$articles" ]; then
+    rm -f "$work/compare.db" "$work/compare.db-wal" "$work/compare.db-shm"
+    log "ingest synthetic ($articles)"
+    "$bin" ingest -q --json -j "$threads" --db "$work/synth.db" "$work/synth.jsonl" > "$work/synth.summary.json"
+else
+    mv "$work/compare.db" "$work/synth.db"
+    mv "$work/compare.summary.json" "$work/synth.summary.json"
+fi
+log "search synthetic ($articles)"
+"$searcher" "$work/synth.db" "$queries" > "$work/synth.search.json"
+row "synthetic ($articles)" "$work/synth.db" "$work/synth.summary.json" "$work/synth.search.json"
+log "done"

@@ -21,11 +21,45 @@ use crate::layout::Layout;
 use crate::lexicon::{self, Gender};
 use crate::text::TokenKind;
 use crate::wordclass::{
-    is_capitalized_non_name, is_determiner, is_nationality, is_org_word, is_person_title,
-    is_role_word, is_subordinator, pronoun_class, role_gender, PronounClass,
+    is_adverb, is_capitalized_non_name, is_determiner, is_function_word, is_nationality,
+    is_org_word, is_person_title, is_role_word, is_subordinator, pronoun_class, role_gender,
+    PronounClass,
 };
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// Words that open sentences before a name and are no part of it ("Despite Rubio's
+/// lead", "Neither Cruz nor …"), beyond the function words and adverbs of `wordclass`.
+const SENTENCE_OPENERS: &[&str] = &[
+    "despite",
+    "neither",
+    "either",
+    "besides",
+    "against",
+    "among",
+    "amid",
+    "without",
+    "within",
+    "alongside",
+    "plus",
+    "maybe",
+    "perhaps",
+    "first",
+    "given",
+    "unlike",
+    "like",
+    "until",
+    "unless",
+    "whether",
+    "stop",
+    "even",
+    "only",
+    "yes",
+    "thanks",
+    "asked",
+    "told",
+    "team",
+];
 
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +198,14 @@ impl<'l, 'a> Resolver<'l, 'a> {
                     break;
                 }
             }
+            // A capitalised word opening a sentence ("Maybe Trump", "Despite Rubio") is
+            // part of the name only with evidence that it is one: a known first name, a
+            // title, role, nationality or entity, or the same word capitalised in the
+            // middle of a sentence elsewhere in the article.
+            if e - i >= 2 && self.opens_sentence(i) && !self.may_start_name(i) {
+                i += 1;
+                continue;
+            }
             let full = i..e;
             i = e;
             // Titles, roles and nationalities before the name: everything up to the
@@ -288,6 +330,50 @@ impl<'l, 'a> Resolver<'l, 'a> {
             let m = mention(id);
             self.mentions.push(m);
         }
+    }
+
+    /// True when token `i` is the first word of its sentence or line (after quote marks
+    /// and punctuation only).
+    fn opens_sentence(&self, i: usize) -> bool {
+        let l = self.l;
+        if l.tokens[i].line_start {
+            return true;
+        }
+        let s = l.sentence_range(i);
+        (s.start..i).all(|k| {
+            !matches!(
+                l.kind(k),
+                Some(TokenKind::Word | TokenKind::Number | TokenKind::Clitic)
+            )
+        })
+    }
+
+    /// True when the capitalised word `i`, which opens a sentence, may begin a name:
+    /// unless it is a known first name, an initial, a title, role, nationality or entity,
+    /// false only when something shows it is a common word — an adverb or an `-ly`/`-ing`
+    /// form, a sentence opener such as "Despite" or "Neither", or the same word in
+    /// lowercase elsewhere in the article. Unknown words (foreign first names) stay.
+    fn may_start_name(&self, i: usize) -> bool {
+        let l = self.l;
+        let w = l.word(i);
+        // An initial ("J. Smith") is a name part.
+        if w.trim_end_matches('.').chars().count() == 1
+            || lexicon::first_name_gender(w).is_some()
+            || lexicon::gender_ratio(w).is_some()
+            || is_role_word(w)
+            || is_person_title(w)
+            || is_nationality(w)
+            || lexicon::canonical_entity(w).is_some()
+        {
+            return true;
+        }
+        let lower = w.to_lowercase();
+        let common = (lower.len() > 4 && (lower.ends_with("ly") || lower.ends_with("ing")))
+            || is_adverb(&lower)
+            || is_function_word(&lower)
+            || SENTENCE_OPENERS.contains(&lower.as_str())
+            || (0..l.tokens.len()).any(|k| l.is_lower_word(k) && l.word(k) == lower);
+        !common
     }
 
     /// True when the phrase starting at `start` opens its sentence's main clause.
@@ -454,6 +540,21 @@ mod tests {
             .into_iter()
             .map(|q| q.speaker)
             .collect()
+    }
+
+    #[test]
+    fn sentence_opening_words_are_not_names() {
+        let t = "Donald Trump spoke in Ohio. Maybe Trump said \"we will win.\" \
+                 Despite Rubio's lead, Senator Marco Rubio said he was worried. \
+                 Berhanu Nega said the vote was rigged.";
+        let names: Vec<String> = speakers(t).into_iter().filter_map(|s| s.name).collect();
+        assert!(names.contains(&"Donald Trump".to_string()), "{names:?}");
+        assert!(names.contains(&"Marco Rubio".to_string()), "{names:?}");
+        // An unknown word opening a sentence may be a foreign first name: kept.
+        assert!(names.contains(&"Berhanu Nega".to_string()), "{names:?}");
+        assert!(names
+            .iter()
+            .all(|n| !n.starts_with("Maybe") && !n.starts_with("Despite")));
     }
 
     #[test]

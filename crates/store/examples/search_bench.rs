@@ -72,13 +72,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut times = Vec::with_capacity(n);
     let mut hits = 0usize;
+    let mut slowest: Vec<(f64, String)> = Vec::new();
     let start = Instant::now();
     for q in &queries {
         let t = Instant::now();
         hits += store.search(q)?.len();
-        times.push(t.elapsed().as_secs_f64() * 1e3);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        times.push(ms);
+        slowest.push((ms, format!("{:?} speaker={:?}", q.text, q.speaker)));
     }
     let total = start.elapsed().as_secs_f64();
+    // The five slowest queries, on stderr, to see what the tail is made of.
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, q) in slowest.iter().take(5) {
+        eprintln!("slow: {ms:.1} ms {q}");
+    }
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
     println!(

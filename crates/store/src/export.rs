@@ -4,7 +4,7 @@
 //!
 //! | field | meaning |
 //! | --- | --- |
-//! | `quoteID` | `FIRSTDAY-NNNNNN`: the first day the quotation was seen (or `0000-00-00` when no article is dated) and its quote-group id |
+//! | `quoteID` | `FIRSTDAY-HHHHHHHHHHHHHHHH`: the first day the quotation was seen (or `0000-00-00` when no article is dated) and its quote-group id (`norm::quote_group_id`, a hash of the normalised quotation) in 16 hex digits |
 //! | `quotation` | the quotation as first seen |
 //! | `speaker` | the most frequent canonical speaker over its occurrences, or `"None"` |
 //! | `qids` | Wikidata ids of `speaker` (from the gazetteer), possibly empty |
@@ -27,7 +27,7 @@ use std::io::Write;
 /// One deduplicated quotation, Quotebank-style.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuotebankRecord {
-    /// `FIRSTDAY-NNNNNN`.
+    /// `FIRSTDAY-HHHHHHHHHHHHHHHH` (first-seen day, quote-group id in hex).
     #[serde(rename = "quoteID")]
     pub quote_id: String,
     /// The quotation.
@@ -81,7 +81,7 @@ impl Group {
         let top = counts.first().and_then(|(id, _)| *id);
         QuotebankRecord {
             quote_id: format!(
-                "{}-{:06}",
+                "{}-{:016x}",
                 self.day.as_deref().unwrap_or("0000-00-00"),
                 self.id
             ),

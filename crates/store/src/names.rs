@@ -151,13 +151,17 @@ fn edit_distance(a: &str, b: &str, bound: usize) -> usize {
 }
 
 /// True when two first names can be the same person's: equal, one the initial of the
-/// other, or at edit distance 1 when both have at least 4 letters.
+/// other, or at edit distance 1 when both have at least 4 letters — except two different
+/// names the first-name lexicon knows, which are two people unless one is a spelling of
+/// the other (a doubled letter, or i/y, j/y, c/k, v/w).
 ///
 /// ```
 /// use whosaid_store::names::first_names_compatible;
 /// assert!(first_names_compatible("sergei", "sergey"));
 /// assert!(first_names_compatible("s", "sergei"));
 /// assert!(!first_names_compatible("hillary", "bill"));
+/// assert!(first_names_compatible("hillary", "hilary"));
+/// assert!(!first_names_compatible("ivana", "ivanka"));
 /// ```
 pub fn first_names_compatible(a: &str, b: &str) -> bool {
     if a == b {
@@ -167,7 +171,47 @@ pub fn first_names_compatible(a: &str, b: &str) -> bool {
     if la == 1 || lb == 1 {
         return a.chars().next() == b.chars().next();
     }
-    la >= 4 && lb >= 4 && edit_distance(a, b, 1) <= 1
+    if !(la >= 4 && lb >= 4 && edit_distance(a, b, 1) <= 1) {
+        return false;
+    }
+    // Two different first names that are both known names are two people (Ivana and
+    // Ivanka Trump), unless one is a spelling of the other.
+    !(is_first_name(a) && is_first_name(b)) || spelling_variant(a, b)
+}
+
+/// True when the first-name lexicon knows `name`.
+fn is_first_name(name: &str) -> bool {
+    whosaid_core::lexicon::first_name_gender(name).is_some()
+        || whosaid_core::lexicon::gender_ratio(name).is_some()
+}
+
+/// True when two names at edit distance 1 are spellings of one name: a doubled letter
+/// written once (Hillary/Hilary, Phillip/Philip) or a transliteration pair swapped
+/// (Sergei/Sergey: i/y, j/y, c/k, v/w).
+fn spelling_variant(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() == b.len() {
+        let diffs: Vec<(char, char)> = a
+            .iter()
+            .zip(&b)
+            .filter(|(x, y)| x != y)
+            .map(|(x, y)| (*x, *y))
+            .collect();
+        return match diffs.as_slice() {
+            [(x, y)] => {
+                let pair = if x < y { (*x, *y) } else { (*y, *x) };
+                matches!(pair, ('i', 'y') | ('j', 'y') | ('c', 'k') | ('v', 'w'))
+            }
+            _ => false,
+        };
+    }
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    // The extra letter of the longer name doubles its neighbour.
+    (0..long.len()).any(|i| {
+        let doubled =
+            (i > 0 && long[i - 1] == long[i]) || (i + 1 < long.len() && long[i + 1] == long[i]);
+        doubled && long[..i].iter().chain(&long[i + 1..]).eq(short.iter())
+    })
 }
 
 /// What a mention says besides the name: the role before it ("Russian Foreign
@@ -478,6 +522,27 @@ mod tests {
         assert_eq!(clinton.count, 7);
         assert_eq!(entity_of(&es, "Bill Clinton").count, 2);
         assert_eq!(es.len(), 3);
+    }
+
+    #[test]
+    fn different_known_first_names_are_different_people() {
+        let names = [
+            stat("Ivanka Trump", 5),
+            stat("Ivana Trump", 2),
+            stat("Hillary Clinton", 4),
+            stat("Hilary Clinton", 1),
+            stat("Phillip Morris", 2),
+            stat("Philip Morris", 1),
+        ];
+        let es = cluster(&names, &[]);
+        assert_eq!(entity_of(&es, "Ivana Trump").canonical, "Ivana Trump");
+        assert_eq!(entity_of(&es, "Ivanka Trump").count, 5);
+        assert_eq!(
+            entity_of(&es, "Hilary Clinton").canonical,
+            "Hillary Clinton"
+        );
+        assert_eq!(entity_of(&es, "Philip Morris").canonical, "Phillip Morris");
+        assert_eq!(es.len(), 4);
     }
 
     #[test]

@@ -195,6 +195,38 @@ impl Store {
         Ok(found)
     }
 
+    /// For words matching more than [`RANK_MAX`] quotes and a speaker filter with
+    /// `speaker_quotes` quotes: true when checking each of the speaker's quotes against
+    /// the index costs less than walking the matches newest first until `limit` of them
+    /// are the speaker's (about `limit × all quotes / speaker_quotes` matches) — a rare
+    /// speaker.
+    fn speaker_walk_is_cheaper(
+        &self,
+        fts: &str,
+        speaker_quotes: Option<i64>,
+        limit: i64,
+    ) -> Result<bool> {
+        let Some(n) = speaker_quotes else {
+            return Ok(false);
+        };
+        let all: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
+        let walk = limit.max(1).saturating_mul(all) / n.max(1);
+        // A lookup by rowid in the index (MATCH AND rowid = ?) costs about a hundred
+        // steps of the walk (measured: ~0.3 ms against ~3 µs).
+        if n.saturating_mul(100) >= walk {
+            return Ok(false);
+        }
+        // The walk also ends when the matches run out.
+        let matches: i64 = self.conn.query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ?1 LIMIT ?2)",
+            rusqlite::params![fts, n + 1],
+            |r| r.get(0),
+        )?;
+        Ok(matches > n)
+    }
+
     /// Finds quotes. With words to match: best match first (FTS5 BM25) when at most
     /// [`RANK_MAX`] quotes match them, newest first (last ingested) when more do, since
     /// ranking every match of a very common word costs more than it tells. Without words:
@@ -208,12 +240,22 @@ impl Store {
         if let Some(f) = &fts {
             args.push(Value::Text(f.clone())); // ?1
         }
+        // Quotes of the speaker filter, to choose what drives a search of common words.
+        let mut speaker_quotes: Option<i64> = None;
         if let Some(name) = &q.speaker {
             let ids = self.find_speakers(name)?;
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
             let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            speaker_quotes = Some(self.conn.query_row(
+                &format!(
+                    "SELECT coalesce(sum(quotes), 0) FROM speakers WHERE id IN ({})",
+                    list.join(",")
+                ),
+                [],
+                |r| r.get(0),
+            )?);
             conds.push(format!(
                 "q.speaker_key IN (SELECT key FROM name_map WHERE speaker_id IN ({}))",
                 list.join(",")
@@ -273,11 +315,19 @@ impl Store {
                          ORDER BY rowid DESC LIMIT ?{limit_arg})"
                     ));
                     (format!("FROM quotes q {joins}"), "q.id DESC")
-                } else {
+                } else if self.speaker_walk_is_cheaper(f, speaker_quotes, limit)? {
                     conds.push(
-                        "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)".into(),
+                        "EXISTS (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ?1 AND rowid = q.id)"
+                            .into(),
                     );
                     (format!("FROM quotes q {joins}"), "q.id DESC")
+                } else {
+                    // Walk the matches newest first until enough pass the filters.
+                    conds.push("quotes_fts MATCH ?1".into());
+                    (
+                        format!("FROM quotes_fts f JOIN quotes q ON q.id = f.rowid {joins}"),
+                        "f.rowid DESC",
+                    )
                 }
             }
         };
