@@ -16,8 +16,6 @@ use std::sync::OnceLock;
 pub struct Evidence {
     /// Which stage proposed the content.
     pub origin: Origin,
-    /// A rule quote kept beside model contents it overlaps without matching.
-    pub tentative: bool,
     /// Direct, mixed, indirect or headline.
     pub kind: QuoteKind,
     /// How the speaker was found.
@@ -33,13 +31,12 @@ pub struct Evidence {
 }
 
 /// Number of calibration features.
-pub const N_FEATURES: usize = 20;
+pub const N_FEATURES: usize = 18;
 
 /// Names of the features, in order (the keys of `confidence.txt`).
 pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "bias",
     "model",
-    "tentative",
     "kind_direct",
     "kind_mixed",
     "kind_headline",
@@ -56,7 +53,6 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "model_direct",
     "model_mixed",
     "rule_indirect",
-    "tentative_direct",
 ];
 
 fn logit(p: f32) -> f32 {
@@ -71,7 +67,6 @@ pub fn features(e: &Evidence) -> [f32; N_FEATURES] {
     [
         1.0,
         b(model),
-        b(e.tentative),
         b(e.kind == QuoteKind::Direct),
         b(e.kind == QuoteKind::Mixed),
         b(e.kind == QuoteKind::Headline),
@@ -88,7 +83,6 @@ pub fn features(e: &Evidence) -> [f32; N_FEATURES] {
         b(model && e.kind == QuoteKind::Direct),
         b(model && e.kind == QuoteKind::Mixed),
         b(!model && e.kind == QuoteKind::Indirect),
-        b(e.tentative && e.kind == QuoteKind::Direct),
     ]
 }
 
@@ -224,7 +218,6 @@ mod tests {
     fn ev() -> Evidence {
         Evidence {
             origin: Origin::Rule,
-            tentative: false,
             kind: QuoteKind::Direct,
             resolution: Resolution::Named,
             has_cue: true,
@@ -277,7 +270,6 @@ mod tests {
             score: 0.3,
             raw: 0.1,
             words: 2,
-            ..good
         };
         let data: Vec<(Evidence, bool)> =
             (0..50).flat_map(|_| [(good, true), (bad, false)]).collect();

@@ -84,16 +84,16 @@ pub fn analyze_detailed(
     let model = model
         .map(|m| m.predict(text, &tokens, &sentences))
         .unwrap_or_default();
-    let (merged, tentative): (Vec<Candidate>, Vec<bool>) = merge(&layout, &spans, rule, model)
+    let merged: Vec<Candidate> = merge(&layout, &spans, rule, model)
         .into_iter()
-        .filter(|(c, _)| {
+        .filter(|c| {
             !c.content.is_empty() && c.content.end <= tokens.len() && {
                 let (a, b) = (tokens[c.content.start].start, tokens[c.content.end - 1].end);
                 !c.content.clone().any(|i| blocked[layout.paragraph(i)])
                     && !artifacts.iter().any(|x| x.span.start < b && a < x.span.end)
             }
         })
-        .unzip();
+        .collect();
 
     let mut in_quote = vec![false; tokens.len()];
     for q in &spans {
@@ -106,10 +106,7 @@ pub fn analyze_detailed(
 
     let mut quotes: Vec<(Quote, Evidence)> = merged
         .iter()
-        .zip(&tentative)
-        .map(|(c, &t)| to_quote(&layout, &map, &spans, &resolver, c, t))
-        // the filter reads the heuristic score, so calibrating never changes the output set
-        .filter(|(_, e)| !e.tentative || e.raw >= TENTATIVE_MIN_CONFIDENCE)
+        .map(|c| to_quote(&layout, &map, &spans, &resolver, c))
         .collect();
     quotes.sort_by_key(|(q, _)| (q.content.start, q.content.end));
     let (quotes, evidence) = quotes.into_iter().unzip();
@@ -141,11 +138,6 @@ pub const MODEL_DISCOUNT: f32 = 0.8;
 /// 0.690 and speaker accuracy 0.841 → 0.853 for recall 0.641 → 0.616).
 pub const MODEL_MIN_WORDS: usize = 3;
 
-/// A rule quote that overlaps model contents without matching any of them is kept
-/// beside them when its final confidence reaches this (train CV: recall 0.616 → 0.640,
-/// precision 0.690 → 0.651; it keeps attributed rule quotes the model cut differently).
-pub const TENTATIVE_MIN_CONFIDENCE: f32 = 0.5;
-
 /// Merges rule and model candidates by the policy measured best on PolNeAR train
 /// (out-of-fold tagger predictions against the rule stage, `crates/eval/examples/merge_eval.rs`):
 ///
@@ -157,9 +149,10 @@ pub const TENTATIVE_MIN_CONFIDENCE: f32 = 0.5;
 ///   the model's (speaker accuracy 0.822 → 0.841), and a direct quote keeps the rule's
 ///   span: the exact words between its marks;
 /// * rule candidates that overlap no model content fill the gaps;
-/// * model contents under [`MODEL_MIN_WORDS`] words are dropped, and rule candidates
-///   that overlap model contents without matching any come back flagged tentative
-///   (`true`): they are kept only at confidence ≥ [`TENTATIVE_MIN_CONFIDENCE`].
+/// * model contents under [`MODEL_MIN_WORDS`] words are dropped, and so are rule
+///   candidates that overlap model contents without matching any (whole-pipeline 5-fold
+///   CV on train, `whosaid-train`: keeping those with a heuristic confidence ≥ 0.5 gave
+///   F1 0.642 and speaker 0.855; dropping them F1 0.648, speaker 0.852).
 ///
 /// Model contents wrapped in marks lose them, so that content never includes its quote
 /// marks. Candidates come back in content order.
@@ -168,7 +161,7 @@ pub fn merge(
     spans: &[QuoteSpan],
     rule: Vec<Candidate>,
     model: Vec<Candidate>,
-) -> Vec<(Candidate, bool)> {
+) -> Vec<Candidate> {
     // A rule content that is a quotation's inner words (less a trailing comma or
     // stop) is a direct quote.
     let is_direct = |r: &Candidate| {
@@ -216,7 +209,6 @@ pub fn merge(
             continue;
         }
         let mut overlapped = false;
-        let mut matched = false;
         let mut last = u32::MAX;
         for &k in &owner[r.content.clone()] {
             if k == u32::MAX || k == last {
@@ -227,8 +219,23 @@ pub fn merge(
             let m = &mut out[k as usize];
             let shared = m.content.end.min(r.content.end) - m.content.start.max(r.content.start);
             let matches = 2 * shared >= m.content.len().max(r.content.len());
-            matched |= matches;
-            if matches && r.source.is_some() && !took[k as usize] {
+            // A model content without quote marks that runs over the rule's own cue
+            // ("interventions that he said resulted in …") holds its attribution: the
+            // rule's content, after the cue, is the statement.
+            let over_cue = r.cue.as_ref().is_some_and(|q| {
+                m.content.start < q.start
+                    && q.end <= m.content.end
+                    && r.content.start >= q.end
+                    && !m.content.clone().any(|i| l.tokens[i].is_quote())
+            });
+            if over_cue && r.source.is_some() && !took[k as usize] {
+                took[k as usize] = true;
+                m.content = r.content.clone();
+                m.source = r.source.clone();
+                m.addressee = r.addressee.clone();
+                m.cue = r.cue.clone();
+                m.score = m.score.max(r.score);
+            } else if matches && r.source.is_some() && !took[k as usize] {
                 took[k as usize] = true;
                 m.source = r.source.clone();
                 m.addressee = r.addressee.clone();
@@ -243,14 +250,11 @@ pub fn merge(
             }
         }
         if !overlapped {
-            fill.push((r, false));
-        } else if !matched {
-            fill.push((r, true));
+            fill.push(r);
         }
     }
-    let mut out: Vec<(Candidate, bool)> = out.into_iter().map(|c| (c, false)).collect();
     out.extend(fill);
-    out.sort_by_key(|(c, _)| (c.content.start, c.content.end));
+    out.sort_by_key(|c| (c.content.start, c.content.end));
     out
 }
 
@@ -335,7 +339,6 @@ fn to_quote(
     spans: &[QuoteSpan],
     resolver: &Resolver,
     c: &Candidate,
-    tentative: bool,
 ) -> (Quote, Evidence) {
     let kind = kind_of(l, spans, c);
     let speaker = resolver.resolve(c.source.as_ref());
@@ -363,7 +366,6 @@ fn to_quote(
     let raw = (c.score * by_speaker * by_kind * by_cue * by_origin).clamp(0.0, 1.0);
     let evidence = Evidence {
         origin: c.origin,
-        tentative,
         kind,
         resolution: speaker.resolution,
         has_cue: c.cue.is_some(),

@@ -615,7 +615,18 @@ fn main() -> Result<()> {
             &format!("{}-fold CV on train, whole pipeline", args.folds),
             &score(&gold, &pipeline_preds),
         );
-        fit_confidence(&evidence, args.confidence_out.as_deref())?;
+        let held = fit_confidence(&evidence, args.confidence_out.as_deref())?;
+        if std::env::var_os("WS_EXPERIMENT").is_some() {
+            for th in [0.05f32, 0.1, 0.15, 0.2, 0.25, 0.3] {
+                let kept: Vec<Prediction> = pipeline_preds
+                    .iter()
+                    .zip(&held)
+                    .filter(|(_, &p)| p >= th)
+                    .map(|(p, _)| p.clone())
+                    .collect();
+                print_scores(&format!("  keep calibrated >= {th}"), &score(&gold, &kept));
+            }
+        }
         eprintln!("calibration: a {:.3} b {:.3}", calib.0, calib.1);
     }
     let all: Vec<&Doc> = docs.iter().collect();
@@ -711,8 +722,9 @@ fn quote_right(g: &GoldDoc, p: &Prediction) -> bool {
 fn fit_confidence(
     evidence: &[(usize, Evidence, bool)],
     out: Option<&std::path::Path>,
-) -> Result<()> {
+) -> Result<Vec<f32>> {
     let mut held_out: Vec<(f32, f32, bool)> = Vec::new(); // (raw, calibrated, right)
+    let mut by_index = vec![0f32; evidence.len()];
     for half in 0..2 {
         let train: Vec<(Evidence, bool)> = evidence
             .iter()
@@ -720,8 +732,13 @@ fn fit_confidence(
             .map(|(_, e, y)| (*e, *y))
             .collect();
         let c = Calibration::fit(&train);
-        for (_, e, y) in evidence.iter().filter(|(k, _, _)| k % 2 == half) {
+        for (n, (_, e, y)) in evidence
+            .iter()
+            .enumerate()
+            .filter(|(_, (k, _, _))| k % 2 == half)
+        {
             held_out.push((e.raw, c.probability(e), *y));
+            by_index[n] = c.probability(e);
         }
     }
     println!("quote confidence, whole-pipeline CV on train (calibrated: fitted on the other half of the articles)");
@@ -769,5 +786,5 @@ fn fit_confidence(
             .with_context(|| format!("writing {}", out.display()))?;
         eprintln!("wrote {}", out.display());
     }
-    Ok(())
+    Ok(by_index)
 }
