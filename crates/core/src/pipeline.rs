@@ -201,6 +201,18 @@ pub fn merge(
         m.origin = Origin::Model;
         out.push(m);
     }
+    // For each token, the first token at or after it that a model content covers, and
+    // each model content's original end: a rule visits only the model contents it
+    // overlaps, not every token of its (possibly very long) content.
+    let mut next_owned = vec![u32::MAX; n + 1];
+    for i in (0..n).rev() {
+        next_owned[i] = if owner[i] == u32::MAX {
+            next_owned[i + 1]
+        } else {
+            i as u32
+        };
+    }
+    let owned_end: Vec<usize> = out.iter().map(|m| m.content.end).collect();
     // Model candidates whose speaker already comes from a rule (the first matching one).
     let mut took = vec![false; out.len()];
     let mut fill = Vec::new();
@@ -209,13 +221,15 @@ pub fn merge(
             continue;
         }
         let mut overlapped = false;
-        let mut last = u32::MAX;
-        for &k in &owner[r.content.clone()] {
-            if k == u32::MAX || k == last {
-                continue;
+        let mut i = r.content.start;
+        loop {
+            i = next_owned.get(i).map_or(usize::MAX, |&x| x as usize);
+            if i >= r.content.end {
+                break;
             }
+            let k = owner[i];
+            i = owned_end[k as usize].max(i + 1);
             overlapped = true;
-            last = k;
             let m = &mut out[k as usize];
             let shared = m.content.end.min(r.content.end) - m.content.start.max(r.content.start);
             let matches = 2 * shared >= m.content.len().max(r.content.len());

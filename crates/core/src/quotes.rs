@@ -144,6 +144,13 @@ struct Rules<'l, 'a> {
     /// For each token, the lemma of the communication verb it is (lowercase words
     /// only; "according" stands for itself), computed once.
     lemma: Vec<Option<&'static str>>,
+    /// For each token, the first comma at or after it that ends a reported clause
+    /// (`, according to …`, `, adding …`), or `u32::MAX`: one right-to-left pass instead
+    /// of a scan per cue (which was quadratic in a long unpunctuated sentence).
+    clause_break: Vec<u32>,
+    /// Number of word tokens before each token (a prefix sum: word counts of long
+    /// contents in O(1)).
+    words_before: Vec<u32>,
     out: Vec<Candidate>,
 }
 
@@ -167,9 +174,26 @@ pub fn candidates(l: &Layout, quotes: &[QuoteSpan], blocked: &[bool]) -> Vec<Can
         blocked,
         used_cue: vec![false; l.tokens.len()],
         lemma: Vec::new(),
+        clause_break: Vec::new(),
+        words_before: Vec::with_capacity(l.tokens.len() + 1),
         out: Vec::new(),
     };
+    let mut count = 0u32;
+    for i in 0..l.tokens.len() {
+        r.words_before.push(count);
+        count += (l.kind(i) == Some(TokenKind::Word)) as u32;
+    }
+    r.words_before.push(count);
     r.lemma = cue_lemmas(l, &r.quote_of);
+    let mut clause_break = vec![u32::MAX; l.tokens.len() + 1];
+    for m in (0..l.tokens.len()).rev() {
+        clause_break[m] = if r.is_clause_break(m) {
+            m as u32
+        } else {
+            clause_break[m + 1]
+        };
+    }
+    r.clause_break = clause_break;
     let headline_quote = r.headline();
     r.direct_quotes(headline_quote);
     r.reported_speech();
@@ -256,6 +280,19 @@ impl Rules<'_, '_> {
     }
 
     /// A strong reporting cue at `i` (see [`Rules::cue_at_with`]).
+    /// Number of word tokens in `r`.
+    fn words_in(&self, r: &Range<usize>) -> usize {
+        let at = |i: usize| self.words_before.get(i).copied().unwrap_or(0) as usize;
+        at(r.end).saturating_sub(at(r.start))
+    }
+
+    /// Whether the comma at `m` ends a reported clause (`, according to`, `, adding`).
+    fn is_clause_break(&self, m: usize) -> bool {
+        self.word(m) == ","
+            && (self.word(m + 1).eq_ignore_ascii_case("according")
+                || (self.word(m + 1).ends_with("ing") && self.cue_at(m + 1).is_some()))
+    }
+
     fn cue_at(&self, i: usize) -> Option<(usize, &'static str)> {
         self.cue_at_with(i, false)
     }
@@ -536,10 +573,7 @@ impl Rules<'_, '_> {
             if content.is_empty() {
                 continue;
             }
-            let words = content
-                .clone()
-                .filter(|&i| self.l.kind(i) == Some(TokenKind::Word))
-                .count();
+            let words = self.words_in(&content);
             let para = self.l.paragraph(q.open);
             let attribution = self
                 .after_attribution(&q)
@@ -948,13 +982,9 @@ impl Rules<'_, '_> {
         }
         // The clause ends at the sentence end, or before `, adding …`/`, according to`.
         let mut end = s.end;
-        for m in k..s.end {
-            if self.word(m) == ","
-                && (self.word(m + 1).eq_ignore_ascii_case("according")
-                    || (self.word(m + 1).ends_with("ing") && self.cue_at(m + 1).is_some()))
-            {
-                end = m;
-                break;
+        if let Some(&b) = self.clause_break.get(k) {
+            if (b as usize) < s.end {
+                end = b as usize;
             }
         }
         // A quote that runs past the sentence end is part of the clause.
@@ -998,10 +1028,7 @@ impl Rules<'_, '_> {
         addressee: Option<Range<usize>>,
         score: f32,
     ) -> Option<Candidate> {
-        let words = content
-            .clone()
-            .filter(|&m| self.l.kind(m) == Some(TokenKind::Word))
-            .count();
+        let words = self.words_in(&content);
         if words < 3 {
             return None;
         }
