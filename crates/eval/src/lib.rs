@@ -6,6 +6,8 @@
 
 pub mod brat;
 pub mod errors;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod polnear;
 pub mod predictions;
 pub mod report;
