@@ -26,7 +26,7 @@ use crate::polnear::{self, content_matches, greedy_match, overlap, speaker_agree
 use crate::predictions::PredictedQuote;
 use crate::report::classify;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use whosaid_core::QuoteKind;
 
@@ -318,13 +318,7 @@ fn gold_item(
 
 /// Groups the errors of `preds` against a PolNeAR split.
 pub fn analyze(gold: &[GoldDoc], preds: &[PredictedQuote]) -> ErrorReport {
-    let mut by_doc: HashMap<&str, Vec<&PredictedQuote>> = HashMap::new();
-    for p in preds {
-        by_doc
-            .entry(polnear::base_name(&p.doc))
-            .or_default()
-            .push(p);
-    }
+    let by_doc = crate::predictions::group(gold, preds);
     let mut items = Vec::new();
     for doc in gold {
         let chars: Vec<char> = doc.text.chars().collect();
@@ -333,11 +327,7 @@ pub fn analyze(gold: &[GoldDoc], preds: &[PredictedQuote]) -> ErrorReport {
             .map(|ps| ps.as_slice())
             .unwrap_or(&[])
             .iter()
-            .filter_map(|q| {
-                let span =
-                    polnear::resolve_span(&doc.text, &q.content, q.content_start, q.content_end)?;
-                Some(Pred { span, quote: q })
-            })
+            .map(|&(span, quote)| Pred { span, quote })
             .collect();
         let spans: Vec<(usize, usize)> = resolved.iter().map(|p| p.span).collect();
         for ann in &doc.annotators {

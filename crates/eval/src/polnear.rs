@@ -137,20 +137,33 @@ pub fn greedy_match(
 }
 
 /// Predictions by document file name, each with its resolved `[start, end)` content span.
-pub type Grouped<'a> = HashMap<String, Vec<((usize, usize), &'a Prediction)>>;
+pub type Grouped<'a, P = Prediction> = HashMap<String, Vec<((usize, usize), &'a P)>>;
 
 /// Resolves missing offsets the way the reference scorer does (first occurrence of the
 /// content in the text; unresolvable predictions are dropped) and groups them by doc.
 pub fn group_predictions<'a>(gold: &[GoldDoc], preds: &'a [Prediction]) -> Grouped<'a> {
+    group_by_doc(gold, preds, |p| {
+        (&p.doc, &p.content, p.content_start, p.content_end)
+    })
+}
+
+/// [`group_predictions`] for any prediction type: `fields` gives its document id, content
+/// text and optional char offsets. Predictions keep their input order within a document.
+pub fn group_by_doc<'a, P>(
+    gold: &[GoldDoc],
+    preds: &'a [P],
+    fields: impl Fn(&P) -> (&str, &str, Option<usize>, Option<usize>),
+) -> Grouped<'a, P> {
     let texts: HashMap<&str, &str> = gold
         .iter()
         .map(|d| (d.name.as_str(), d.text.as_str()))
         .collect();
-    let mut out: Grouped<'a> = HashMap::new();
+    let mut out: Grouped<'a, P> = HashMap::new();
     for p in preds {
-        let doc = base_name(&p.doc).to_string();
+        let (doc, content, start, end) = fields(p);
+        let doc = base_name(doc).to_string();
         let text = texts.get(doc.as_str()).copied().unwrap_or("");
-        let Some(span) = resolve_span(text, &p.content, p.content_start, p.content_end) else {
+        let Some(span) = resolve_span(text, content, start, end) else {
             continue;
         };
         out.entry(doc).or_default().push((span, p));

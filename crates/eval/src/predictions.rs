@@ -62,6 +62,17 @@ impl PredictedQuote {
     }
 }
 
+/// [`polnear::group_by_doc`](crate::polnear::group_by_doc) for these predictions: by
+/// document, with resolved content spans, the reference scorer's way.
+pub fn group<'a>(
+    gold: &[crate::brat::GoldDoc],
+    preds: &'a [PredictedQuote],
+) -> crate::polnear::Grouped<'a, PredictedQuote> {
+    crate::polnear::group_by_doc(gold, preds, |q| {
+        (&q.doc, &q.content, q.content_start, q.content_end)
+    })
+}
+
 /// The predictions of one whosaid [`Analysis`], in output order; the doc is the id's file name.
 pub fn from_analysis(analysis: &Analysis) -> Vec<PredictedQuote> {
     let doc = base_name(&analysis.id).to_string();

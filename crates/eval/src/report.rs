@@ -37,7 +37,6 @@ use crate::brat::{GoldDoc, TextBound};
 use crate::polnear::{self, content_matches, greedy_match, overlap, speaker_agrees, Scores};
 use crate::predictions::PredictedQuote;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use whosaid_core::QuoteKind;
 
@@ -314,13 +313,7 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
     let reference: Vec<_> = preds.iter().map(PredictedQuote::to_reference).collect();
     let headline = polnear::score(gold, &reference);
 
-    let mut by_doc: HashMap<&str, Vec<&PredictedQuote>> = HashMap::new();
-    for p in preds {
-        by_doc
-            .entry(polnear::base_name(&p.doc))
-            .or_default()
-            .push(p);
-    }
+    let by_doc = crate::predictions::group(gold, preds);
     let mut counts = Counts {
         docs: gold.len(),
         predictions: preds.len(),
@@ -345,15 +338,13 @@ pub fn evaluate(gold: &[GoldDoc], preds: &[PredictedQuote]) -> Report {
             .map(|ps| ps.as_slice())
             .unwrap_or(&[])
             .iter()
-            .filter_map(|q| {
-                let span =
-                    polnear::resolve_span(&doc.text, &q.content, q.content_start, q.content_end)?;
+            .map(|&(span, q)| {
                 let kind = q.kind.unwrap_or_else(|| classify(&chars, &[span]));
-                Some(Resolved {
+                Resolved {
                     span,
                     quote: q,
                     kind,
-                })
+                }
             })
             .collect();
         counts.scored_predictions += resolved.len();
