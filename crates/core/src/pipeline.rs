@@ -180,12 +180,7 @@ pub fn merge(
         if m.content.is_empty() || m.content.end > n {
             continue;
         }
-        let words = m
-            .content
-            .clone()
-            .filter(|&i| matches!(l.kind(i), Some(TokenKind::Word | TokenKind::Number)))
-            .count();
-        if words < MODEL_MIN_WORDS {
+        if content_words(l, &m.content) < MODEL_MIN_WORDS {
             continue;
         }
         // Strip a pair of marks around the whole content.
@@ -338,6 +333,13 @@ fn fragments(l: &Layout, spans: &[QuoteSpan], c: &Candidate) -> Vec<Range<usize>
         .collect()
 }
 
+/// Words and numbers in token range `r` (what "a content of N words" counts).
+fn content_words(l: &Layout, r: &Range<usize>) -> usize {
+    r.clone()
+        .filter(|&i| matches!(l.kind(i), Some(TokenKind::Word | TokenKind::Number)))
+        .count()
+}
+
 fn span_of(l: &Layout, map: &CharMap, r: &Range<usize>) -> Span {
     Span::new(
         l.text,
@@ -385,11 +387,7 @@ fn to_quote(
         has_cue: c.cue.is_some(),
         score: c.score,
         raw,
-        words: c
-            .content
-            .clone()
-            .filter(|&i| matches!(l.kind(i), Some(TokenKind::Word | TokenKind::Number)))
-            .count(),
+        words: content_words(l, &c.content),
     };
     let confidence = confidence::confidence(&evidence);
     let quote = Quote {
