@@ -150,6 +150,24 @@ fn write_or_quit<T: Serialize>(out: &mut JsonlWriter<impl io::Write>, v: &T) -> 
     }
 }
 
+/// Traces `a` and writes its record — or, when tracing fails (a corpus read error), an
+/// `{"id","error"}` record and a stderr line naming the article, so the run goes on.
+/// Returns (keep writing, traced).
+fn write_trace(
+    out: &mut JsonlWriter<impl io::Write>,
+    index: &Index,
+    a: &Article,
+) -> Result<(bool, bool)> {
+    match index.trace(a) {
+        Ok(t) => Ok((write_or_quit(out, &t)?, true)),
+        Err(e) => {
+            eprintln!("whosaid: {}: {e}", a.id);
+            let rec = whosaid_io::ErrorRecord::new(a.id.clone(), e.to_string());
+            Ok((write_or_quit(out, &rec)?, false))
+        }
+    }
+}
+
 /// `whosaid provenance`.
 pub fn provenance_main(args: ProvenanceArgs) -> ExitCode {
     match provenance(args) {
@@ -170,10 +188,15 @@ fn provenance(args: ProvenanceArgs) -> Result<ExitCode> {
     for id in &args.id {
         match index.article(id) {
             Ok(a) => {
-                if !write_or_quit(&mut out, &index.trace(&a)?)? {
+                let (more, traced) = write_trace(&mut out, &index, &a)?;
+                if traced {
+                    done += 1;
+                } else {
+                    failed += 1;
+                }
+                if !more {
                     return Ok(ExitCode::SUCCESS);
                 }
-                done += 1;
             }
             Err(e) => {
                 failed += 1;
@@ -194,10 +217,15 @@ fn provenance(args: ProvenanceArgs) -> Result<ExitCode> {
                         text: doc.text,
                         date: doc.date,
                     };
-                    if !write_or_quit(&mut out, &index.trace(&a)?)? {
+                    let (more, traced) = write_trace(&mut out, &index, &a)?;
+                    if traced {
+                        done += 1;
+                    } else {
+                        failed += 1;
+                    }
+                    if !more {
                         return Ok(ExitCode::SUCCESS);
                     }
-                    done += 1;
                 }
                 Err(e) => {
                     failed += 1;
