@@ -363,9 +363,27 @@ fn earlier(src: Option<&str>, traced: Option<&str>) -> bool {
     }
 }
 
-/// Largest LSH bucket read per band key when tracing: a bucket this full holds a
-/// boilerplate sentence repeated across the corpus, and reading more of it only costs.
-pub const MAX_BUCKET: usize = 4096;
+/// Entries read per LSH bucket when tracing (the lowest sentence ids, i.e. the first
+/// indexed). Buckets grow with the corpus (a band key of three common words is shared by
+/// more unrelated sentences the more there are), and a hit in a full one weighs little
+/// ([`RARE_BUCKET`]), so reading more of it only costs.
+pub const MAX_BUCKET: usize = 256;
+
+/// Bucket size up to which one shared band is evidence enough to read a candidate
+/// sentence. A candidate's evidence is the sum over the bands it shares with the traced
+/// sentence of `min(1, RARE_BUCKET / entries read from the bucket)`; only candidates
+/// with evidence ≥ 1 are read and verified: one in a small bucket, or in several
+/// larger ones (half the bands when all are full, which still finds a boilerplate
+/// sentence repeated all over the corpus). Random pairs meet in large buckets, whose
+/// number grows with the corpus; a copy and its source share a rare band (names,
+/// numbers, rare words) or several bands. This keeps the sentences read per traced
+/// sentence near-constant as the corpus grows, each one a point read from disk.
+pub const RARE_BUCKET: usize = 16;
+
+/// Candidates read per traced sentence at least, when there are that many: fewer than
+/// this pass the [`RARE_BUCKET`] evidence rule, the best-evidenced others fill up to it
+/// (in a small corpus every candidate is then read, as its buckets are small anyway).
+pub const MIN_READS: usize = 32;
 
 /// Sentences buffered by [`Index::add`] before they are written in one transaction.
 const FLUSH_SENTENCES: usize = 100_000;
@@ -526,21 +544,55 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Sentence ids sharing a band key with `keys`, sorted, deduplicated.
+    /// Sentence ids sharing enough band keys with `keys` to be worth reading (see
+    /// [`RARE_BUCKET`] and [`MIN_READS`]), sorted, deduplicated.
     fn candidates(&self, keys: &[u64]) -> Result<Vec<usize>, ProvenanceError> {
         let mut st = self
             .conn
             .prepare_cached("SELECT sid FROM prov_band WHERE key = ?1 LIMIT ?2")?;
-        let mut out = Vec::new();
+        // (sid, evidence of this hit), every bucket read.
+        let mut hits: Vec<(usize, f64)> = Vec::new();
         for &k in keys {
+            let start = hits.len();
             let rows =
                 st.query_map(params![k as i64, MAX_BUCKET as i64], |r| r.get::<_, i64>(0))?;
             for r in rows {
-                out.push(r? as usize);
+                hits.push((r? as usize, 0.0));
+            }
+            let w = (RARE_BUCKET as f64 / (hits.len() - start) as f64).min(1.0);
+            for h in &mut hits[start..] {
+                h.1 = w;
             }
         }
-        out.sort_unstable();
-        out.dedup();
+        hits.sort_unstable_by_key(|h| h.0);
+        let mut out = Vec::new();
+        let mut weak: Vec<(f64, usize)> = Vec::new();
+        let mut i = 0;
+        while i < hits.len() {
+            let sid = hits[i].0;
+            let mut evidence = 0.0;
+            while i < hits.len() && hits[i].0 == sid {
+                evidence += hits[i].1;
+                i += 1;
+            }
+            // A little slack for float sums such as 16 × (16 / 256).
+            if evidence >= 1.0 - 1e-9 {
+                out.push(sid);
+            } else {
+                weak.push((evidence, sid));
+            }
+        }
+        if out.len() < MIN_READS {
+            let fill = MIN_READS - out.len();
+            if weak.len() > fill {
+                weak.select_nth_unstable_by(fill - 1, |x, y| {
+                    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                });
+                weak.truncate(fill);
+            }
+            out.extend(weak.iter().map(|w| w.1));
+            out.sort_unstable();
+        }
         Ok(out)
     }
 
@@ -849,11 +901,9 @@ impl Index {
             let mut hits: Vec<Hit> = Vec::new();
             for s in v.candidates(&band_keys(p))? {
                 let (a, sp) = v.sentence(s)?;
-                if !ok(&mut v, a)? {
-                    continue;
-                }
+                // Verify first: it needs only the sentence, the article check a read.
                 let (j, sc) = score(p, &sp, Level::Alone);
-                if sc > 0.0 {
+                if sc > 0.0 && ok(&mut v, a)? {
                     hits.push((s, j, sc));
                 }
             }

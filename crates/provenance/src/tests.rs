@@ -169,3 +169,82 @@ fn non_ascii_offsets() {
         .collect();
     assert_eq!(chars, s.text);
 }
+
+/// `n` articles of one unrelated sentence each, made of common words in varying
+/// combinations, so that many share band keys (full buckets).
+fn filler(n: usize) -> Vec<Article> {
+    const W: &[&str] = &[
+        "officials",
+        "said",
+        "government",
+        "week",
+        "plan",
+        "report",
+        "people",
+        "state",
+        "public",
+        "president",
+        "meeting",
+        "policy",
+        "workers",
+        "city",
+        "group",
+        "party",
+    ];
+    (0..n)
+        .map(|i| {
+            let words: Vec<&str> = (0..6).map(|j| W[(i * (j + 3) + j * j) % W.len()]).collect();
+            Article::new(
+                format!("f{i}"),
+                format!(
+                    "The {} and the {} of {}.",
+                    words[..2].join(" "),
+                    words[2..4].join(" "),
+                    words[4..].join(" ")
+                ),
+            )
+            .with_date("2017-01-01")
+        })
+        .collect()
+}
+
+#[test]
+fn candidates_skip_unrelated_pairs_in_full_buckets() {
+    let mut arts = filler(600);
+    arts.push(Article::new("orig", ORIGINAL).with_date("2017-04-11"));
+    let idx = index(arts);
+    let v = View::new(&idx.conn);
+    // A sentence of common words collides with many fillers, but in full buckets: only
+    // sentences sharing many of its bands are read.
+    let q = &prepare("The officials said and the government week of plan report people.")[0];
+    let c = v.candidates(&band_keys(q)).expect("candidates");
+    assert!(c.len() <= MIN_READS, "{} candidates", c.len());
+    // The spun seed still finds its source among them.
+    let t = idx
+        .trace(&Article::new("seed", SEED).with_date("2017-04-12"))
+        .expect("trace");
+    assert_eq!(t.sources, ["orig"]);
+    assert_eq!(t.originality, 0.0);
+}
+
+#[test]
+fn boilerplate_repeated_past_the_bucket_cap_is_traced_to_an_early_copy() {
+    let line = "Reporting by Jane Doe in Washington; editing by John Smith and Mary Major.";
+    let arts: Vec<Article> = (0..MAX_BUCKET + 50)
+        .map(|i| {
+            Article::new(
+                format!("b{i}"),
+                format!("Story number {i} stands alone here today.\n\n{line}"),
+            )
+            .with_date("2017-01-02")
+        })
+        .collect();
+    let idx = index(arts);
+    let t = idx
+        .trace(&Article::new("new", line).with_date("2017-01-03"))
+        .expect("trace");
+    let s = t.sentences[0].source.as_ref().expect("boilerplate traced");
+    assert_eq!(s.similarity, 1.0);
+    let n: usize = s.id[1..].parse().expect("b<i>");
+    assert!(n < MAX_BUCKET, "{}", s.id);
+}
