@@ -46,9 +46,10 @@ mkdir -p "$work"
 [ "$keep" = 1 ] || trap 'rm -rf "$work"' EXIT
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
-cargo build --release -q -p whosaid -p whosaid-store --example search_bench
+# --bin too: target flags select, and --example alone would leave a stale whosaid
+cargo build --release -q -p whosaid -p whosaid-store --bin whosaid --example search_bench
 # copies, so that a rebuild during a long run does not change the binaries under it
-cp target/release/whosaid target/release/examples/search_bench "$work/"
+cp "${CARGO_TARGET_DIR:-target}"/release/whosaid "${CARGO_TARGET_DIR:-target}"/release/examples/search_bench "$work/"
 bin=$work/whosaid
 searcher=$work/search_bench
 

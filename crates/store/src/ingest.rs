@@ -283,7 +283,9 @@ impl Store {
         }
         if report.quotes > 0 {
             tx.prepare_cached(
-                "INSERT INTO quotes_fts(rowid, content) SELECT id, content FROM quotes WHERE id > ?1",
+                "INSERT INTO quotes_fts(rowid, content, who, outlet)
+                 SELECT q.id, q.content, q.speaker_key, a.source
+                 FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.id > ?1",
             )?
             .execute([last_quote])?;
             let mut add_name = tx.prepare_cached(

@@ -5,6 +5,7 @@ use crate::norm::day;
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A search: full-text terms plus filters. Build with [`SearchQuery::new`] and set fields.
 #[derive(Debug, Clone, Default)]
@@ -93,9 +94,9 @@ pub struct SpeakerSummary {
     pub titles: Vec<String>,
 }
 
-/// Turns user words into an FTS5 query: phrases and words quoted (so no FTS5 syntax
-/// error is possible), a trailing `*` kept as a prefix marker, all terms ANDed.
-pub fn fts_query(text: &str) -> Option<String> {
+/// Turns user words into FTS5 terms: phrases and words quoted (so no FTS5 syntax error is
+/// possible), a trailing `*` kept as a prefix marker. A quote matches when it has all.
+pub fn fts_terms(text: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for (i, part) in text.split('"').enumerate() {
         if i % 2 == 1 {
@@ -114,7 +115,23 @@ pub fn fts_query(text: &str) -> Option<String> {
             }
         }
     }
-    (!terms.is_empty()).then(|| terms.join(" "))
+    terms
+}
+
+/// The most speaker keys a speaker filter puts into the FTS5 expression; a speaker
+/// known by more names is filtered in SQL alone.
+const MAX_INDEXED_KEYS: usize = 64;
+
+/// An FTS5 filter on `column`: any of `values` as a phrase at the column's start, or
+/// None when no value has a word in it.
+fn anchored_any(column: &str, values: &[String]) -> Option<String> {
+    let phrases: Vec<String> = values
+        .iter()
+        .map(|v| clean_word(v))
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("^\"{v}\""))
+        .collect();
+    (!phrases.is_empty()).then(|| format!("{column} : ({})", phrases.join(" OR ")))
 }
 
 fn clean_word(w: &str) -> String {
@@ -135,7 +152,9 @@ fn check_day(what: &str, d: &Option<String>) -> Result<Option<String>> {
     }
 }
 
-/// The most matches [`Store::search`] ranks by relevance; beyond, newest first.
+/// [`Store::search`] ranks by relevance when each of its words is in at most this many
+/// quotes; with a more common word, newest first. (FTS5's BM25 counts the quotes of every
+/// term to weigh it, which for a word in millions of quotes costs seconds.)
 pub const RANK_MAX: i64 = 2000;
 
 impl Store {
@@ -195,70 +214,61 @@ impl Store {
         Ok(found)
     }
 
-    /// For words matching more than [`RANK_MAX`] quotes and a speaker filter with
-    /// `speaker_quotes` quotes: true when checking each of the speaker's quotes against
-    /// the index costs less than walking the matches newest first until `limit` of them
-    /// are the speaker's (about `limit × all quotes / speaker_quotes` matches) — a rare
-    /// speaker.
-    fn speaker_walk_is_cheaper(
-        &self,
-        fts: &str,
-        speaker_quotes: Option<i64>,
-        limit: i64,
-    ) -> Result<bool> {
-        let Some(n) = speaker_quotes else {
-            return Ok(false);
-        };
-        let all: i64 = self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
-        let walk = limit.max(1).saturating_mul(all) / n.max(1);
-        // A lookup by rowid in the index (MATCH AND rowid = ?) costs about a hundred
-        // steps of the walk (measured: ~0.3 ms against ~3 µs).
-        if n.saturating_mul(100) >= walk {
-            return Ok(false);
-        }
-        // The walk also ends when the matches run out.
-        let matches: i64 = self.conn.query_row(
+    /// True when each of `terms` is in at most [`RANK_MAX`] quotes (a count that stops
+    /// there, so it costs little whatever the word).
+    fn all_rare(&self, terms: &[String]) -> Result<bool> {
+        let mut st = self.conn.prepare_cached(
             "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ?1 LIMIT ?2)",
-            rusqlite::params![fts, n + 1],
-            |r| r.get(0),
         )?;
-        Ok(matches > n)
+        for t in terms {
+            let n: i64 = st.query_row(
+                rusqlite::params![format!("content : {t}"), RANK_MAX + 1],
+                |r| r.get(0),
+            )?;
+            if n > RANK_MAX {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
-    /// Finds quotes. With words to match: best match first (FTS5 BM25) when at most
-    /// [`RANK_MAX`] quotes match them, newest first (last ingested) when more do, since
-    /// ranking every match of a very common word costs more than it tells. Without words:
+    /// Finds quotes. With words to match: best match first (FTS5 BM25) when each word is
+    /// in at most [`RANK_MAX`] quotes, newest first (last ingested) when one is more
+    /// common, since ranking every match of a very common word costs more than it tells. Without words:
     /// newest article first. Brings the speaker tables up to date first when ingest left
     /// them stale.
     pub fn search(&mut self, q: &SearchQuery) -> Result<Vec<Hit>> {
         self.ensure_canonical()?;
         let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<Value> = Vec::new();
-        let fts = fts_query(&q.text);
-        if let Some(f) = &fts {
-            args.push(Value::Text(f.clone())); // ?1
-        }
-        // Quotes of the speaker filter, to choose what drives a search of common words.
-        let mut speaker_quotes: Option<i64> = None;
+        // ?1 is the FTS5 expression (set below, once the filters are known).
+        let mut args: Vec<Value> = vec![Value::Null];
+        let terms = fts_terms(&q.text);
+        // Filters the index can apply too: `who` holds the quote's speaker key, `outlet`
+        // its article's outlet. The exact checks stay in SQL (a phrase anchored at the
+        // column start also matches longer values), the index only narrows the walk.
+        let mut index_filters: Vec<String> = Vec::new();
         if let Some(name) = &q.speaker {
             let ids = self.find_speakers(name)?;
             if ids.is_empty() {
                 return Ok(Vec::new());
             }
             let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-            speaker_quotes = Some(self.conn.query_row(
-                &format!(
-                    "SELECT coalesce(sum(quotes), 0) FROM speakers WHERE id IN ({})",
-                    list.join(",")
-                ),
-                [],
-                |r| r.get(0),
-            )?);
+            let list = list.join(",");
+            let keys: Vec<String> = {
+                let mut st = self.conn.prepare_cached(&format!(
+                    "SELECT key FROM name_map WHERE speaker_id IN ({list}) LIMIT {}",
+                    MAX_INDEXED_KEYS + 1
+                ))?;
+                let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            if keys.len() <= MAX_INDEXED_KEYS {
+                if let Some(f) = anchored_any("who", &keys) {
+                    index_filters.push(f);
+                }
+            }
             conds.push(format!(
-                "q.speaker_key IN (SELECT key FROM name_map WHERE speaker_id IN ({}))",
-                list.join(",")
+                "q.speaker_key IN (SELECT key FROM name_map WHERE speaker_id IN ({list}))"
             ));
         }
         if let Some(d) = check_day("--from", &q.from)? {
@@ -270,6 +280,9 @@ impl Store {
             conds.push(format!("a.day <= ?{}", args.len()));
         }
         if let Some(s) = &q.source {
+            if let Some(f) = anchored_any("outlet", std::slice::from_ref(s)) {
+                index_filters.push(f);
+            }
             args.push(Value::Text(s.clone()));
             conds.push(format!("a.source = ?{} COLLATE NOCASE", args.len()));
         }
@@ -283,6 +296,20 @@ impl Store {
             args.push(Value::Text(k));
             conds.push(format!("q.kind = ?{}", args.len()));
         }
+        // Rank when every word is rare: the matches of the words alone are then few, and
+        // the filters are checked on them in SQL. Otherwise walk the matches of the words
+        // and the filters the index can apply, newest first.
+        let ranked = !terms.is_empty() && self.all_rare(&terms)?;
+        let fts = (!terms.is_empty()).then(|| {
+            let mut parts = vec![format!("content : ({})", terms.join(" "))];
+            if !ranked {
+                parts.append(&mut index_filters);
+            }
+            parts.join(" AND ")
+        });
+        if let Some(f) = &fts {
+            args[0] = Value::Text(f.clone());
+        }
         let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
         args.push(Value::Integer(limit));
         let limit_arg = args.len();
@@ -293,36 +320,21 @@ impl Store {
         let joins = "JOIN articles a ON a.id = q.article_id
              LEFT JOIN name_map m ON m.key = q.speaker_key
              LEFT JOIN speakers s ON s.id = m.speaker_id";
+        if let (true, Some(f)) = (ranked, &fts) {
+            return self.ranked_hits(f, columns, joins, &conds, args, q.limit);
+        }
         let (from, order) = match &fts {
             None => (format!("FROM quotes q {joins}"), "a.day DESC, q.id DESC"),
-            Some(f) => {
-                let matches: i64 = self.conn.query_row(
-                    "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ?1 LIMIT ?2)",
-                    rusqlite::params![f, RANK_MAX + 1],
-                    |r| r.get(0),
-                )?;
-                if matches <= RANK_MAX {
-                    (
-                        format!(
-                            "FROM (SELECT rowid AS id, rank FROM quotes_fts WHERE quotes_fts MATCH ?1) h
-                             JOIN quotes q ON q.id = h.id {joins}"
-                        ),
-                        "h.rank, q.id",
-                    )
-                } else if conds.is_empty() {
+            Some(_) => {
+                if conds.is_empty() {
                     conds.push(format!(
                         "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1
                          ORDER BY rowid DESC LIMIT ?{limit_arg})"
                     ));
                     (format!("FROM quotes q {joins}"), "q.id DESC")
-                } else if self.speaker_walk_is_cheaper(f, speaker_quotes, limit)? {
-                    conds.push(
-                        "EXISTS (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ?1 AND rowid = q.id)"
-                            .into(),
-                    );
-                    (format!("FROM quotes q {joins}"), "q.id DESC")
                 } else {
-                    // Walk the matches newest first until enough pass the filters.
+                    // Walk the matches newest first until enough pass the filters (the
+                    // speaker and outlet filters are in the match already).
                     conds.push("quotes_fts MATCH ?1".into());
                     (
                         format!("FROM quotes_fts f JOIN quotes q ON q.id = f.rowid {joins}"),
@@ -339,26 +351,63 @@ impl Store {
         sql.push_str(&format!(" ORDER BY {order} LIMIT ?{limit_arg}"));
 
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok(Hit {
-                quote_id: r.get(0)?,
-                group_id: r.get(1)?,
-                quotation: r.get(2)?,
-                kind: r.get(3)?,
-                speaker: r.get(4)?,
-                speaker_id: r.get(5)?,
-                speaker_name: r.get(6)?,
-                mention: r.get(7)?,
-                cue: r.get(8)?,
-                confidence: r.get(9)?,
-                article: r.get(10)?,
-                url: r.get(11)?,
-                title: r.get(12)?,
-                date: r.get(13)?,
-                source: r.get(14)?,
-            })
-        })?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), hit_of)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The ranked search: the matches of the words (few, see [`RANK_MAX`]) best first by
+    /// BM25 from the index alone, then rows read and filtered in that order, a growing
+    /// slice at a time, until `limit` pass — so a query reads about `limit` quotes, not
+    /// every match.
+    fn ranked_hits(
+        &self,
+        fts: &str,
+        columns: &str,
+        joins: &str,
+        conds: &[String],
+        args: Vec<Value>,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1
+                 ORDER BY bm25(quotes_fts, 1.0, 0.0, 0.0), rowid",
+            )?
+            .query_map([fts], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut hits = Vec::with_capacity(limit.min(ids.len()));
+        let mut at = 0;
+        let mut step = limit.max(1);
+        while at < ids.len() && hits.len() < limit {
+            let part = &ids[at..(at + step).min(ids.len())];
+            let list: Vec<String> = part.iter().map(|i| i.to_string()).collect();
+            let mut sql = format!(
+                "{columns} FROM quotes q {joins} WHERE q.id IN ({})",
+                list.join(",")
+            );
+            for c in conds {
+                sql.push_str(" AND ");
+                sql.push_str(c);
+            }
+            let mut st = self.conn.prepare(&sql)?;
+            // Parameters are numbered across the whole search; bind those this SQL uses.
+            let used = st.parameter_count();
+            let mut found: HashMap<i64, Hit> = st
+                .query_map(rusqlite::params_from_iter(args.iter().take(used)), hit_of)?
+                .map(|h| h.map(|h| (h.quote_id, h)))
+                .collect::<rusqlite::Result<_>>()?;
+            for id in part {
+                if let Some(h) = found.remove(id) {
+                    if hits.len() < limit {
+                        hits.push(h);
+                    }
+                }
+            }
+            at += part.len();
+            step = step.saturating_mul(2);
+        }
+        Ok(hits)
     }
 
     /// The most quoted speakers, with their aliases and titles.
@@ -407,19 +456,37 @@ impl Store {
     }
 }
 
+/// A search result row (the columns of [`Store::search`]'s query) as a [`Hit`].
+fn hit_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Hit> {
+    Ok(Hit {
+        quote_id: r.get(0)?,
+        group_id: r.get(1)?,
+        quotation: r.get(2)?,
+        kind: r.get(3)?,
+        speaker: r.get(4)?,
+        speaker_id: r.get(5)?,
+        speaker_name: r.get(6)?,
+        mention: r.get(7)?,
+        cue: r.get(8)?,
+        confidence: r.get(9)?,
+        article: r.get(10)?,
+        url: r.get(11)?,
+        title: r.get(12)?,
+        date: r.get(13)?,
+        source: r.get(14)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn fts_queries_are_quoted() {
-        assert_eq!(fts_query("we will").as_deref(), Some("\"we\" \"will\""));
-        assert_eq!(
-            fts_query("\"will win\" lav*").as_deref(),
-            Some("\"will win\" \"lav\"*")
-        );
-        assert_eq!(fts_query("AND OR ( )").as_deref(), Some("\"AND\" \"OR\""));
-        assert_eq!(fts_query("  "), None);
-        assert_eq!(fts_query("\"unbalanced").as_deref(), Some("\"unbalanced\""));
+        assert_eq!(fts_terms("we will"), ["\"we\"", "\"will\""]);
+        assert_eq!(fts_terms("\"will win\" lav*"), ["\"will win\"", "\"lav\"*"]);
+        assert_eq!(fts_terms("AND OR ( )"), ["\"AND\"", "\"OR\""]);
+        assert!(fts_terms("  ").is_empty());
+        assert_eq!(fts_terms("\"unbalanced"), ["\"unbalanced\""]);
     }
 }

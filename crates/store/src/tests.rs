@@ -348,3 +348,68 @@ fn a_surname_alone_searches_its_dominant_speaker() {
     q.speaker = Some("B. Clinton".into());
     assert_eq!(store.search(&q).expect("search").len(), 1);
 }
+
+#[test]
+fn index_filters_keep_exact_speaker_and_outlet_semantics() {
+    // The FTS5 filters match a phrase at the start of the speaker key and the outlet, so
+    // "Wire" also matches "Wire Service" there: the SQL checks must keep them apart.
+    let mut store = Store::open_in_memory().expect("open");
+    let docs = [
+        doc(
+            "w1",
+            "https://w.example/1",
+            "2017-04-01",
+            "Wire",
+            "Ann Lee said \"The truce is holding.\"\n",
+        ),
+        doc(
+            "w2",
+            "https://w.example/2",
+            "2017-04-02",
+            "Wire Service",
+            "Ann Lee said \"The truce is holding well.\"\n",
+        ),
+        doc(
+            "w3",
+            "https://w.example/3",
+            "2017-04-03",
+            "Wire",
+            "Ann Leeds said \"The truce is holding firmly.\"\n",
+        ),
+        doc(
+            "w4",
+            "https://w.example/4",
+            "2017-04-04",
+            "wire",
+            "Bob Stone said \"The truce is holding now.\"\n",
+        ),
+    ];
+    ingest_all(&mut store, &docs);
+    let mut q = SearchQuery::new("holding");
+    q.source = Some("Wire".into());
+    let mut got: Vec<String> = store
+        .search(&q)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.article)
+        .collect();
+    got.sort();
+    assert_eq!(got, ["w1", "w3", "w4"]);
+    q.speaker = Some("Ann Lee".into());
+    let got: Vec<String> = store
+        .search(&q)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.article)
+        .collect();
+    assert_eq!(got, ["w1"]);
+    q.source = None;
+    let mut got: Vec<String> = store
+        .search(&q)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.article)
+        .collect();
+    got.sort();
+    assert_eq!(got, ["w1", "w2"]);
+}
