@@ -446,9 +446,16 @@ fn scan_symbol(
     }
 }
 
+/// The most tokens in one sentence. Text without sentence punctuation (a scraped
+/// table, a list, junk) is cut into pieces of at most this many tokens, after the last
+/// comma, semicolon, colon or dash of the second half when there is one: every stage that
+/// works per sentence (clauses, reported speech) then stays linear in the text. The longest
+/// sentence of PolNeAR has about 200 tokens.
+pub const MAX_SENTENCE_TOKENS: usize = 256;
+
 /// Splits tokens into sentences. A sentence ends at terminal punctuation (with any
 /// closing quotes or brackets after it) when the next token can start a sentence, and
-/// always at a line break.
+/// always at a line break; a longer run is cut at [`MAX_SENTENCE_TOKENS`].
 ///
 /// ```
 /// use whosaid_core::text::{tokenize, split_sentences};
@@ -472,16 +479,32 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             });
         }
     };
+    // Just after the last clause punctuation of the current sentence.
+    let mut clause_end = 0;
     let mut i = 0;
     while i < tokens.len() {
         if i > first && tokens[i].line_start {
             push(&mut out, first, i, paragraph);
             first = i;
         }
+        if i - first >= MAX_SENTENCE_TOKENS {
+            let cut = if clause_end > first + MAX_SENTENCE_TOKENS / 2 {
+                clause_end
+            } else {
+                i
+            };
+            push(&mut out, first, cut, paragraph);
+            first = cut;
+        }
         if i == first && tokens[i].line_start && i > 0 {
             paragraph += 1;
         }
         let t = tokens[i];
+        if t.kind == TokenKind::Dash
+            || (t.kind == TokenKind::Punct && matches!(&text[t.start..t.end], "," | ";" | ":"))
+        {
+            clause_end = i + 1;
+        }
         let ends_here = match t.kind {
             TokenKind::Terminal => true,
             TokenKind::Word if text[t.start..t.end].ends_with('.') => {
@@ -638,6 +661,23 @@ mod tests {
     #[test]
     fn em_dash_splits() {
         assert_eq!(words("crisis—and it"), ["crisis", "—", "and", "it"]);
+    }
+
+    #[test]
+    fn runaway_sentences_are_cut_after_a_clause_or_at_the_cap() {
+        // 1,000 words, a comma after word 700: the cuts fall at 256 tokens, then after the
+        // comma (in the second half of the next piece), then every 256 tokens.
+        let mut t = String::new();
+        for k in 0..1000 {
+            t.push_str(if k == 700 { "w, " } else { "w " });
+        }
+        let toks = tokenize(&t);
+        let sents = split_sentences(&t, &toks);
+        let lens: Vec<usize> = sents.iter().map(|s| s.tokens.len()).collect();
+        assert!(lens.iter().all(|&n| n <= MAX_SENTENCE_TOKENS), "{lens:?}");
+        assert_eq!(lens[..2], [256, 256]);
+        assert_eq!(toks[sents[2].tokens.end - 1].kind, TokenKind::Punct);
+        assert_eq!(lens.iter().sum::<usize>(), toks.len());
     }
 
     proptest! {

@@ -207,6 +207,51 @@ mod robustness {
         prop::collection::vec(piece, 0..60).prop_map(|v| v.join(" "))
     }
 
+    #[test]
+    fn output_stays_proportional_to_a_paragraph_without_punctuation() {
+        // 60,000 words of reporting verbs and clause openers with no sentence end: every
+        // cue's clause used to run to the paragraph's end, so the output grew with the
+        // square of the paragraph (1.2 MB of text gave 1 GB of JSON).
+        let words = [
+            "the",
+            "minister",
+            "said",
+            "that",
+            "officials",
+            "told",
+            "reporters",
+            "he",
+            "says",
+            "they",
+            "believe",
+            "it",
+            "was",
+            "wrong",
+            "according",
+            "to",
+            "sources",
+            "we",
+            "win",
+        ];
+        let mut x: u64 = 7;
+        let mut t = String::new();
+        for _ in 0..60_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            t.push_str(words[(x >> 33) as usize % words.len()]);
+            t.push(' ');
+        }
+        let a = analyze(&Document::new("p", t.clone()));
+        let content: usize = a.quotes.iter().map(|q| q.content.text.len()).sum();
+        assert!(!a.quotes.is_empty());
+        assert!(
+            content <= 4 * t.len(),
+            "{content} bytes of content for {} of text",
+            t.len()
+        );
+    }
+
     proptest! {
         #[test]
         fn analyze_never_panics_and_spans_point_into_the_text(t in newsy()) {
