@@ -214,6 +214,19 @@ impl Store {
         Ok(found)
     }
 
+    /// True when sorting the `speaker_quotes` quotes of a speaker filter reads fewer rows
+    /// than walking the corpus newest first until `limit` of them are found (about
+    /// `limit × all quotes / speaker_quotes` rows).
+    fn few_enough_to_sort(&self, speaker_quotes: Option<i64>, limit: i64) -> Result<bool> {
+        let Some(n) = speaker_quotes else {
+            return Ok(false);
+        };
+        let all: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
+        Ok(n.saturating_mul(n) <= limit.max(1).saturating_mul(all))
+    }
+
     /// True when each of `terms` is in at most [`RANK_MAX`] quotes (a count that stops
     /// there, so it costs little whatever the word).
     fn all_rare(&self, terms: &[String]) -> Result<bool> {
@@ -247,6 +260,8 @@ impl Store {
         // its article's outlet. The exact checks stay in SQL (a phrase anchored at the
         // column start also matches longer values), the index only narrows the walk.
         let mut index_filters: Vec<String> = Vec::new();
+        // Quotes of the speaker filter, to choose what drives a search without words.
+        let mut speaker_quotes: Option<i64> = None;
         if let Some(name) = &q.speaker {
             let ids = self.find_speakers(name)?;
             if ids.is_empty() {
@@ -254,6 +269,11 @@ impl Store {
             }
             let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
             let list = list.join(",");
+            speaker_quotes = Some(self.conn.query_row(
+                &format!("SELECT coalesce(sum(quotes), 0) FROM speakers WHERE id IN ({list})"),
+                [],
+                |r| r.get(0),
+            )?);
             let keys: Vec<String> = {
                 let mut st = self.conn.prepare_cached(&format!(
                     "SELECT key FROM name_map WHERE speaker_id IN ({list}) LIMIT {}",
@@ -324,7 +344,19 @@ impl Store {
             return self.ranked_hits(f, columns, joins, &conds, args, q.limit);
         }
         let (from, order) = match &fts {
-            None => (format!("FROM quotes q {joins}"), "a.day DESC, q.id DESC"),
+            // Without words, newest article first: the speaker's quotes sorted when they are
+            // few, else the articles walked newest first (by the day index) until enough
+            // quotes pass — whichever reads fewer rows.
+            None if self.few_enough_to_sort(speaker_quotes, limit)? => {
+                (format!("FROM quotes q {joins}"), "a.day DESC, q.id DESC")
+            }
+            None => (
+                "FROM articles a CROSS JOIN quotes q ON q.article_id = a.id
+                 LEFT JOIN name_map m ON m.key = q.speaker_key
+                 LEFT JOIN speakers s ON s.id = m.speaker_id"
+                    .to_string(),
+                "a.day DESC, q.id DESC",
+            ),
             Some(_) => {
                 if conds.is_empty() {
                     conds.push(format!(

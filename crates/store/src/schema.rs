@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS articles (
     text           TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
+-- A search by outlet without words walks that outlet's articles newest first.
+CREATE INDEX IF NOT EXISTS articles_source_day ON articles(source COLLATE NOCASE, day);
 
 -- One row per distinct normalised quotation: the id is norm::quote_group_id, a 63-bit
 -- hash of norm::quote_key, so finding a quotation's group is one lookup by rowid.

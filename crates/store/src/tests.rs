@@ -209,6 +209,29 @@ fn lavrov_is_one_speaker_found_by_any_alias() {
         assert_eq!(hits.len(), 3, "{alias}: {hits:#?}");
         assert!(hits.iter().all(|h| h.speaker_id == Some(lavrov[0].id)));
     }
+    // Without words, newest article first, whether the speaker's quotes are sorted (few
+    // for the limit) or the articles walked newest first (many for the limit).
+    for limit in [1, 2, 20] {
+        let mut q = SearchQuery::new("");
+        q.speaker = Some("Lavrov".into());
+        q.limit = limit;
+        let got: Vec<String> = store
+            .search(&q)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.article)
+            .collect();
+        assert_eq!(got, ["a3", "a2", "a1"][..limit.min(3)], "limit {limit}");
+    }
+    let mut q = SearchQuery::new("");
+    q.source = Some("WIRE".into());
+    let got: Vec<String> = store
+        .search(&q)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.article)
+        .collect();
+    assert_eq!(got, ["a3", "a1"]);
     let mut q = SearchQuery::new("geneva");
     q.speaker = Some("Sergey Lavrov".into());
     assert_eq!(store.search(&q).expect("search").len(), 1);
