@@ -1,9 +1,10 @@
-//! The body of the `brat` fuzz target, shared with the test that replays its committed
-//! corpus (`tests/fuzz_corpus.rs`): one piece of code, so the two cannot drift apart.
+//! The bodies of the `brat` and `seed` fuzz targets, shared with the test that replays
+//! their committed corpora (`tests/fuzz_corpus.rs`): one piece of code, so the two cannot
+//! drift apart.
 
 use crate::brat::{parse_ann, AnnotatorSet, GoldDoc};
 use crate::predictions::{read_jsonl, PredictedQuote};
-use crate::{errors, report};
+use crate::{errors, report, seed};
 use std::path::Path;
 
 /// Reads `TEXT \0 ANN` (without a NUL, both are the whole input) as a brat article and as
@@ -46,4 +47,20 @@ pub fn brat_and_scorers(data: &[u8]) {
     let _ = rep.table();
     assert!(serde_json::to_string(&rep).is_ok());
     let _ = errors::analyze(&gold, &preds).table();
+}
+
+/// Reads `GOLD \0 OUTPUT` (without a NUL, both are the whole input) as the seed gold JSON
+/// and as whosaid JSON Lines output, then runs the seed scorer on them. Panics only on a
+/// bug.
+pub fn seed_scorer(data: &[u8]) {
+    let input = String::from_utf8_lossy(data);
+    let (gold, output) = input.split_once('\0').unwrap_or((&input, &input));
+    let quotes = seed::quotes_from_jsonl(output);
+    let Ok(gold) = seed::parse_gold(gold) else {
+        return;
+    };
+    let outcome = seed::score(&gold, &quotes);
+    let lines = outcome.lines();
+    assert!(!lines.is_empty());
+    assert!(serde_json::to_string(&outcome).is_ok());
 }

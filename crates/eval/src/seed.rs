@@ -82,10 +82,15 @@ pub fn load_gold(path: &Path) -> Result<SeedGold, SeedError> {
         path: path.to_path_buf(),
         source,
     })?;
-    serde_json::from_str(&text).map_err(|source| SeedError::Json {
+    parse_gold(&text).map_err(|source| SeedError::Json {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Reads the seed gold from its JSON text.
+pub fn parse_gold(text: &str) -> Result<SeedGold, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// The quotes of every whosaid record in a JSON Lines output, as the scorer collects them:

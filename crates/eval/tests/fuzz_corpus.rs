@@ -1,22 +1,35 @@
-//! Replays the committed corpus of the `brat` fuzz target (fuzz/corpus/brat/) through the
-//! same calls as the target: the brat reader, the prediction reader and the scorers never
-//! panic on any of those inputs. (The fuzz step of scripts/test.sh replays every corpus
-//! under the fuzzer too; this keeps the brat one in the plain test suite.)
+//! Replays the committed corpora of the `brat` and `seed` fuzz targets (fuzz/corpus/brat/,
+//! fuzz/corpus/seed/) through the same calls as the targets: the brat reader, the
+//! prediction reader, the seed gold reader and the scorers never panic on any of those
+//! inputs. (The fuzz step of scripts/test.sh replays every corpus under the fuzzer too;
+//! this keeps these in the plain test suite.)
 
 use std::path::PathBuf;
-use whosaid_eval::fuzzing::brat_and_scorers as exercise;
+use whosaid_eval::fuzzing::{brat_and_scorers as exercise, seed_scorer};
 
-#[test]
-fn brat_fuzz_corpus_replays_without_panic() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/brat");
+/// Runs `body` on every file of fuzz/corpus/`target`; the corpus must not be empty.
+fn replay(target: &str, body: fn(&[u8])) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(target);
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("fuzz/corpus/brat is committed") {
+    for entry in std::fs::read_dir(&dir).expect("the fuzz corpus is committed") {
         let path = entry.expect("readable corpus entry").path();
         let data = std::fs::read(&path).expect("readable corpus file");
-        exercise(&data);
+        body(&data);
         n += 1;
     }
     assert!(n > 0, "empty corpus in {}", dir.display());
+}
+
+#[test]
+fn brat_fuzz_corpus_replays_without_panic() {
+    replay("brat", exercise);
+}
+
+#[test]
+fn seed_fuzz_corpus_replays_without_panic() {
+    replay("seed", seed_scorer);
 }
 
 #[test]
