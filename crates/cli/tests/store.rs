@@ -367,7 +367,10 @@ fn export_round_trips() {
     let (_, out) = ingest(&db, &inputs, &[]);
     assert!(out.status.success(), "{out:?}");
     let dbs = db.to_string_lossy().to_string();
-    let groups = stats(&db).quote_groups;
+    let groups = Store::open(&db)
+        .expect("open db")
+        .quote_groups()
+        .expect("groups");
 
     let jsonl = tmp.path("q.jsonl");
     let out = whosaid(&["export", "--db", &dbs, "-o", &jsonl.to_string_lossy()]);

@@ -170,6 +170,8 @@ impl Store {
         // Quotes of this batch get ids above this; they are indexed in one statement.
         let last_quote: i64 =
             tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
+        // Sentences and artifacts of the added articles, for the corpus counters.
+        let (mut sentences, mut artifacts) = (0usize, 0usize);
         {
             // OR IGNORE: an id, URL or content hash already stored (the UNIQUE keys)
             // makes the insert a no-op, counted as a duplicate.
@@ -178,8 +180,6 @@ impl Store {
                     content_hash, bytes, sentence_count, sentences, text)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
-            let mut ins_group =
-                tx.prepare_cached("INSERT OR IGNORE INTO quote_groups(id) VALUES (?1)")?;
             let mut ins_quote = tx.prepare_cached(
                 "INSERT INTO quotes(article_id, idx, group_id, kind, content, start, end,
                     char_start, char_end, cue, cue_start, cue_end, mention, mention_start,
@@ -219,10 +219,9 @@ impl Store {
                 let article = tx.last_insert_rowid();
                 report.articles += 1;
                 report.bytes += d.text.len();
+                sentences += p.sentences.len();
+                artifacts += p.analysis.artifacts.len();
                 for (i, (q, x)) in p.analysis.quotes.iter().zip(&p.extras).enumerate() {
-                    if let Some(g) = x.group {
-                        ins_group.execute([g])?;
-                    }
                     let (cue, cue_s, cue_e) = span_parts(q.cue.as_ref());
                     let (men, men_s, men_e) = span_parts(q.speaker.mention.as_ref());
                     let (adr, adr_s, adr_e) = span_parts(q.addressee.as_ref());
@@ -301,6 +300,23 @@ impl Store {
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('speakers_dirty', '1')",
                 [],
             )?;
+        }
+        // The corpus counters (Store::stats), in the same transaction as what they count.
+        for (key, n) in [
+            ("count_articles", report.articles),
+            ("count_text_bytes", report.bytes),
+            ("count_sentences", sentences),
+            ("count_quotes", report.quotes),
+            ("count_artifacts", artifacts),
+            ("count_errors", report.errors),
+        ] {
+            if n > 0 {
+                tx.prepare_cached(
+                    "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key)
+                     DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
+                )?
+                .execute(params![key, n as i64])?;
+            }
         }
         tx.commit()?;
         Ok(report)

@@ -87,6 +87,24 @@ fn reingest_adds_nothing() {
     let r = ingest_all(&mut store, &[copy, moved]);
     assert_eq!((r.articles, r.duplicates), (0, 2));
     assert!(store.contains("a1", None, "x").expect("contains"));
+
+    // The counters agree with the tables they count.
+    let n = |sql: &str| -> u64 {
+        let v: i64 = store
+            .connection()
+            .query_row(sql, [], |r| r.get(0))
+            .expect(sql);
+        v as u64
+    };
+    let s = store.stats().expect("stats");
+    assert_eq!(s.articles, n("SELECT count(*) FROM articles"));
+    assert_eq!(s.text_bytes, n("SELECT sum(bytes) FROM articles"));
+    assert_eq!(s.sentences, n("SELECT sum(sentence_count) FROM articles"));
+    assert_eq!(s.quotes, n("SELECT count(*) FROM quotes"));
+    assert_eq!(s.artifacts, n("SELECT count(*) FROM artifacts"));
+    assert!(s.quotes > 0);
+    // "the ceasefire in Syria is holding" twice (a1, a4): one group fewer than quotes.
+    assert_eq!(store.quote_groups().expect("groups"), s.quotes - 1);
 }
 
 #[test]
