@@ -61,6 +61,10 @@ struct Args {
     /// Write the cross-validation predictions here (JSON lines, the scorer's format).
     #[arg(long)]
     dump: Option<PathBuf>,
+    /// Write the whole pipeline's cross-validation predictions here (JSON lines, the
+    /// scorer's format; `whosaid eval --gold TRAIN --errors FILE` analyses them).
+    #[arg(long)]
+    dump_pipeline: Option<PathBuf>,
     /// Train only on each article's first annotator file.
     #[arg(long)]
     first_annotator_only: bool,
@@ -589,12 +593,7 @@ fn main() -> Result<()> {
             &score(&gold, &preds),
         );
         if let Some(path) = &args.dump {
-            let mut s = String::new();
-            for p in &preds {
-                s.push_str(&serde_json::to_string(p)?);
-                s.push('\n');
-            }
-            std::fs::write(path, s)?;
+            write_jsonl(path, &preds)?;
         }
         calib = calibrate(&pairs);
         // The whole pipeline, each article analysed with the tagger of the fold that did
@@ -615,6 +614,9 @@ fn main() -> Result<()> {
             &format!("{}-fold CV on train, whole pipeline", args.folds),
             &score(&gold, &pipeline_preds),
         );
+        if let Some(path) = &args.dump_pipeline {
+            write_jsonl(path, &pipeline_preds)?;
+        }
         let held = fit_confidence(&evidence, args.confidence_out.as_deref())?;
         if std::env::var_os("WS_EXPERIMENT").is_some() {
             for th in [0.05f32, 0.1, 0.15, 0.2, 0.25, 0.3] {
@@ -787,4 +789,15 @@ fn fit_confidence(
         eprintln!("wrote {}", out.display());
     }
     Ok(by_index)
+}
+
+/// Writes predictions as JSON lines (the reference scorer's format).
+fn write_jsonl(path: &std::path::Path, preds: &[Prediction]) -> Result<()> {
+    let mut s = String::new();
+    for p in preds {
+        s.push_str(&serde_json::to_string(p)?);
+        s.push('\n');
+    }
+    std::fs::write(path, s)?;
+    Ok(())
 }
