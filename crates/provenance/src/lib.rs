@@ -11,7 +11,10 @@
 //! 2. **Candidates**: MinHash with LSH, [`BANDS`] bands of [`ROWS`] rows: half the bands
 //!    over the sentence's anchor set (all content words when it has fewer than three
 //!    anchors), half over all its content words, so that a spinner whose synonyms we do
-//!    not know (and which hits anchors too) still leaves a band intact.
+//!    not know (and which hits anchors too) still leaves a band intact. A candidate is
+//!    read only with enough evidence: a shared band whose bucket is small, or several
+//!    shared bands ([`RARE_BUCKET`], [`MIN_READS`]), so the point reads per traced
+//!    sentence stay near-constant as the corpus grows.
 //! 3. **Verify** each candidate on the normalised content words (Jaccard, containment,
 //!    anchor overlap) *or* by alignment: the longest common subsequence of the two
 //!    sentences' unit sequences (function words included, in order) over the longer one,
