@@ -283,7 +283,7 @@ impl Store {
         if report.quotes > 0 {
             tx.prepare_cached(
                 "INSERT INTO quotes_fts(rowid, content, who, outlet)
-                 SELECT q.id, q.content, q.speaker_key, a.source
+                 SELECT q.id, q.content, whosaid_tag('k', q.speaker_key), whosaid_tag('o', a.source)
                  FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.id > ?1",
             )?
             .execute([last_quote])?;

@@ -47,6 +47,7 @@ pub use ingest::{BatchReport, Prepared};
 pub use names::GazetteerEntry;
 pub use query::{Hit, SearchQuery, SpeakerSummary};
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -167,6 +168,17 @@ impl Store {
                 return Err(StoreError::SchemaVersion { found });
             }
         }
+        // whosaid_tag(prefix, value): norm::index_tag, for the index's filter columns.
+        conn.create_scalar_function(
+            "whosaid_tag",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let prefix: String = ctx.get(0)?;
+                let value: Option<String> = ctx.get(1)?;
+                Ok(value.map(|v| norm::index_tag(prefix.chars().next().unwrap_or('x'), &v)))
+            },
+        )?;
         conn.execute_batch(schema::SCHEMA)?;
         conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?1)",

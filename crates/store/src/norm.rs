@@ -101,6 +101,19 @@ pub fn quote_group_id(key: &str) -> i64 {
         .max(1)
 }
 
+/// The full-text token standing for an exact value (a speaker key, an outlet) in the
+/// index's `who` and `outlet` columns: `prefix` and a 63-bit hash of the lowercased value
+/// in decimal, which the FTS5 tokenizer keeps as one token and no stemmer changes.
+///
+/// ```
+/// use whosaid_store::norm::index_tag;
+/// assert_eq!(index_tag('k', "sergei lavrov"), index_tag('k', "Sergei Lavrov"));
+/// assert_ne!(index_tag('k', "sergei lavrov"), index_tag('o', "sergei lavrov"));
+/// ```
+pub fn index_tag(prefix: char, value: &str) -> String {
+    format!("{prefix}{}", quote_group_id(&value.to_lowercase()))
+}
+
 /// A sentence's `(start, end, char_start, char_end)`: byte and char offsets into the text.
 pub type SentenceSpan = (usize, usize, usize, usize);
 

@@ -1,7 +1,7 @@
 //! Search over quotations and the speaker list.
 
 use crate::names::{first_names_compatible, name_key, NameParts};
-use crate::norm::day;
+use crate::norm::{day, index_tag};
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
 use serde::Serialize;
@@ -120,18 +120,13 @@ pub fn fts_terms(text: &str) -> Vec<String> {
 
 /// The most speaker keys a speaker filter puts into the FTS5 expression; a speaker
 /// known by more names is filtered in SQL alone.
-const MAX_INDEXED_KEYS: usize = 64;
+const MAX_INDEXED_KEYS: usize = 256;
 
-/// An FTS5 filter on `column`: any of `values` as a phrase at the column's start, or
-/// None when no value has a word in it.
-fn anchored_any(column: &str, values: &[String]) -> Option<String> {
-    let phrases: Vec<String> = values
-        .iter()
-        .map(|v| clean_word(v))
-        .filter(|v| !v.is_empty())
-        .map(|v| format!("^\"{v}\""))
-        .collect();
-    (!phrases.is_empty()).then(|| format!("{column} : ({})", phrases.join(" OR ")))
+/// An FTS5 filter on `column`: any of `values` as its [`index_tag`] token, or None when
+/// there are none.
+fn tag_any(column: &str, prefix: char, values: &[String]) -> Option<String> {
+    let tags: Vec<String> = values.iter().map(|v| index_tag(prefix, v)).collect();
+    (!tags.is_empty()).then(|| format!("{column} : ({})", tags.join(" OR ")))
 }
 
 fn clean_word(w: &str) -> String {
@@ -256,9 +251,9 @@ impl Store {
         // ?1 is the FTS5 expression (set below, once the filters are known).
         let mut args: Vec<Value> = vec![Value::Null];
         let terms = fts_terms(&q.text);
-        // Filters the index can apply too: `who` holds the quote's speaker key, `outlet`
-        // its article's outlet. The exact checks stay in SQL (a phrase anchored at the
-        // column start also matches longer values), the index only narrows the walk.
+        // Filters the index can apply too: `who` holds a token for the quote's speaker key,
+        // `outlet` one for its article's outlet. The exact checks stay in SQL (the tokens
+        // are hashes and fold case beyond ASCII), the index narrows the walk.
         let mut index_filters: Vec<String> = Vec::new();
         // Quotes of the speaker filter, to choose what drives a search without words.
         let mut speaker_quotes: Option<i64> = None;
@@ -283,7 +278,7 @@ impl Store {
                 rows.collect::<rusqlite::Result<_>>()?
             };
             if keys.len() <= MAX_INDEXED_KEYS {
-                if let Some(f) = anchored_any("who", &keys) {
+                if let Some(f) = tag_any("who", 'k', &keys) {
                     index_filters.push(f);
                 }
             }
@@ -300,7 +295,7 @@ impl Store {
             conds.push(format!("a.day <= ?{}", args.len()));
         }
         if let Some(s) = &q.source {
-            if let Some(f) = anchored_any("outlet", std::slice::from_ref(s)) {
+            if let Some(f) = tag_any("outlet", 'o', std::slice::from_ref(s)) {
                 index_filters.push(f);
             }
             args.push(Value::Text(s.clone()));
@@ -320,13 +315,13 @@ impl Store {
         // the filters are checked on them in SQL. Otherwise walk the matches of the words
         // and the filters the index can apply, newest first.
         let ranked = !terms.is_empty() && self.all_rare(&terms)?;
-        let fts = (!terms.is_empty()).then(|| {
-            let mut parts = vec![format!("content : ({})", terms.join(" "))];
-            if !ranked {
-                parts.append(&mut index_filters);
-            }
-            parts.join(" AND ")
-        });
+        let words = format!("content : ({})", terms.join(" "));
+        // The words with the filters the index can apply.
+        let filtered = std::iter::once(words.clone())
+            .chain(index_filters.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let fts = (!terms.is_empty()).then(|| if ranked { words } else { filtered.clone() });
         if let Some(f) = &fts {
             args[0] = Value::Text(f.clone());
         }
@@ -341,7 +336,8 @@ impl Store {
              LEFT JOIN name_map m ON m.key = q.speaker_key
              LEFT JOIN speakers s ON s.id = m.speaker_id";
         if let (true, Some(f)) = (ranked, &fts) {
-            return self.ranked_hits(f, columns, joins, &conds, args, q.limit);
+            let filtered = (!index_filters.is_empty()).then_some(filtered.as_str());
+            return self.ranked_hits(f, filtered, columns, joins, &conds, args, q.limit);
         }
         let (from, order) = match &fts {
             // Without words, newest article first: the speaker's quotes sorted when they are
@@ -388,12 +384,16 @@ impl Store {
     }
 
     /// The ranked search: the matches of the words (few, see [`RANK_MAX`]) best first by
-    /// BM25 from the index alone, then rows read and filtered in that order, a growing
-    /// slice at a time, until `limit` pass — so a query reads about `limit` quotes, not
-    /// every match.
+    /// BM25 from the index alone, kept when they also match `filtered` (the words with the
+    /// speaker and outlet filters, also from the index), then rows read and checked in
+    /// that order, a growing slice at a time, until `limit` pass — so a query reads about
+    /// `limit` quotes, not every match. (BM25 is computed on the words alone: over the
+    /// filters it would count every quote of the speaker to weigh them.)
+    #[allow(clippy::too_many_arguments)]
     fn ranked_hits(
         &self,
         fts: &str,
+        filtered: Option<&str>,
         columns: &str,
         joins: &str,
         conds: &[String],
@@ -408,6 +408,17 @@ impl Store {
             )?
             .query_map([fts], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let ids = match filtered {
+            None => ids,
+            Some(f) => {
+                let keep: std::collections::HashSet<i64> = self
+                    .conn
+                    .prepare_cached("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1")?
+                    .query_map([f], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                ids.into_iter().filter(|i| keep.contains(i)).collect()
+            }
+        };
         let mut hits = Vec::with_capacity(limit.min(ids.len()));
         let mut at = 0;
         let mut step = limit.max(1);

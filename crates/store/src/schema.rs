@@ -2,7 +2,7 @@
 //! corpus is a no-op; [`SCHEMA_VERSION`] is recorded in `meta`.
 
 /// The version written to `meta.schema_version`.
-pub const SCHEMA_VERSION: &str = "4";
+pub const SCHEMA_VERSION: &str = "5";
 
 /// The DDL, run on every open.
 pub const SCHEMA: &str = r#"
@@ -68,9 +68,10 @@ CREATE TABLE IF NOT EXISTS quotes (
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key);
 
 -- Full-text index of the quotes, contentless (the text lives in `quotes`). Besides the
--- quotation it indexes the speaker key (`who`) and the article's outlet (`outlet`), so that
--- a search with a speaker or outlet filter intersects posting lists inside FTS5 instead of
--- walking every match of its words (Store::search keeps the exact SQL checks as well).
+-- quotation it indexes one token for the speaker key (`who`) and one for the article's
+-- outlet (`outlet`), norm::index_tag (SQL function whosaid_tag), so that a search with a
+-- speaker or outlet filter intersects posting lists inside FTS5 instead of walking every
+-- match of its words (Store::search keeps the exact SQL checks as well).
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
     content, who, outlet, content='', contentless_delete=1,
     tokenize = 'porter unicode61 remove_diacritics 2'
