@@ -14,6 +14,8 @@ use whosaid_store::export::csv_field;
 use whosaid_store::norm::content_hash;
 use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store};
 
+/// Articles in the first batch of an ingest (later ones double up to `--batch`).
+const FIRST_BATCH: usize = 64;
 /// Bytes of article text read ahead at most per batch.
 const BATCH_BYTES: usize = 32 << 20;
 
@@ -156,7 +158,9 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let lookup =
         Store::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
     let threads = thread_count(args.input.threads);
-    let batch_size = args.batch as usize;
+    // The first batches are small and double up to --batch, so that writing starts early
+    // and overlaps the analysis even for a small input.
+    let mut batch_size = (args.batch as usize).min(FIRST_BATCH);
     let mut summary = IngestSummary::default();
     let mut inputs = read_inputs(&args.input.inputs, &args.input.read_options());
 
@@ -193,6 +197,7 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         if raws.is_empty() {
             break;
         }
+        batch_size = (batch_size * 2).min(args.batch as usize);
         let mut errors: Vec<(String, String)> = Vec::new();
         let mut docs: Vec<(Document, String)> = Vec::new();
         for (parsed, warnings) in par_map(raws, threads, parse_raw) {
