@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 [ -x "$venv/bin/python" ] || bash "$shared/peers/textacy/setup.sh" "$venv" >&2
 cargo build --release -q -p whosaid
-bin=target/release/whosaid
+bin=${CARGO_TARGET_DIR:-target}/release/whosaid
 
 # The split as JSON Lines, one article a line, id = the text's file name (what score.py keys on).
 python3 - "$split/text" "$work/in.jsonl" <<'PY'

@@ -52,7 +52,7 @@ print("%.1f | %.0f" % (float(kv["mb_per_s"]), float(kv["pages"]) / float(kv["sec
 }
 
 echo "running whosaid-html..." >&2
-taskset -c 0 target/release/examples/extract_dir "$data/$split/html" "$work/whosaid.json" "$passes" 2>"$work/whosaid.err"
+taskset -c 0 "${CARGO_TARGET_DIR:-target}"/release/examples/extract_dir "$data/$split/html" "$work/whosaid.json" "$passes" 2>"$work/whosaid.err"
 w_speed=$(speed "$work/whosaid.err")
 w_score=$(score "$work/whosaid.json")
 rows=("| whosaid-html $(git describe --always --dirty 2>/dev/null || echo '?') | $w_score | $w_speed |")

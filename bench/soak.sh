@@ -35,7 +35,7 @@ train=$shared/eval-data/polnear/train/text
 [ -d "$train" ] || { echo "soak: $train not found (set SHARED)" >&2; exit 2; }
 
 cargo build --release -q -p whosaid
-bin=$PWD/target/release/whosaid
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/whosaid
 rm -rf "$dir"
 mkdir -p "$dir"
 trap 'rm -rf "$dir"' EXIT

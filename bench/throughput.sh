@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release -q -p whosaid
-bin=target/release/whosaid
+bin=${CARGO_TARGET_DIR:-target}/release/whosaid
 
 # The corpus as JSON Lines (one article a line), repeated to make the run long enough to time.
 python3 - "$polnear/train/text" "$work/train.jsonl" "$repeat" <<'PY'

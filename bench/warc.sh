@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release -q -p whosaid
-bin=target/release/whosaid
+bin=${CARGO_TARGET_DIR:-target}/release/whosaid
 
 python3 - "$texts" "$work/crawl.warc.gz" "$repeat" <<'PY'
 import gzip, html, os, sys, uuid
