@@ -152,18 +152,24 @@ fn write_or_quit<T: Serialize>(out: &mut JsonlWriter<impl io::Write>, v: &T) -> 
 
 /// Traces `a` and writes its record — or, when tracing fails (a corpus read error), an
 /// `{"id","error"}` record and a stderr line naming the article, so the run goes on.
-/// Returns (keep writing, traced).
+/// Counts it in `done` or `failed`; returns false when the reader has gone (stop).
 fn write_trace(
     out: &mut JsonlWriter<impl io::Write>,
     index: &Index,
     a: &Article,
-) -> Result<(bool, bool)> {
+    done: &mut usize,
+    failed: &mut usize,
+) -> Result<bool> {
     match index.trace(a) {
-        Ok(t) => Ok((write_or_quit(out, &t)?, true)),
+        Ok(t) => {
+            *done += 1;
+            write_or_quit(out, &t)
+        }
         Err(e) => {
+            *failed += 1;
             eprintln!("whosaid: {}: {e}", a.id);
             let rec = whosaid_io::ErrorRecord::new(a.id.clone(), e.to_string());
-            Ok((write_or_quit(out, &rec)?, false))
+            write_or_quit(out, &rec)
         }
     }
 }
@@ -188,13 +194,7 @@ fn provenance(args: ProvenanceArgs) -> Result<ExitCode> {
     for id in &args.id {
         match index.article(id) {
             Ok(a) => {
-                let (more, traced) = write_trace(&mut out, &index, &a)?;
-                if traced {
-                    done += 1;
-                } else {
-                    failed += 1;
-                }
-                if !more {
+                if !write_trace(&mut out, &index, &a, &mut done, &mut failed)? {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
@@ -217,13 +217,7 @@ fn provenance(args: ProvenanceArgs) -> Result<ExitCode> {
                         text: doc.text,
                         date: doc.date,
                     };
-                    let (more, traced) = write_trace(&mut out, &index, &a)?;
-                    if traced {
-                        done += 1;
-                    } else {
-                        failed += 1;
-                    }
-                    if !more {
+                    if !write_trace(&mut out, &index, &a, &mut done, &mut failed)? {
                         return Ok(ExitCode::SUCCESS);
                     }
                 }

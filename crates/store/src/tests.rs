@@ -47,6 +47,12 @@ fn lavrov_corpus() -> Vec<Document> {
     ]
 }
 
+/// The article ids of a search's hits, in hit order.
+fn articles(store: &mut Store, q: &SearchQuery) -> Vec<String> {
+    let hits = store.search(q).expect("search");
+    hits.into_iter().map(|h| h.article).collect()
+}
+
 fn ingest_all(store: &mut Store, docs: &[Document]) -> BatchReport {
     let batch: Vec<Prepared> = docs
         .iter()
@@ -233,22 +239,12 @@ fn lavrov_is_one_speaker_found_by_any_alias() {
         let mut q = SearchQuery::new("");
         q.speaker = Some("Lavrov".into());
         q.limit = limit;
-        let got: Vec<String> = store
-            .search(&q)
-            .expect("search")
-            .into_iter()
-            .map(|h| h.article)
-            .collect();
+        let got = articles(&mut store, &q);
         assert_eq!(got, ["a3", "a2", "a1"][..limit.min(3)], "limit {limit}");
     }
     let mut q = SearchQuery::new("");
     q.source = Some("WIRE".into());
-    let got: Vec<String> = store
-        .search(&q)
-        .expect("search")
-        .into_iter()
-        .map(|h| h.article)
-        .collect();
+    let got = articles(&mut store, &q);
     assert_eq!(got, ["a3", "a1"]);
     let mut q = SearchQuery::new("geneva");
     q.speaker = Some("Sergey Lavrov".into());
@@ -428,29 +424,14 @@ fn index_filters_keep_exact_speaker_and_outlet_semantics() {
     ingest_all(&mut store, &docs);
     let mut q = SearchQuery::new("holding");
     q.source = Some("Wire".into());
-    let mut got: Vec<String> = store
-        .search(&q)
-        .expect("search")
-        .into_iter()
-        .map(|h| h.article)
-        .collect();
+    let mut got = articles(&mut store, &q);
     got.sort();
     assert_eq!(got, ["w1", "w3", "w4"]);
     q.speaker = Some("Ann Lee".into());
-    let got: Vec<String> = store
-        .search(&q)
-        .expect("search")
-        .into_iter()
-        .map(|h| h.article)
-        .collect();
+    let got = articles(&mut store, &q);
     assert_eq!(got, ["w1"]);
     q.source = None;
-    let mut got: Vec<String> = store
-        .search(&q)
-        .expect("search")
-        .into_iter()
-        .map(|h| h.article)
-        .collect();
+    let mut got = articles(&mut store, &q);
     got.sort();
     assert_eq!(got, ["w1", "w2"]);
 }
