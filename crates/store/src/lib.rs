@@ -227,15 +227,7 @@ impl Store {
     /// same for any corpus size.
     pub fn stats(&self) -> Result<Stats> {
         let count = |key: &str| -> Result<u64> {
-            let v: Option<i64> = self
-                .conn
-                .query_row(
-                    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1",
-                    [key],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            Ok(v.and_then(|v| u64::try_from(v).ok()).unwrap_or(0))
+            Ok(self.meta(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
         };
         let speakers: i64 = self
             .conn

@@ -5,7 +5,7 @@ use crate::norm::{day, index_tag};
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A search: full-text terms plus filters. Build with [`SearchQuery::new`] and set fields.
 #[derive(Debug, Clone, Default)]
@@ -242,9 +242,9 @@ impl Store {
 
     /// Finds quotes. With words to match: best match first (FTS5 BM25) when each word is
     /// in at most [`RANK_MAX`] quotes, newest first (last ingested) when one is more
-    /// common, since ranking every match of a very common word costs more than it tells. Without words:
-    /// newest article first. Brings the speaker tables up to date first when ingest left
-    /// them stale.
+    /// common, since ranking every match of a very common word costs more than it tells.
+    /// Without words: newest article first. Brings the speaker tables up to date first
+    /// when ingest left them stale.
     pub fn search(&mut self, q: &SearchQuery) -> Result<Vec<Hit>> {
         self.ensure_canonical()?;
         let mut conds: Vec<String> = Vec::new();
@@ -312,8 +312,9 @@ impl Store {
             conds.push(format!("q.kind = ?{}", args.len()));
         }
         // Rank when every word is rare: the matches of the words alone are then few, and
-        // the filters are checked on them in SQL. Otherwise walk the matches of the words
-        // and the filters the index can apply, newest first.
+        // are ranked on the words alone, then kept when they match the filters too (see
+        // ranked_hits). Otherwise walk the matches of the words and the filters the index
+        // can apply, newest first.
         let ranked = !terms.is_empty() && self.all_rare(&terms)?;
         let words = format!("content : ({})", terms.join(" "));
         // The words with the filters the index can apply.
@@ -411,7 +412,7 @@ impl Store {
         let ids = match filtered {
             None => ids,
             Some(f) => {
-                let keep: std::collections::HashSet<i64> = self
+                let keep: HashSet<i64> = self
                     .conn
                     .prepare_cached("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1")?
                     .query_map([f], |r| r.get(0))?
