@@ -108,14 +108,16 @@ fn load(args: &CorpusArgs, quiet: bool) -> Result<(Index, Option<Store>, usize)>
                 rows.collect::<Result<_, _>>()?
             };
             let Some(&(max, _)) = batch.last() else { break };
-            for (_, a) in batch {
+            for (id, a) in batch {
                 index.add(a)?;
+                // Written with the article: a stopped sync resumes after it, never twice.
+                index.set_meta(SYNCED, id)?;
                 added += 1;
             }
-            index.flush()?;
-            index.set_meta(SYNCED, max)?;
             last = max;
         }
+        // One merge of the new band rows, in key order, for the whole sync.
+        index.flush()?;
         if added > 0 && !quiet {
             eprintln!("whosaid: provenance index: {added} new articles indexed");
         }

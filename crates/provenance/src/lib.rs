@@ -419,6 +419,12 @@ CREATE TABLE IF NOT EXISTS prov_band (
     sid INTEGER NOT NULL,
     PRIMARY KEY (key, sid)
 ) WITHOUT ROWID;
+-- Band rows of a bulk load, appended unsorted; merged into prov_band in key order by
+-- Index::flush (or when the index is next opened, after a crash).
+CREATE TABLE IF NOT EXISTS prov_band_staged (
+    key INTEGER NOT NULL,
+    sid INTEGER NOT NULL
+);
 ";
 
 /// A sentence's hashes as stored: counts of content and anchor hashes (u16 LE each),
@@ -474,6 +480,9 @@ struct Pending {
     articles: Vec<(i64, Article, i64, i64)>,
     sentences: Vec<(i64, i64, i64, i64, Vec<u8>)>,
     bands: Vec<(i64, i64)>,
+    /// `prov_meta` values set since the last write, written in the same transaction as
+    /// the articles added before them.
+    meta: Vec<(String, i64)>,
 }
 
 /// Collects articles into an in-memory index, then [`IndexBuilder::build`]s it (for a
@@ -714,18 +723,26 @@ impl Index {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        Ok(Index {
+        let mut index = Index {
             conn,
             pending: Pending::default(),
             pending_sentences: 0,
             next_aid,
             next_sid,
-        })
+        };
+        // Rows staged by a load that stopped before its flush (a crash, `kill -9`).
+        index.merge_staged()?;
+        Ok(index)
     }
 
     /// Adds one article. Rows are buffered and written in batches; [`Index::flush`]
-    /// writes the rest (traces see flushed articles only).
+    /// writes the rest and makes them searchable (traces see flushed articles only).
     pub fn add(&mut self, article: Article) -> Result<(), ProvenanceError> {
+        // Written before, not after, the new article: a value set after an article (see
+        // [`Index::set_meta`]) then lands in the same transaction as the article.
+        if self.pending_sentences >= FLUSH_SENTENCES {
+            self.stage()?;
+        }
         let aid = self.next_aid;
         self.next_aid += 1;
         let first = self.next_sid;
@@ -742,23 +759,37 @@ impl Index {
         }
         let count = self.next_sid - first;
         self.pending.articles.push((aid, article, first, count));
-        if self.pending_sentences >= FLUSH_SENTENCES {
-            self.flush()?;
-        }
         Ok(())
     }
 
-    /// Writes the buffered articles in one transaction (band keys in key order, so that
-    /// the B-tree is written mostly in order).
+    /// Writes the buffered articles and merges every staged band row into the band index,
+    /// so that traces see everything added so far.
     pub fn flush(&mut self) -> Result<(), ProvenanceError> {
-        let mut p = std::mem::take(&mut self.pending);
+        self.stage()?;
+        self.merge_staged()
+    }
+
+    /// Writes the buffered articles and sentences in one transaction, their band rows
+    /// appended to `prov_band_staged`. Why staged: `prov_band` is a B-tree keyed by
+    /// random hashes, so a batch of 100k sentences (3.2M rows) written into it directly
+    /// touches nearly every page of it, and indexing cost grew with the square of the
+    /// corpus (10M sentences wrote 524 GB). [`Index::flush`] merges the staged rows once,
+    /// in key order: one sequential pass over the B-tree per bulk load.
+    fn stage(&mut self) -> Result<(), ProvenanceError> {
+        let p = std::mem::take(&mut self.pending);
         self.pending_sentences = 0;
-        if p.articles.is_empty() {
+        if p.articles.is_empty() && p.meta.is_empty() {
             return Ok(());
         }
-        p.bands.sort_unstable();
         let tx = self.conn.transaction()?;
         {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?;
+            for (k, v) in &p.meta {
+                st.execute(params![k, v])?;
+            }
             let mut st = tx.prepare_cached(
                 "INSERT INTO prov_article (aid, doc_id, date, text, first, count)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -773,7 +804,7 @@ impl Index {
                 st.execute(params![sid, aid, start, end, sig])?;
             }
             let mut st =
-                tx.prepare_cached("INSERT OR IGNORE INTO prov_band (key, sid) VALUES (?1, ?2)")?;
+                tx.prepare_cached("INSERT INTO prov_band_staged (key, sid) VALUES (?1, ?2)")?;
             for (k, sid) in &p.bands {
                 st.execute(params![k, sid])?;
             }
@@ -782,8 +813,31 @@ impl Index {
         Ok(())
     }
 
+    /// Moves the staged band rows into `prov_band` in key order, in one transaction.
+    fn merge_staged(&mut self) -> Result<(), ProvenanceError> {
+        let staged: bool =
+            self.conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM prov_band_staged)", [], |r| {
+                    r.get(0)
+                })?;
+        if !staged {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "INSERT OR IGNORE INTO prov_band (key, sid)
+                 SELECT key, sid FROM prov_band_staged ORDER BY key, sid;
+             DELETE FROM prov_band_staged;",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A value kept in the index's `prov_meta` table (e.g. how far a corpus was synced).
     pub fn meta(&self, key: &str) -> Result<Option<i64>, ProvenanceError> {
+        if let Some((_, v)) = self.pending.meta.iter().rev().find(|(k, _)| k == key) {
+            return Ok(Some(*v));
+        }
         Ok(self
             .conn
             .query_row("SELECT value FROM prov_meta WHERE key = ?1", [key], |r| {
@@ -792,13 +846,15 @@ impl Index {
             .optional()?)
     }
 
-    /// Sets a `prov_meta` value.
+    /// Sets a `prov_meta` value. It is written with the articles added before it, in one
+    /// transaction, so that a sync watermark set after each article never runs ahead of
+    /// (or behind) what is stored, whenever the process stops.
     pub fn set_meta(&mut self, key: &str, value: i64) -> Result<(), ProvenanceError> {
-        self.conn.execute(
-            "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        self.pending.meta.retain(|(k, _)| k != key);
+        self.pending.meta.push((key.to_string(), value));
+        if self.pending.articles.is_empty() {
+            self.stage()?;
+        }
         Ok(())
     }
 
@@ -827,7 +883,9 @@ impl Index {
     /// tables, the store's too when it shares the corpus database).
     pub fn db_bytes(&self) -> Result<u64, ProvenanceError> {
         let (n, size): (i64, i64) = self.conn.query_row(
-            "SELECT (SELECT page_count FROM pragma_page_count()), (SELECT page_size FROM pragma_page_size())",
+            "SELECT (SELECT page_count FROM pragma_page_count())
+                    - (SELECT freelist_count FROM pragma_freelist_count()),
+                    (SELECT page_size FROM pragma_page_size())",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

@@ -152,6 +152,40 @@ fn persists_on_disk_and_grows() {
 }
 
 #[test]
+fn rows_staged_before_a_stop_are_merged_on_reopen() {
+    let dir = std::env::temp_dir().join(format!("whosaid-prov-stage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("c.db");
+    {
+        let mut ix = Index::open(&path).expect("open");
+        ix.add(Article::new("orig", ORIGINAL).with_date("2017-04-11"))
+            .expect("add");
+        ix.set_meta("synced", 1).expect("meta");
+        // What a bulk load has written when it is killed before its flush.
+        ix.stage().expect("stage");
+        let staged: i64 = ix
+            .conn
+            .query_row("SELECT count(*) FROM prov_band_staged", [], |r| r.get(0))
+            .expect("count");
+        assert!(staged > 0);
+    }
+    let ix = Index::open(&path).expect("reopen");
+    assert_eq!(ix.meta("synced").expect("meta"), Some(1));
+    let staged: i64 = ix
+        .conn
+        .query_row("SELECT count(*) FROM prov_band_staged", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(staged, 0);
+    let t = ix
+        .trace(&Article::new("seed", SEED).with_date("2017-04-12"))
+        .expect("trace");
+    assert_eq!(t.sources, ["orig"]);
+    drop(ix);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn non_ascii_offsets() {
     let src = "Émile Zoé told reporters the ceasefire would hold in Aleppo through Friday.";
     let idx = index(vec![Article::new("a", src)]);
