@@ -51,11 +51,35 @@ const SEEDS: [u64; NF + NS] = {
     out
 };
 
-/// Bucket of feature `value` of template `k`, `bits` bits wide.
+/// `SEEDS[from..from + N]`.
+const fn seeds_from<const N: usize>(from: usize) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut k = 0;
+    while k < N {
+        out[k] = SEEDS[from + k];
+        k += 1;
+    }
+    out
+}
+
+/// Seeds of the base templates.
+pub(crate) const BASE_SEEDS: [u64; NF] = seeds_from(0);
+/// Seeds of the stacked templates.
+pub(crate) const STACKED_SEEDS: [u64; NS] = seeds_from(NF);
+
+/// Bucket of feature `value` of template `k` (`NF + j` for stacked template `j`), `bits`
+/// bits wide.
 #[inline]
 fn bucket(k: usize, value: u64, bits: u32) -> u32 {
+    row_of(value ^ SEEDS[k], 64 - bits) as u32
+}
+
+/// Bucket of a feature value already xor-ed with its template's seed, in a table of
+/// `2^(64 - shift)` buckets: [`bucket`] without the template lookup.
+#[inline(always)]
+pub(crate) fn row_of(seeded: u64, shift: u32) -> usize {
     // one multiply-shift: the values are word hashes or small codes xor a random seed
-    ((value ^ SEEDS[k]).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as u32
+    (seeded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
 }
 
 /// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
@@ -246,6 +270,27 @@ pub fn for_each_token(
     bits: u32,
     mut emit: impl FnMut(usize, &[u32; NF]),
 ) {
+    let mut f = [0u32; NF];
+    token_features(text, tokens, sentences, words, cues, wc, |i, vals| {
+        for (k, v) in vals.iter().enumerate() {
+            f[k] = bucket(k, *v, bits);
+        }
+        emit(i, &f);
+    });
+}
+
+/// [`for_each_token`] before hashing: calls `emit(i, &values)` for every token `i` with its
+/// [`NF`] feature values (bucket `k` is [`bucket`]`(k, values[k], bits)`).
+#[inline(always)]
+pub(crate) fn token_features(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    words: &[u64],
+    cues: &CueSet,
+    wc: &WordClasses,
+    mut emit: impl FnMut(usize, &[u64; NF]),
+) {
     let bytes = text.as_bytes();
     let mut info: Vec<TokInfo> = Vec::with_capacity(tokens.len());
     for (k, t) in tokens.iter().enumerate() {
@@ -307,7 +352,6 @@ pub fn for_each_token(
     let mut par_first_quote = false;
     let mut sent_in_par = 0u64;
     let mut last_par = usize::MAX;
-    let mut f = [0u32; NF];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() {
@@ -454,10 +498,7 @@ pub fn for_each_token(
                 commas_since.min(3) | ldb.min(4) << 2 | qs << 6 | p0 << 8,
                 mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2),
             ];
-            for (k, v) in vals.iter().enumerate() {
-                f[k] = bucket(k, *v, bits);
-            }
-            emit(i, &f);
+            emit(i, &vals);
             // update left context after emitting
             if tokens[i].kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
                 commas_since += 1;
@@ -489,11 +530,29 @@ pub fn for_each_stacked(
     bits: u32,
     mut emit: impl FnMut(usize, &[u32; NS]),
 ) {
+    let mut f = [0u32; NS];
+    stacked_features(tokens, sentences, words, b, |i, vals| {
+        for (k, v) in vals.iter().enumerate() {
+            f[k] = bucket(NF + k, *v, bits);
+        }
+        emit(i, &f);
+    });
+}
+
+/// [`for_each_stacked`] before hashing: calls `emit(i, &values)` for every token `i` with
+/// its [`NS`] stacked feature values (bucket `k` is [`bucket`]`(NF + k, values[k], bits)`).
+#[inline(always)]
+pub(crate) fn stacked_features(
+    tokens: &[Token],
+    sentences: &[Sentence],
+    words: &[u64],
+    b: &[u8],
+    mut emit: impl FnMut(usize, &[u64; NS]),
+) {
     use super::{B_BQ, B_BS, B_IQ, B_IS};
     let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
     let mut right_cue: Vec<Option<usize>> = Vec::new();
     let mut right_src: Vec<Option<usize>> = Vec::new();
-    let mut f = [0u32; NS];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() || r.end > b.len() {
@@ -536,10 +595,7 @@ pub fn for_each_stacked(
                 lsb | rsb << 4 | in_src << 8 | (ldb.min(3)) << 9,
                 mix(after, ldb),
             ];
-            for (k, v) in vals.iter().enumerate() {
-                f[k] = bucket(NF + k, *v, bits);
-            }
-            emit(i, &f);
+            emit(i, &vals);
             if tag == B_BQ {
                 cue_head = w0;
             }

@@ -304,19 +304,19 @@ impl Model {
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
         let mut em = vec![[0f32; N_TAGS]; tokens.len()];
-        let w = &self.weights;
-        for_each_token(
+        let (rows, _) = self.weights.as_chunks::<N_TAGS>();
+        let shift = 64 - self.bits;
+        features::token_features(
             text,
             tokens,
             sentences,
             words,
             &self.cues,
             &self.classes,
-            self.bits,
-            |i, f| {
-                let acc = sum_rows(w, f);
-                for (e, a) in em[i].iter_mut().zip(acc) {
-                    *e = a as f32 * self.inv_scale;
+            |i, vals| {
+                let acc = sum_rows(rows, &features::BASE_SEEDS, vals, shift);
+                if let Some(e) = em.get_mut(i) {
+                    *e = acc.map(|a| a as f32 * self.inv_scale);
                 }
             },
         );
@@ -352,11 +352,14 @@ impl Model {
         let words = word_hashes(text, tokens);
         let mut em = self.emissions(text, tokens, sentences, &words);
         let b = self.decode_b(sentences, &em);
-        let w = &self.weights;
-        for_each_stacked(tokens, sentences, &words, &b, self.bits, |i, f| {
-            let acc = sum_rows(w, f);
-            for (e, a) in em[i][..N_A].iter_mut().zip(acc) {
-                *e += a as f32 * self.inv_scale;
+        let (rows, _) = self.weights.as_chunks::<N_TAGS>();
+        let shift = 64 - self.bits;
+        features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
+            let acc = sum_rows(rows, &features::STACKED_SEEDS, vals, shift);
+            if let Some(e) = em.get_mut(i) {
+                for (e, a) in e[..N_A].iter_mut().zip(acc) {
+                    *e += a as f32 * self.inv_scale;
+                }
             }
         });
         let mut a = vec![0u8; tokens.len()];
@@ -409,14 +412,21 @@ impl Model {
     }
 }
 
-/// Sums the weight rows of buckets `f` (i16 lanes: at most `NF + NS` rows of ±127 cannot
+/// Sums the weight rows of the feature values `vals` of templates with seeds `seeds`, in a
+/// table of `2^(64 - shift)` rows (i16 lanes: at most `NF + NS` rows of ±127 cannot
 /// overflow). A bucket outside the table (a hand-built model) adds nothing.
-#[inline]
-fn sum_rows(w: &[i8], f: &[u32]) -> [i16; N_TAGS] {
-    let (rows, _) = w.as_chunks::<N_TAGS>();
+///
+/// Not inlined: inside the feature loop the sum gets no registers of its own.
+#[inline(never)]
+fn sum_rows<const N: usize>(
+    rows: &[[i8; N_TAGS]],
+    seeds: &[u64; N],
+    vals: &[u64; N],
+    shift: u32,
+) -> [i16; N_TAGS] {
     let mut acc = [0i16; N_TAGS];
-    for &b in f {
-        if let Some(row) = rows.get(b as usize) {
+    for (&s, &v) in seeds.iter().zip(vals) {
+        if let Some(row) = rows.get(features::row_of(v ^ s, shift)) {
             for (a, &x) in acc.iter_mut().zip(row) {
                 *a += x as i16;
             }

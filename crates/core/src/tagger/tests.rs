@@ -237,3 +237,49 @@ fn shape_at_matches_shape() {
     assert_eq!(shape_at(b"ab", 0, 2), shape(b"ab"));
     assert_eq!(shape_at(b"", 0, 0), 0);
 }
+
+#[test]
+fn emissions_sum_the_rows_of_the_training_buckets() {
+    // Inference hashes the feature values itself; training reads `for_each_token` and
+    // `for_each_stacked`: both must address the same weight rows.
+    let Some(m) = model() else { return };
+    let t = "“We will win,” Smith said on Monday. He told reporters that “it’s over.”\n\n\
+             The minister, who spoke in Kyiv, said: the talks failed.";
+    let toks = tokenize(t);
+    let sents = split_sentences(t, &toks);
+    let words = word_hashes(t, &toks);
+    let em = m.emissions(t, &toks, &sents, &words);
+    let (rows, _) = m.weights.as_chunks::<N_TAGS>();
+    let sum = |f: &[u32]| -> [f32; N_TAGS] {
+        let mut acc = [0i32; N_TAGS];
+        for &b in f {
+            for (a, &x) in acc.iter_mut().zip(&rows[b as usize]) {
+                *a += x as i32;
+            }
+        }
+        acc.map(|a| a as f32 * m.inv_scale)
+    };
+    let mut seen = 0;
+    for_each_token(
+        t,
+        &toks,
+        &sents,
+        &words,
+        &m.cues,
+        &m.classes,
+        m.bits,
+        |i, f| {
+            assert_eq!(em[i], sum(f), "token {i}");
+            seen += 1;
+        },
+    );
+    assert_eq!(seen, toks.len());
+    let b = m.decode_b(&sents, &em);
+    let (_, _, tagged) = m.tag(t, &toks, &sents);
+    for_each_stacked(&toks, &sents, &words, &b, m.bits, |i, f| {
+        let s = sum(f);
+        for k in 0..N_A {
+            assert_eq!(tagged[i][k], em[i][k] + s[k], "token {i}");
+        }
+    });
+}
