@@ -412,6 +412,9 @@ impl Model {
     }
 }
 
+/// Bucket bits of the shipped model, for which [`sum_rows`] has a specialised loop.
+const SHIPPED_BITS: u32 = 17;
+
 /// Sums the weight rows of the feature values `vals` of templates with seeds `seeds`, in a
 /// table of `2^(64 - shift)` rows (i16 lanes: at most `NF + NS` rows of ±127 cannot
 /// overflow). A bucket outside the table (a hand-built model) adds nothing.
@@ -419,6 +422,23 @@ impl Model {
 /// Not inlined: inside the feature loop the sum gets no registers of its own.
 #[inline(never)]
 fn sum_rows<const N: usize>(
+    rows: &[[i8; N_TAGS]],
+    seeds: &[u64; N],
+    vals: &[u64; N],
+    shift: u32,
+) -> [i16; N_TAGS] {
+    match <&[[i8; N_TAGS]; 1 << SHIPPED_BITS]>::try_from(rows) {
+        // the shift and the table size are constants here: no bounds tests
+        Ok(table) if shift == 64 - SHIPPED_BITS => {
+            add_rows(table.as_slice(), seeds, vals, 64 - SHIPPED_BITS)
+        }
+        _ => add_rows(rows, seeds, vals, shift),
+    }
+}
+
+/// The loop of [`sum_rows`].
+#[inline(always)]
+fn add_rows<const N: usize>(
     rows: &[[i8; N_TAGS]],
     seeds: &[u64; N],
     vals: &[u64; N],

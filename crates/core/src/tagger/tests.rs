@@ -238,11 +238,10 @@ fn shape_at_matches_shape() {
     assert_eq!(shape_at(b"", 0, 0), 0);
 }
 
-#[test]
-fn emissions_sum_the_rows_of_the_training_buckets() {
+/// Checks that `m`'s emissions are the sums of the rows of the buckets training reads.
+fn check_emissions_match_buckets(m: &Model) {
     // Inference hashes the feature values itself; training reads `for_each_token` and
     // `for_each_stacked`: both must address the same weight rows.
-    let Some(m) = model() else { return };
     let t = "“We will win,” Smith said on Monday. He told reporters that “it’s over.”\n\n\
              The minister, who spoke in Kyiv, said: the talks failed.";
     let toks = tokenize(t);
@@ -281,5 +280,32 @@ fn emissions_sum_the_rows_of_the_training_buckets() {
         for k in 0..N_A {
             assert_eq!(tagged[i][k], em[i][k] + s[k], "token {i}");
         }
+    });
+}
+
+#[test]
+fn emissions_sum_the_rows_of_the_training_buckets() {
+    if let Some(m) = model() {
+        check_emissions_match_buckets(m);
+    }
+    // a table size without a specialised loop
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let weights = (0..(1usize << 10) * N_TAGS)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as i8
+        })
+        .collect();
+    check_emissions_match_buckets(&Model {
+        bits: 10,
+        weights,
+        inv_scale: 0.25,
+        trans_a: [0.0; 12],
+        trans_b: [0.0; 30],
+        calib: (1.0, 0.0),
+        cues: CueSet::new(&[(word_hash(b"said"), word_hash(b"say"))]),
+        classes: WordClasses::default(),
     });
 }
