@@ -347,6 +347,8 @@ pub(crate) fn token_features(
     let mut right_cue: Vec<Option<usize>> = Vec::new();
     let mut quote_right: Vec<bool> = Vec::new();
     let mut win: Vec<TokInfo> = Vec::new();
+    // the feature values of the sentence's tokens
+    let mut vals: Vec<[u64; NF]> = Vec::new();
     let mut in_q = false;
     let mut open_ctx = 0u64;
     let mut par_first_quote = false;
@@ -398,15 +400,16 @@ pub(crate) fn token_features(
         win.extend([PAD_INFO; 2]);
         win.extend_from_slice(&info[r.clone()]);
         win.extend([PAD_INFO; 2]);
+        if vals.len() < r.len() {
+            vals.resize(r.len(), [0; NF]);
+        }
+        let vals = &mut vals[..r.len()];
+        window_features(&win, vals);
         let base = r.start as isize - 2;
         let at = |j: isize| -> &TokInfo { &win[(j - base) as usize] };
         let w = |j: isize| at(j).word;
-        let sh = |j: isize| at(j).shape;
         let ps = |j: isize| at(j).pos;
-        let nr = |j: isize| at(j).ner;
-        let kd = |j: isize| at(j).kind;
         for i in r.clone() {
-            let ii = i as isize;
             let t = &tokens[i];
             // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
             let qs: u64 = match t.kind {
@@ -436,11 +439,9 @@ pub(crate) fn token_features(
             let lc = left.map(|l| info[l].cue).unwrap_or(0);
             let rcl = rc.map(|c| info[c].cue).unwrap_or(0);
             let after_left = left.map(|l| w(l as isize + 1)).unwrap_or(0);
-            let w0 = info[i].word;
-            let wm1 = w(ii - 1);
-            let wp1 = w(ii + 1);
-            let p0 = info[i].pos;
-            let (pm1, pp1) = (ps(ii - 1), ps(ii + 1));
+            let v = &mut vals[i - r.start];
+            // the window templates are in already
+            let (w0, wm1, wp1, p0) = (v[1], v[2], v[3], v[29]);
             let after_left_pos = left.map(|l| ps(l as isize + 1) | ps(l as isize + 2) << 6);
             let before_right_pos = rc.map(|c| ps(c as isize - 1) | ps(c as isize - 2) << 6);
             let nclose = next_close[i];
@@ -450,55 +451,33 @@ pub(crate) fn token_features(
                 after_close(nclose as usize) | dist_bucket(Some(nclose as usize - i)) << 10
             };
             let own_cue = (info[i].cue != 0) as u64;
-            let vals: [u64; NF] = [
-                0,
-                w0,
-                wm1,
-                wp1,
-                w(ii - 2),
-                w(ii + 2),
-                mix(wm1, w0),
-                mix(w0, wp1),
-                mix(info[i].shape, info[i].kind),
-                mix(mix(sh(ii - 1), info[i].shape), sh(ii + 1)),
-                qs | qrel << 2,
-                mix(w0, qs),
-                ldb | rdb << 4 | own_cue << 8,
-                mix(lc, ldb),
-                mix(rcl, rdb),
-                pos_bucket(i - r.start) | pos_bucket(r.end - 1 - i) << 3,
-                (that_since as u64) | ldb << 1 | qs << 5,
-                (colon_left as u64) | qs << 1 | (in_q as u64) << 3,
-                mix(after_left, ldb),
-                par_b | sib << 2 | qs << 4,
-                mix(w0, ldb),
-                mix(w0, rdb),
-                mix(wm1, qs),
-                mix(wp1, qs),
-                kd(ii - 1) | info[i].kind << 4 | kd(ii + 1) << 8,
-                (par_first_quote as u64) | qs << 1 | sib << 3,
-                (has_cue as u64) | qs << 1 | pos_bucket(i - r.start).min(2) << 3,
-                mix(mix(wm1, w0), ldb.min(3) | rdb.min(3) << 2),
-                mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2),
-                p0,
-                pm1 | p0 << 6,
-                p0 | pp1 << 6,
-                pm1 | p0 << 6 | pp1 << 12,
-                ps(ii - 2) | pm1 << 6 | p0 << 12,
-                p0 | pp1 << 6 | ps(ii + 2) << 12,
-                p0 | ldb << 6 | rdb << 10 | qs << 14,
-                info[i].ner | nr(ii - 1) << 3 | nr(ii + 1) << 6 | qs << 9 | p0 << 11,
-                after_left_pos.unwrap_or(1 << 13) | ldb << 14 | (in_q as u64) << 18,
-                before_right_pos.unwrap_or(1 << 13) | rdb << 14 | (in_q as u64) << 18,
-                close_info | qs << 16,
-                mix(w0, p0),
-                if in_q || qs == 3 { open_ctx } else { 0 }
-                    | qs << 10
-                    | (par_first_quote as u64) << 12,
-                commas_since.min(3) | ldb.min(4) << 2 | qs << 6 | p0 << 8,
-                mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2),
-            ];
-            emit(i, &vals);
+            v[10] = qs | qrel << 2;
+            v[11] = mix(w0, qs);
+            v[12] = ldb | rdb << 4 | own_cue << 8;
+            v[13] = mix(lc, ldb);
+            v[14] = mix(rcl, rdb);
+            v[16] = (that_since as u64) | ldb << 1 | qs << 5;
+            v[17] = (colon_left as u64) | qs << 1 | (in_q as u64) << 3;
+            v[18] = mix(after_left, ldb);
+            v[19] = par_b | sib << 2 | qs << 4;
+            v[20] = mix(w0, ldb);
+            v[21] = mix(w0, rdb);
+            v[22] = mix(wm1, qs);
+            v[23] = mix(wp1, qs);
+            v[25] = (par_first_quote as u64) | qs << 1 | sib << 3;
+            v[26] = (has_cue as u64) | qs << 1 | pos_bucket(i - r.start).min(2) << 3;
+            v[27] = mix(v[6], ldb.min(3) | rdb.min(3) << 2);
+            v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
+            v[35] = p0 | ldb << 6 | rdb << 10 | qs << 14;
+            v[36] |= qs << 9;
+            v[37] = after_left_pos.unwrap_or(1 << 13) | ldb << 14 | (in_q as u64) << 18;
+            v[38] = before_right_pos.unwrap_or(1 << 13) | rdb << 14 | (in_q as u64) << 18;
+            v[39] = close_info | qs << 16;
+            v[41] = if in_q || qs == 3 { open_ctx } else { 0 }
+                | qs << 10
+                | (par_first_quote as u64) << 12;
+            v[42] = commas_since.min(3) | ldb.min(4) << 2 | qs << 6 | p0 << 8;
+            v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
             // update left context after emitting
             if tokens[i].kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
                 commas_since += 1;
@@ -517,6 +496,41 @@ pub(crate) fn token_features(
                 quote_left = true;
             }
         }
+        for (i, v) in r.zip(vals.iter()) {
+            emit(i, v);
+        }
+    }
+}
+
+/// Fills the templates of `vals` that read only the tokens' windows (`win`: the facts of
+/// one sentence's tokens with two padding entries on each side; `vals`: one entry per
+/// token). The other templates are left as they were, but for 36, which gets the window
+/// part of its value.
+fn window_features(win: &[TokInfo], vals: &mut [[u64; NF]]) {
+    let n = vals.len();
+    for (j, (x, v)) in win.windows(5).zip(vals.iter_mut()).enumerate() {
+        let [m2, m1, c, p1, p2] = [&x[0], &x[1], &x[2], &x[3], &x[4]];
+        let (w0, p0) = (c.word, c.pos);
+        v[0] = 0;
+        v[1] = w0;
+        v[2] = m1.word;
+        v[3] = p1.word;
+        v[4] = m2.word;
+        v[5] = p2.word;
+        v[6] = mix(m1.word, w0);
+        v[7] = mix(w0, p1.word);
+        v[8] = mix(c.shape, c.kind);
+        v[9] = mix(mix(m1.shape, c.shape), p1.shape);
+        v[15] = pos_bucket(j) | pos_bucket(n - 1 - j) << 3;
+        v[24] = m1.kind | c.kind << 4 | p1.kind << 8;
+        v[29] = p0;
+        v[30] = m1.pos | p0 << 6;
+        v[31] = p0 | p1.pos << 6;
+        v[32] = m1.pos | p0 << 6 | p1.pos << 12;
+        v[33] = m2.pos | m1.pos << 6 | p0 << 12;
+        v[34] = p0 | p1.pos << 6 | p2.pos << 12;
+        v[36] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11;
+        v[40] = mix(w0, p0);
     }
 }
 
