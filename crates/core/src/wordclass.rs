@@ -7,12 +7,16 @@
 
 use crate::lexicon::Gender;
 
-/// `word` lowercased into `buf`, or `None` when it is too long or not ASCII (no
-/// word of these lists is).
-fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+/// `word` lowercased (into `buf` when it has a capital), or `None` when it is too long
+/// or not ASCII (no word of these lists is).
+fn lower<'b>(word: &'b str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
     let b = word.as_bytes();
     if b.len() > buf.len() || !word.is_ascii() {
         return None;
+    }
+    // Most words are lowercase already: no copy, no re-validation.
+    if !b.iter().any(u8::is_ascii_uppercase) {
+        return Some(word);
     }
     let dst = &mut buf[..b.len()];
     dst.copy_from_slice(b);
