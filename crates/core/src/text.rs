@@ -205,14 +205,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let start = i;
-        let (end, kind) = if is_word_char(c) {
+        // `plain`: a word of ASCII letters, digits and underscores only (no clitic)
+        let (end, kind, plain) = if is_word_char(c) {
             scan_word(text, i)
         } else {
-            scan_symbol(text, i, c, space_before, &tokens)
+            let (end, kind) = scan_symbol(text, i, c, space_before, &tokens);
+            (end, kind, false)
         };
         debug_assert!(end > start && text.is_char_boundary(end));
         // Split clitics off words: Assad's -> Assad 's ; don't -> do n't.
-        if kind == TokenKind::Word {
+        if kind == TokenKind::Word && !plain {
             if let Some(cut) = clitic_cut(&text[start..end]) {
                 tokens.push(Token {
                     start,
@@ -279,18 +281,42 @@ fn clitic_cut(word: &str) -> Option<usize> {
     None
 }
 
-fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
+/// ASCII letters, digits and `_`: the bytes of a word's leading run in [`scan_word`].
+const ASCII_WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// The end and kind of the word starting at `start`, and whether it consists of ASCII
+/// letters, digits and underscores only.
+fn scan_word(text: &str, start: usize) -> (usize, TokenKind, bool) {
     // Fast path: the run of ASCII word bytes most words consist of, one byte at a time; the
     // general loop below takes over at the first other character with the same state.
     let bytes = text.as_bytes();
     let mut end = start;
-    let mut all_digits = true;
     while let Some(&b) = bytes.get(end) {
-        if !(b.is_ascii_alphanumeric() || b == b'_') {
+        if !ASCII_WORD_BYTE[b as usize] {
             break;
         }
-        all_digits &= b.is_ascii_digit();
         end += 1;
+    }
+    // (stops at the first letter of most words)
+    let mut all_digits = bytes[start..end].iter().all(u8::is_ascii_digit);
+    // The run ends at an ASCII byte that never joins a word (space, most punctuation) or
+    // at the end: the word is the run, a number when it is all digits.
+    if !matches!(bytes.get(end), Some(&b) if b >= 0x80 || matches!(b, b'-' | b'\'' | b'.' | b',' | b'&'))
+    {
+        let kind = if all_digits && end > start {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        };
+        return (end, kind, true);
     }
     let resume = end;
     let mut iter = text[resume..].char_indices().peekable();
@@ -363,7 +389,7 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind) {
     } else {
         TokenKind::Word
     };
-    (end, kind)
+    (end, kind, false)
 }
 
 /// True when `w` looks like `U`, `U.S`, `a.m` — single letters joined by periods.
