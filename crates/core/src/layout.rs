@@ -89,12 +89,29 @@ impl<'a> Layout<'a> {
 
     /// True when token `i` is a word starting with an uppercase letter.
     pub fn is_cap_word(&self, i: usize) -> bool {
-        self.kind(i) == Some(TokenKind::Word) && crate::wordclass::is_capitalized(self.word(i))
+        match self.word_first_byte(i) {
+            Some(Some(b)) => b.is_ascii_uppercase(),
+            Some(None) => crate::wordclass::is_capitalized(self.word(i)),
+            None => false,
+        }
     }
 
     /// True when token `i` is a word starting with a lowercase letter.
     pub fn is_lower_word(&self, i: usize) -> bool {
-        self.kind(i) == Some(TokenKind::Word) && crate::wordclass::is_lowercase(self.word(i))
+        match self.word_first_byte(i) {
+            Some(Some(b)) => b.is_ascii_lowercase(),
+            Some(None) => crate::wordclass::is_lowercase(self.word(i)),
+            None => false,
+        }
+    }
+
+    /// `None` when token `i` is not a word; else its first byte when that is ASCII (the
+    /// first character then), `Some(None)` when it is not.
+    #[inline]
+    fn word_first_byte(&self, i: usize) -> Option<Option<u8>> {
+        let t = self.tokens.get(i).filter(|t| t.kind == TokenKind::Word)?;
+        let first = self.text.as_bytes().get(t.start..t.end)?.first();
+        Some(first.copied().filter(u8::is_ascii))
     }
 
     /// The text from the start of token `a` to the end of token `b - 1`.

@@ -372,7 +372,12 @@ impl<'l, 'a> Resolver<'l, 'a> {
             || is_adverb(&lower)
             || is_function_word(&lower)
             || SENTENCE_OPENERS.contains(&lower.as_str())
-            || (0..l.tokens.len()).any(|k| l.is_lower_word(k) && l.word(k) == lower);
+            || l.tokens.iter().enumerate().any(|(k, t)| {
+                // the length first: it rules out most tokens without reading them
+                t.end.saturating_sub(t.start) == lower.len()
+                    && l.word(k) == lower
+                    && l.is_lower_word(k)
+            });
         !common
     }
 
