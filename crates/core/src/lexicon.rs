@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 /// words embedded in the binary, so SipHash's flood resistance buys nothing here and
 /// costs most of a lookup.
 #[derive(Default, Clone, Copy)]
-struct FxHasher {
+pub(crate) struct FxHasher {
     hash: u64,
 }
 
@@ -62,8 +62,10 @@ impl Hasher for FxHasher {
     }
 }
 
-type Fx = BuildHasherDefault<FxHasher>;
-type FxMap<K, V> = HashMap<K, V, Fx>;
+/// Builds [`FxHasher`]s.
+pub(crate) type Fx = BuildHasherDefault<FxHasher>;
+/// A hash map keyed with [`FxHasher`] (for keys that are words, not attacker-chosen).
+pub(crate) type FxMap<K, V> = HashMap<K, V, Fx>;
 type FxSet<K> = HashSet<K, Fx>;
 
 const NAMES: &str = include_str!("../data/names.tsv");

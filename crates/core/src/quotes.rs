@@ -210,9 +210,12 @@ type LastDirect = (usize, Option<Range<usize>>, Option<Range<usize>>);
 fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
     (0..l.tokens.len())
         .map(|i| {
-            let w = l.word(i);
             // Words inside quotations never cue an attribution of their own here.
-            if w.len() < 3 || quote_of.get(i).is_some_and(|&q| q != NONE) || !l.is_lower_word(i) {
+            if quote_of.get(i).is_some_and(|&q| q != NONE) || !l.is_lower_word(i) {
+                return None;
+            }
+            let w = l.word(i);
+            if w.len() < 3 {
                 return None;
             }
             if matches!(w, "said" | "says" | "say" | "saying") {

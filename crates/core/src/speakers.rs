@@ -18,6 +18,7 @@ use crate::analysis::{Resolution, Speaker};
 use crate::candidate::Candidate;
 use crate::doc::{CharMap, Span};
 use crate::layout::Layout;
+use crate::lexicon::FxMap;
 use crate::lexicon::{self, Gender};
 use crate::text::TokenKind;
 use crate::wordclass::{
@@ -25,7 +26,6 @@ use crate::wordclass::{
     is_org_word, is_person_title, is_role_word, is_subordinator, pronoun_class, role_gender,
     PronounClass,
 };
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Words that open sentences before a name and are no part of it ("Despite Rubio's
@@ -111,7 +111,7 @@ pub struct Resolver<'l, 'a> {
     pub entities: Vec<Entity>,
     /// The mentions, in text order (pronouns resolved while building are included).
     pub mentions: Vec<Mention>,
-    pronouns: HashMap<usize, Option<usize>>,
+    pronouns: FxMap<usize, Option<usize>>,
 }
 
 impl<'l, 'a> Resolver<'l, 'a> {
@@ -137,7 +137,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
             map,
             entities: Vec::new(),
             mentions: Vec::new(),
-            pronouns: HashMap::new(),
+            pronouns: FxMap::default(),
         };
         r.collect_mentions(in_quote, &speaker_tok);
         let mut pronoun_sources: Vec<usize> = candidates
@@ -173,12 +173,14 @@ impl<'l, 'a> Resolver<'l, 'a> {
 
     fn collect_mentions(&mut self, in_quote: &[bool], speaker_tok: &[bool]) {
         let l = self.l;
-        let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_org: HashMap<&'static str, usize> = HashMap::new();
+        let mut by_surname: FxMap<&str, Vec<usize>> = FxMap::default();
+        let mut by_org: FxMap<&'static str, usize> = FxMap::default();
         let mut i = 0;
         while i < l.tokens.len() {
-            let w = l.word(i);
-            if !l.is_cap_word(i) || (is_capitalized_non_name(w) && !is_role_word(w)) {
+            if !l.is_cap_word(i) || {
+                let w = l.word(i);
+                is_capitalized_non_name(w) && !is_role_word(w)
+            } {
                 i += 1;
                 continue;
             }
