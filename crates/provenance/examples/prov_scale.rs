@@ -201,7 +201,7 @@ fn main() {
             let file = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
             let bytes = index.db_bytes().unwrap_or(0);
             println!(
-                "index: {sentences} sentences in {arts} articles, {secs:.1} s ({:.0} sentences/s), db {:.1} MB in use ({:.0} B/sentence), file {:.1} MB (the rest free pages of the staged band rows, reused by the next load)",
+                "index: {sentences} sentences in {arts} articles, {secs:.1} s ({:.0} sentences/s), db {:.1} MB in use ({:.0} B/sentence), file {:.1} MB",
                 sentences as f64 / secs,
                 bytes as f64 / 1e6,
                 bytes as f64 / sentences.max(1) as f64,

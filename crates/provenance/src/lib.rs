@@ -388,6 +388,9 @@ pub const RARE_BUCKET: usize = 16;
 /// (in a small corpus every candidate is then read, as its buckets are small anyway).
 pub const MIN_READS: usize = 32;
 
+/// `prov_meta` key: sentences with a smaller sid have their rows in `prov_band`.
+const BANDED: &str = "banded_sid";
+
 /// Sentences buffered by [`Index::add`] before they are written in one transaction.
 const FLUSH_SENTENCES: usize = 100_000;
 
@@ -419,12 +422,6 @@ CREATE TABLE IF NOT EXISTS prov_band (
     sid INTEGER NOT NULL,
     PRIMARY KEY (key, sid)
 ) WITHOUT ROWID;
--- Band rows of a bulk load, appended unsorted; merged into prov_band in key order by
--- Index::flush (or when the index is next opened, after a crash).
-CREATE TABLE IF NOT EXISTS prov_band_staged (
-    key INTEGER NOT NULL,
-    sid INTEGER NOT NULL
-);
 ";
 
 /// A sentence's hashes as stored: counts of content and anchor hashes (u16 LE each),
@@ -479,7 +476,6 @@ struct Meta {
 struct Pending {
     articles: Vec<(i64, Article, i64, i64)>,
     sentences: Vec<(i64, i64, i64, i64, Vec<u8>)>,
-    bands: Vec<(i64, i64)>,
     /// `prov_meta` values set since the last write, written in the same transaction as
     /// the articles added before them.
     meta: Vec<(String, i64)>,
@@ -730,8 +726,13 @@ impl Index {
             next_aid,
             next_sid,
         };
-        // Rows staged by a load that stopped before its flush (a crash, `kill -9`).
-        index.merge_staged()?;
+        if index.meta(BANDED)?.is_none() {
+            // An index written before the watermark existed has the bands of all its
+            // sentences.
+            index.set_meta(BANDED, next_sid)?;
+        }
+        // Sentences stored by a load that stopped before its flush (a crash, `kill -9`).
+        index.add_bands()?;
         Ok(index)
     }
 
@@ -749,9 +750,6 @@ impl Index {
         for p in prepare(&article.text) {
             let sid = self.next_sid;
             self.next_sid += 1;
-            for k in band_keys(&p) {
-                self.pending.bands.push((k as i64, sid));
-            }
             self.pending
                 .sentences
                 .push((sid, aid, p.start as i64, p.end as i64, encode(&p)));
@@ -762,19 +760,15 @@ impl Index {
         Ok(())
     }
 
-    /// Writes the buffered articles and merges every staged band row into the band index,
-    /// so that traces see everything added so far.
+    /// Writes the buffered articles and adds their band rows to the band index, so that
+    /// traces see everything added so far.
     pub fn flush(&mut self) -> Result<(), ProvenanceError> {
         self.stage()?;
-        self.merge_staged()
+        self.add_bands()
     }
 
-    /// Writes the buffered articles and sentences in one transaction, their band rows
-    /// appended to `prov_band_staged`. Why staged: `prov_band` is a B-tree keyed by
-    /// random hashes, so a batch of 100k sentences (3.2M rows) written into it directly
-    /// touches nearly every page of it, and indexing cost grew with the square of the
-    /// corpus (10M sentences wrote 524 GB). [`Index::flush`] merges the staged rows once,
-    /// in key order: one sequential pass over the B-tree per bulk load.
+    /// Writes the buffered articles and sentences (and `prov_meta` values) in one
+    /// transaction; their band rows are left to [`Index::add_bands`].
     fn stage(&mut self) -> Result<(), ProvenanceError> {
         let p = std::mem::take(&mut self.pending);
         self.pending_sentences = 0;
@@ -803,32 +797,58 @@ impl Index {
             for (sid, aid, start, end, sig) in &p.sentences {
                 st.execute(params![sid, aid, start, end, sig])?;
             }
-            let mut st =
-                tx.prepare_cached("INSERT INTO prov_band_staged (key, sid) VALUES (?1, ?2)")?;
-            for (k, sid) in &p.bands {
-                st.execute(params![k, sid])?;
-            }
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// Moves the staged band rows into `prov_band` in key order, in one transaction.
-    fn merge_staged(&mut self) -> Result<(), ProvenanceError> {
-        let staged: bool =
-            self.conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM prov_band_staged)", [], |r| {
-                    r.get(0)
-                })?;
-        if !staged {
+    /// Adds the band rows of every stored sentence not yet in `prov_band` (sids from the
+    /// [`BANDED`] watermark on), in one transaction: their keys, recomputed from the
+    /// stored hashes, go to a temporary table (on disk, see `temp_store`), then into
+    /// `prov_band` sorted. Why not at each batch: `prov_band` is a B-tree keyed by random
+    /// hashes, so a batch of 100k sentences (3.2M rows) written into it touches nearly
+    /// every page, and indexing cost grew with the square of the corpus (10M sentences
+    /// wrote 524 GB); sorted, one bulk load is one sequential pass over the B-tree. A load
+    /// stopped before this (a crash, `kill -9`) is finished when the index is next opened.
+    fn add_bands(&mut self) -> Result<(), ProvenanceError> {
+        let from = self.meta(BANDED)?.unwrap_or(0);
+        let to = self.next_sid;
+        if from >= to {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
-        tx.execute_batch(
-            "INSERT OR IGNORE INTO prov_band (key, sid)
-                 SELECT key, sid FROM prov_band_staged ORDER BY key, sid;
-             DELETE FROM prov_band_staged;",
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS prov_band_new (key INTEGER NOT NULL, sid INTEGER NOT NULL);
+             DELETE FROM temp.prov_band_new;",
         )?;
+        let tx = self.conn.transaction()?;
+        {
+            let mut read = tx.prepare(
+                "SELECT sid, s_start, s_end, sig FROM prov_sentence WHERE sid >= ?1 AND sid < ?2",
+            )?;
+            let mut put =
+                tx.prepare("INSERT INTO temp.prov_band_new (key, sid) VALUES (?1, ?2)")?;
+            let mut rows = read.query(params![from, to])?;
+            while let Some(r) = rows.next()? {
+                let sid: i64 = r.get(0)?;
+                let (start, end): (i64, i64) = (r.get(1)?, r.get(2)?);
+                let sig = r.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
+                let p = decode(sig, start as usize, end as usize)?;
+                for k in band_keys(&p) {
+                    put.execute(params![k as i64, sid])?;
+                }
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO prov_band (key, sid)
+                 SELECT key, sid FROM temp.prov_band_new ORDER BY key, sid",
+                [],
+            )?;
+            tx.execute(
+                "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![BANDED, to],
+            )?;
+            tx.execute("DELETE FROM temp.prov_band_new", [])?;
+        }
         tx.commit()?;
         Ok(())
     }

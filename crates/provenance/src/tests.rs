@@ -151,8 +151,14 @@ fn persists_on_disk_and_grows() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+fn bands(ix: &Index) -> i64 {
+    ix.conn
+        .query_row("SELECT count(*) FROM prov_band", [], |r| r.get(0))
+        .expect("count")
+}
+
 #[test]
-fn rows_staged_before_a_stop_are_merged_on_reopen() {
+fn sentences_stored_before_a_stop_get_their_bands_on_reopen() {
     let dir = std::env::temp_dir().join(format!("whosaid-prov-stage-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
@@ -164,19 +170,12 @@ fn rows_staged_before_a_stop_are_merged_on_reopen() {
         ix.set_meta("synced", 1).expect("meta");
         // What a bulk load has written when it is killed before its flush.
         ix.stage().expect("stage");
-        let staged: i64 = ix
-            .conn
-            .query_row("SELECT count(*) FROM prov_band_staged", [], |r| r.get(0))
-            .expect("count");
-        assert!(staged > 0);
+        assert_eq!(bands(&ix), 0);
     }
     let ix = Index::open(&path).expect("reopen");
     assert_eq!(ix.meta("synced").expect("meta"), Some(1));
-    let staged: i64 = ix
-        .conn
-        .query_row("SELECT count(*) FROM prov_band_staged", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(staged, 0);
+    assert!(bands(&ix) > 0);
+    assert_eq!(ix.meta(BANDED).expect("meta"), Some(4));
     let t = ix
         .trace(&Article::new("seed", SEED).with_date("2017-04-12"))
         .expect("trace");
