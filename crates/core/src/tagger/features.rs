@@ -389,11 +389,6 @@ pub(crate) fn token_features(
                 qr = true;
             }
         }
-        let mut left: Option<usize> = None;
-        let mut commas_since = 0u64;
-        let mut that_since = false;
-        let mut colon_left = false;
-        let mut quote_left = false;
         // the sentence's token facts with two padding entries on each side: the window
         // lookups below need no bounds tests (all offsets stay within ±2 of a token)
         win.clear();
@@ -409,7 +404,62 @@ pub(crate) fn token_features(
         let at = |j: isize| -> &TokInfo { &win[(j - base) as usize] };
         let w = |j: isize| at(j).word;
         let ps = |j: isize| at(j).pos;
-        for i in r.clone() {
+        // The cue context: the nearest cue-like words on either side, and the commas,
+        // "that" and ":" since the last one. (Templates that also read the quote state get
+        // it or-ed in by the next loop.)
+        let mut left: Option<usize> = None;
+        let mut commas_since = 0u64;
+        let mut that_since = false;
+        let mut colon_left = false;
+        for (i, v) in r.clone().zip(vals.iter_mut()) {
+            let rc = right_cue[i - r.start];
+            let ld = left.map(|l| i - l);
+            let rd = rc.map(|c| c - i);
+            let ldb = dist_bucket(ld);
+            let rdb = dist_bucket(rd);
+            let lc = left.map(|l| info[l].cue).unwrap_or(0);
+            let rcl = rc.map(|c| info[c].cue).unwrap_or(0);
+            let after_left = left.map(|l| w(l as isize + 1)).unwrap_or(0);
+            // the window templates are in already
+            let (w0, p0) = (v[1], v[29]);
+            let after_left_pos = left.map(|l| ps(l as isize + 1) | ps(l as isize + 2) << 6);
+            let before_right_pos = rc.map(|c| ps(c as isize - 1) | ps(c as isize - 2) << 6);
+            let own_cue = (info[i].cue != 0) as u64;
+            v[12] = ldb | rdb << 4 | own_cue << 8;
+            v[13] = mix(lc, ldb);
+            v[14] = mix(rcl, rdb);
+            v[16] = (that_since as u64) | ldb << 1;
+            v[17] = colon_left as u64;
+            v[18] = mix(after_left, ldb);
+            v[20] = mix(w0, ldb);
+            v[21] = mix(w0, rdb);
+            v[27] = mix(v[6], ldb.min(3) | rdb.min(3) << 2);
+            v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
+            v[35] = p0 | ldb << 6 | rdb << 10;
+            v[37] = after_left_pos.unwrap_or(1 << 13) | ldb << 14;
+            v[38] = before_right_pos.unwrap_or(1 << 13) | rdb << 14;
+            v[42] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8;
+            v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
+            // update the left context after the token's own features
+            let t = &tokens[i];
+            if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
+                commas_since += 1;
+            }
+            if info[i].cue != 0 {
+                left = Some(i);
+                commas_since = 0;
+                that_since = false;
+            } else if w0 == that_h {
+                that_since = true;
+            }
+            if w0 == colon_h {
+                colon_left = true;
+            }
+        }
+        // The quote context: inside a quotation or not, quote marks around, the next
+        // closing mark.
+        let mut quote_left = false;
+        for (i, v) in r.clone().zip(vals.iter_mut()) {
             let t = &tokens[i];
             // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
             let qs: u64 = match t.kind {
@@ -430,68 +480,33 @@ pub(crate) fn token_features(
                 _ if in_q => 2,
                 _ => 0,
             };
+            let iq = in_q as u64;
             let qrel = (quote_left as u64) | (quote_right[i - r.start] as u64) << 1;
-            let rc = right_cue[i - r.start];
-            let ld = left.map(|l| i - l);
-            let rd = rc.map(|c| c - i);
-            let ldb = dist_bucket(ld);
-            let rdb = dist_bucket(rd);
-            let lc = left.map(|l| info[l].cue).unwrap_or(0);
-            let rcl = rc.map(|c| info[c].cue).unwrap_or(0);
-            let after_left = left.map(|l| w(l as isize + 1)).unwrap_or(0);
-            let v = &mut vals[i - r.start];
-            // the window templates are in already
-            let (w0, wm1, wp1, p0) = (v[1], v[2], v[3], v[29]);
-            let after_left_pos = left.map(|l| ps(l as isize + 1) | ps(l as isize + 2) << 6);
-            let before_right_pos = rc.map(|c| ps(c as isize - 1) | ps(c as isize - 2) << 6);
             let nclose = next_close[i];
             let close_info = if nclose == u32::MAX {
                 0
             } else {
                 after_close(nclose as usize) | dist_bucket(Some(nclose as usize - i)) << 10
             };
-            let own_cue = (info[i].cue != 0) as u64;
+            let (w0, wm1, wp1) = (v[1], v[2], v[3]);
             v[10] = qs | qrel << 2;
             v[11] = mix(w0, qs);
-            v[12] = ldb | rdb << 4 | own_cue << 8;
-            v[13] = mix(lc, ldb);
-            v[14] = mix(rcl, rdb);
-            v[16] = (that_since as u64) | ldb << 1 | qs << 5;
-            v[17] = (colon_left as u64) | qs << 1 | (in_q as u64) << 3;
-            v[18] = mix(after_left, ldb);
+            v[16] |= qs << 5;
+            v[17] |= qs << 1 | iq << 3;
             v[19] = par_b | sib << 2 | qs << 4;
-            v[20] = mix(w0, ldb);
-            v[21] = mix(w0, rdb);
             v[22] = mix(wm1, qs);
             v[23] = mix(wp1, qs);
             v[25] = (par_first_quote as u64) | qs << 1 | sib << 3;
             v[26] = (has_cue as u64) | qs << 1 | pos_bucket(i - r.start).min(2) << 3;
-            v[27] = mix(v[6], ldb.min(3) | rdb.min(3) << 2);
-            v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
-            v[35] = p0 | ldb << 6 | rdb << 10 | qs << 14;
+            v[35] |= qs << 14;
             v[36] |= qs << 9;
-            v[37] = after_left_pos.unwrap_or(1 << 13) | ldb << 14 | (in_q as u64) << 18;
-            v[38] = before_right_pos.unwrap_or(1 << 13) | rdb << 14 | (in_q as u64) << 18;
+            v[37] |= iq << 18;
+            v[38] |= iq << 18;
             v[39] = close_info | qs << 16;
             v[41] = if in_q || qs == 3 { open_ctx } else { 0 }
                 | qs << 10
                 | (par_first_quote as u64) << 12;
-            v[42] = commas_since.min(3) | ldb.min(4) << 2 | qs << 6 | p0 << 8;
-            v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
-            // update left context after emitting
-            if tokens[i].kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
-                commas_since += 1;
-            }
-            if info[i].cue != 0 {
-                left = Some(i);
-                commas_since = 0;
-                that_since = false;
-            } else if w0 == that_h {
-                that_since = true;
-            }
-            if w0 == colon_h {
-                colon_left = true;
-            }
+            v[42] |= qs << 6;
             if t.is_quote() {
                 quote_left = true;
             }
