@@ -48,6 +48,7 @@ impl<'a> Layout<'a> {
     }
 
     /// The text of token `i` (empty past the end).
+    #[inline]
     pub fn word(&self, i: usize) -> &'a str {
         match self.tokens.get(i) {
             Some(t) => &self.text[t.start..t.end],
@@ -56,6 +57,7 @@ impl<'a> Layout<'a> {
     }
 
     /// The kind of token `i`, if it exists.
+    #[inline]
     pub fn kind(&self, i: usize) -> Option<TokenKind> {
         self.tokens.get(i).map(|t| t.kind)
     }
@@ -88,6 +90,7 @@ impl<'a> Layout<'a> {
     }
 
     /// True when token `i` is a word starting with an uppercase letter.
+    #[inline]
     pub fn is_cap_word(&self, i: usize) -> bool {
         match self.word_first_byte(i) {
             Some(Some(b)) => b.is_ascii_uppercase(),
@@ -97,6 +100,7 @@ impl<'a> Layout<'a> {
     }
 
     /// True when token `i` is a word starting with a lowercase letter.
+    #[inline]
     pub fn is_lower_word(&self, i: usize) -> bool {
         match self.word_first_byte(i) {
             Some(Some(b)) => b.is_ascii_lowercase(),
