@@ -47,15 +47,29 @@ impl CharMap {
     /// Builds the map for `text`.
     pub fn new(text: &str) -> Self {
         let mut marks = Vec::new();
-        if !text.is_ascii() {
-            let mut extra = 0;
-            for (i, c) in text.char_indices() {
-                let n = c.len_utf8();
-                if n > 1 {
-                    extra += n - 1;
-                    marks.push((i + n, extra));
+        let bytes = text.as_bytes();
+        let mut extra = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            // eight ASCII bytes at a time (news text is mostly ASCII)
+            if let Some(c) = bytes[i..].first_chunk::<8>() {
+                if u64::from_ne_bytes(*c) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8;
+                    continue;
                 }
             }
+            // the lead byte of a character tells its length (the text is valid UTF-8)
+            let n = match bytes[i] {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                0xf0.. => 4,
+                _ => 1,
+            };
+            if n > 1 {
+                extra += n - 1;
+                marks.push((i + n, extra));
+            }
+            i += 1;
         }
         CharMap { marks }
     }
