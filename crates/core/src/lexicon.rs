@@ -283,8 +283,11 @@ pub fn canonical_entity(name: &str) -> Option<&'static str> {
         .unwrap_or(name)
         .trim_start();
     let ents = entities();
-    if let Some(c) = ents.exact.get(name) {
-        return Some(c);
+    // (only abbreviations are keys of `exact`: most names need no lookup there)
+    if is_exact_abbrev(name) {
+        if let Some(c) = ents.exact.get(name) {
+            return Some(c);
+        }
     }
     with_lower(name, |n| ents.folded.get(n).copied())
 }
