@@ -191,26 +191,30 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
-        let c = match text[i..].chars().next() {
-            Some(c) => c,
-            None => break,
-        };
-        let clen = c.len_utf8();
-        if is_space(c) {
-            if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
-                line_start = true;
-            }
-            space_before = true;
-            i += clen;
-            continue;
-        }
         let start = i;
         // `plain`: a word of ASCII letters, digits and underscores only (no clitic)
-        let (end, kind, plain) = if is_word_char(c) {
+        let (end, kind, plain) = if ASCII_WORD_BYTE[bytes[i] as usize] {
+            // an ASCII word character: no decoding
             scan_word(text, i)
         } else {
-            let (end, kind) = scan_symbol(text, i, c, space_before, &tokens);
-            (end, kind, false)
+            let c = match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            if is_space(c) {
+                if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
+                    line_start = true;
+                }
+                space_before = true;
+                i += c.len_utf8();
+                continue;
+            }
+            if is_word_char(c) {
+                scan_word(text, i)
+            } else {
+                let (end, kind) = scan_symbol(text, i, c, space_before, &tokens);
+                (end, kind, false)
+            }
         };
         debug_assert!(end > start && text.is_char_boundary(end));
         // Split clitics off words: Assad's -> Assad 's ; don't -> do n't.
