@@ -166,6 +166,8 @@ impl Store {
         // Quotes per (speaker key, name, resolution, alias, title) in this batch, added
         // to `speaker_names` at the end.
         let mut names: HashMap<NameRow<'_>, i64> = HashMap::new();
+        // Articles per speaker key in this batch, added to `speaker_articles` at the end.
+        let mut key_articles: HashMap<&str, i64> = HashMap::new();
         let tx = self.conn.transaction()?;
         // Quotes of this batch get ids above this; they are indexed in one statement.
         let last_quote: i64 =
@@ -221,6 +223,16 @@ impl Store {
                 report.bytes += d.text.len();
                 sentences += p.sentences.len();
                 artifacts += p.analysis.artifacts.len();
+                let mut keys: Vec<&str> = p
+                    .extras
+                    .iter()
+                    .filter_map(|x| x.speaker_key.as_deref())
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                for k in keys {
+                    *key_articles.entry(k).or_default() += 1;
+                }
                 for (i, (q, x)) in p.analysis.quotes.iter().zip(&p.extras).enumerate() {
                     let (cue, cue_s, cue_e) = span_parts(q.cue.as_ref());
                     let (men, men_s, men_e) = span_parts(q.speaker.mention.as_ref());
@@ -296,6 +308,14 @@ impl Store {
                 add_name.execute(params![key, name, res, alias, title, n])?;
             }
             drop(add_name);
+            let mut add_articles = tx.prepare_cached(
+                "INSERT INTO speaker_articles(key, articles) VALUES (?1, ?2)
+                 ON CONFLICT DO UPDATE SET articles = articles + excluded.articles",
+            )?;
+            for (key, n) in &key_articles {
+                add_articles.execute(params![key, n])?;
+            }
+            drop(add_articles);
             tx.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('speakers_dirty', '1')",
                 [],

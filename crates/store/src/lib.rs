@@ -122,6 +122,24 @@ pub struct Stats {
     pub errors: u64,
 }
 
+/// Brings a version 5 corpus to version 6, in one transaction: the speaker index goes,
+/// `speaker_articles` is counted from the quotes.
+fn migrate_from_5(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "BEGIN;
+         DROP INDEX IF EXISTS quotes_speaker;
+         CREATE TABLE IF NOT EXISTS speaker_articles (
+             key TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
+         INSERT OR REPLACE INTO speaker_articles(key, articles)
+             SELECT speaker_key, count(DISTINCT article_id) FROM quotes
+             WHERE speaker_key IS NOT NULL GROUP BY speaker_key;
+         UPDATE meta SET value = '{}' WHERE key = 'schema_version';
+         COMMIT;",
+        schema::SCHEMA_VERSION
+    ))?;
+    Ok(())
+}
+
 /// A corpus database.
 pub struct Store {
     conn: Connection,
@@ -164,8 +182,14 @@ impl Store {
                     |r| r.get(0),
                 )
                 .optional()?;
-            if let Some(found) = found.filter(|v| v != schema::SCHEMA_VERSION) {
-                return Err(StoreError::SchemaVersion { found });
+            match found.as_deref() {
+                Some("5") => migrate_from_5(&conn)?,
+                Some(v) if v != schema::SCHEMA_VERSION => {
+                    return Err(StoreError::SchemaVersion {
+                        found: v.to_string(),
+                    })
+                }
+                _ => {}
             }
         }
         // whosaid_tag(prefix, value): norm::index_tag, for the index's filter columns.

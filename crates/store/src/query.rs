@@ -86,7 +86,8 @@ pub struct SpeakerSummary {
     pub wikidata: Option<String>,
     /// Quote occurrences attributed.
     pub quotes: u64,
-    /// Articles quoting the speaker.
+    /// Articles quoting the speaker (summed over its name keys, so an article that names
+    /// one person in two ways the per-article resolver did not join counts twice).
     pub articles: u64,
     /// Other names seen, most frequent first.
     pub aliases: Vec<String>,
@@ -117,10 +118,6 @@ pub fn fts_terms(text: &str) -> Vec<String> {
     }
     terms
 }
-
-/// The most speaker keys a speaker filter puts into the FTS5 expression; a speaker
-/// known by more names is filtered in SQL alone.
-const MAX_INDEXED_KEYS: usize = 256;
 
 /// An FTS5 filter on `column`: any of `values` as its [`index_tag`] token, or None when
 /// there are none.
@@ -271,16 +268,15 @@ impl Store {
             )?);
             let keys: Vec<String> = {
                 let mut st = self.conn.prepare_cached(&format!(
-                    "SELECT key FROM name_map WHERE speaker_id IN ({list}) LIMIT {}",
-                    MAX_INDEXED_KEYS + 1
+                    "SELECT key FROM name_map WHERE speaker_id IN ({list})"
                 ))?;
                 let rows = st.query_map([], |r| r.get::<_, String>(0))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
-            if keys.len() <= MAX_INDEXED_KEYS {
-                if let Some(f) = tag_any("who", 'k', &keys) {
-                    index_filters.push(f);
-                }
+            match tag_any("who", 'k', &keys) {
+                Some(f) => index_filters.push(f),
+                // A speaker entity always has a name key; without one nothing is its.
+                None => return Ok(Vec::new()),
             }
             conds.push(format!(
                 "q.speaker_key IN (SELECT key FROM name_map WHERE speaker_id IN ({list}))"
@@ -325,6 +321,9 @@ impl Store {
         let fts = (!terms.is_empty()).then(|| if ranked { words } else { filtered.clone() });
         if let Some(f) = &fts {
             args[0] = Value::Text(f.clone());
+        } else if !index_filters.is_empty() {
+            // No words: the filters alone, for a speaker's quotes sorted by date.
+            args[0] = Value::Text(index_filters.join(" AND "));
         }
         let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
         args.push(Value::Integer(limit));
@@ -345,6 +344,9 @@ impl Store {
             // few, else the articles walked newest first (by the day index) until enough
             // quotes pass — whichever reads fewer rows.
             None if self.few_enough_to_sort(speaker_quotes, limit)? => {
+                conds.push(
+                    "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)".into(),
+                );
                 (format!("FROM quotes q {joins}"), "a.day DESC, q.id DESC")
             }
             None => (
@@ -460,8 +462,8 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut st = self.conn.prepare(
             "SELECT s.id, s.canonical, s.wikidata, s.quotes,
-                (SELECT count(DISTINCT q.article_id) FROM name_map m
-                   JOIN quotes q ON q.speaker_key = m.key WHERE m.speaker_id = s.id)
+                (SELECT coalesce(sum(sa.articles), 0) FROM name_map m
+                   JOIN speaker_articles sa ON sa.key = m.key WHERE m.speaker_id = s.id)
              FROM speakers s ORDER BY s.quotes DESC, s.canonical LIMIT ?1",
         )?;
         let rows: Vec<(i64, String, Option<String>, i64, i64)> = st

@@ -196,6 +196,50 @@ fn older_schema_is_refused() {
 }
 
 #[test]
+fn version_5_corpus_is_migrated() {
+    let dir = std::env::temp_dir().join(format!("whosaid-store-v5-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("v5.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let mut store = Store::open(&path).expect("open");
+        ingest_all(&mut store, &lavrov_corpus());
+        // What version 5 had: the speaker index, no article counts per key.
+        store
+            .connection()
+            .execute_batch(
+                "UPDATE meta SET value = '5' WHERE key = 'schema_version';
+                 CREATE INDEX quotes_speaker ON quotes(speaker_key);
+                 DROP TABLE speaker_articles;",
+            )
+            .expect("downgrade");
+    }
+    let mut store = Store::open(&path).expect("migrated");
+    let n = |sql: &str| -> i64 {
+        store
+            .connection()
+            .query_row(sql, [], |r| r.get(0))
+            .expect(sql)
+    };
+    assert_eq!(
+        n("SELECT count(*) FROM sqlite_master WHERE name = 'quotes_speaker'"),
+        0
+    );
+    assert_eq!(
+        n("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"),
+        6
+    );
+    let speakers = store.speakers(10).expect("speakers");
+    let lavrov = speakers
+        .iter()
+        .find(|s| s.name.contains("Lavrov"))
+        .expect("Lavrov");
+    assert_eq!((lavrov.quotes, lavrov.articles), (3, 3));
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn lavrov_is_one_speaker_found_by_any_alias() {
     assert!(
         rule_stage_ready(),
