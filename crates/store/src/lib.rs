@@ -208,6 +208,14 @@ impl Store {
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?1)",
             [schema::SCHEMA_VERSION],
         )?;
+        let tuned: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM quotes_fts_config WHERE k = 'automerge')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !tuned {
+            conn.execute_batch(schema::FTS_SETTINGS)?;
+        }
         Ok(Store { conn })
     }
 
