@@ -123,12 +123,18 @@ fn stories_group_copies() {
     assert_eq!(st[0].articles, ["a", "b"]);
 }
 
-#[test]
-fn persists_on_disk_and_grows() {
-    let dir = std::env::temp_dir().join(format!("whosaid-prov-unit-{}", std::process::id()));
+/// An empty directory of this test process and the path of a database file in it.
+fn fresh_db(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("whosaid-prov-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("c.db");
+    (dir, path)
+}
+
+#[test]
+fn persists_on_disk_and_grows() {
+    let (dir, path) = fresh_db("unit");
     {
         let mut ix = Index::open(&path).expect("open");
         ix.add(Article::new("orig", ORIGINAL).with_date("2017-04-11"))
@@ -159,10 +165,7 @@ fn bands(ix: &Index) -> i64 {
 
 #[test]
 fn sentences_stored_before_a_stop_get_their_bands_on_reopen() {
-    let dir = std::env::temp_dir().join(format!("whosaid-prov-stage-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("c.db");
+    let (dir, path) = fresh_db("stage");
     {
         let mut ix = Index::open(&path).expect("open");
         ix.add(Article::new("orig", ORIGINAL).with_date("2017-04-11"))
