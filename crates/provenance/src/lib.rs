@@ -391,6 +391,10 @@ pub const MIN_READS: usize = 32;
 /// `prov_meta` key: sentences with a smaller sid have their rows in `prov_band`.
 const BANDED: &str = "banded_sid";
 
+/// Sets the `prov_meta` value ?2 of key ?1.
+const PUT_META: &str = "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
 /// Sentences buffered by [`Index::add`] before they are written in one transaction.
 const FLUSH_SENTENCES: usize = 100_000;
 
@@ -777,10 +781,7 @@ impl Index {
         }
         let tx = self.conn.transaction()?;
         {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?;
+            let mut st = tx.prepare_cached(PUT_META)?;
             for (k, v) in &p.meta {
                 st.execute(params![k, v])?;
             }
@@ -816,9 +817,9 @@ impl Index {
         if from >= to {
             return Ok(());
         }
+        // Emptied in the transaction below, which also rolls its rows back on an error.
         self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS prov_band_new (key INTEGER NOT NULL, sid INTEGER NOT NULL);
-             DELETE FROM temp.prov_band_new;",
+            "CREATE TEMP TABLE IF NOT EXISTS prov_band_new (key INTEGER NOT NULL, sid INTEGER NOT NULL);",
         )?;
         let tx = self.conn.transaction()?;
         {
@@ -842,11 +843,7 @@ impl Index {
                  SELECT key, sid FROM temp.prov_band_new ORDER BY key, sid",
                 [],
             )?;
-            tx.execute(
-                "INSERT INTO prov_meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![BANDED, to],
-            )?;
+            tx.execute(PUT_META, params![BANDED, to])?;
             tx.execute("DELETE FROM temp.prov_band_new", [])?;
         }
         tx.commit()?;
