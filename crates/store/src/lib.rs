@@ -123,18 +123,18 @@ pub struct Stats {
 }
 
 /// Brings a version 5 corpus to version 6, in one transaction: the speaker index goes,
-/// `speaker_articles` is counted from the quotes.
+/// the schema's new tables are created and `speaker_articles` is counted from the quotes.
 fn migrate_from_5(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "BEGIN;
          DROP INDEX IF EXISTS quotes_speaker;
-         CREATE TABLE IF NOT EXISTS speaker_articles (
-             key TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
+         {}
          INSERT OR REPLACE INTO speaker_articles(key, articles)
              SELECT speaker_key, count(DISTINCT article_id) FROM quotes
              WHERE speaker_key IS NOT NULL GROUP BY speaker_key;
          UPDATE meta SET value = '{}' WHERE key = 'schema_version';
          COMMIT;",
+        schema::SCHEMA,
         schema::SCHEMA_VERSION
     ))?;
     Ok(())

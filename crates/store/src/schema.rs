@@ -123,9 +123,6 @@ CREATE TABLE IF NOT EXISTS gazetteer (
     wikidata TEXT
 );
 
--- Quotes per speaker name as the articles gave it, added to by each ingest batch, so
--- that Store::canonicalize reads this small table rather than every quote. alias and
--- title are '' when the mention had none.
 -- Articles quoting each speaker key, added to by each ingest batch (Store::speakers sums
 -- them over a speaker's keys).
 CREATE TABLE IF NOT EXISTS speaker_articles (
@@ -133,6 +130,9 @@ CREATE TABLE IF NOT EXISTS speaker_articles (
     articles INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Quotes per speaker name as the articles gave it, added to by each ingest batch, so
+-- that Store::canonicalize reads this small table rather than every quote. alias and
+-- title are '' when the mention had none.
 CREATE TABLE IF NOT EXISTS speaker_names (
     key        TEXT NOT NULL,       -- quotes.speaker_key
     name       TEXT NOT NULL,       -- quotes.speaker_name
