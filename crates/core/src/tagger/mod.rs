@@ -304,8 +304,7 @@ impl Model {
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
         let mut em = vec![[0f32; N_TAGS]; tokens.len()];
-        let (rows, _) = self.weights.as_chunks::<N_TAGS>();
-        let shift = 64 - self.bits;
+        let (rows, shift) = self.table();
         features::token_features(
             text,
             tokens,
@@ -352,8 +351,7 @@ impl Model {
         let words = word_hashes(text, tokens);
         let mut em = self.emissions(text, tokens, sentences, &words);
         let b = self.decode_b(sentences, &em);
-        let (rows, _) = self.weights.as_chunks::<N_TAGS>();
-        let shift = 64 - self.bits;
+        let (rows, shift) = self.table();
         features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
             let acc = sum_rows(rows, &features::STACKED_SEEDS, vals, shift);
             if let Some(e) = em.get_mut(i) {
@@ -409,6 +407,12 @@ impl Model {
     pub fn margin(em: &[[f32; N_TAGS]], span: Range<usize>) -> f32 {
         let n = span.len().max(1) as f32;
         span.map(|i| em[i][1].max(em[i][2]) - em[i][0]).sum::<f32>() / n
+    }
+
+    /// The weights as one row per bucket, and the shift that maps a seeded feature value
+    /// to its row ([`sum_rows`]).
+    fn table(&self) -> (&[[i8; N_TAGS]], u32) {
+        (self.weights.as_chunks::<N_TAGS>().0, 64 - self.bits)
     }
 }
 
