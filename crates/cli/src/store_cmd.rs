@@ -8,7 +8,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-use whosaid_core::{analyze, Document};
+use whosaid_core::pipeline::analyze_with_sentences;
+use whosaid_core::Document;
 use whosaid_io::{is_broken_pipe, read_inputs, RawRecord};
 use whosaid_store::export::csv_field;
 use whosaid_store::norm::content_hash;
@@ -83,8 +84,8 @@ pub struct IngestSummary {
 type Analysed = std::result::Result<Prepared, (String, String)>;
 
 fn prepare(doc: Document, hash: String) -> Analysed {
-    match panic::catch_unwind(AssertUnwindSafe(|| analyze(&doc))) {
-        Ok(a) => Ok(Prepared::with_hash(doc, a, hash)),
+    match panic::catch_unwind(AssertUnwindSafe(|| analyze_with_sentences(&doc))) {
+        Ok((a, sentences)) => Ok(Prepared::with_sentences(doc, a, &sentences, hash)),
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()

@@ -20,7 +20,7 @@ use crate::layout::Layout;
 use crate::quotes::{self, QuoteSpan};
 use crate::speakers::Resolver;
 use crate::tagger;
-use crate::text::{split_sentences, tokenize, TokenKind};
+use crate::text::{split_sentences, tokenize, Sentence, TokenKind};
 use std::ops::Range;
 
 /// Finds every attributed statement in `doc`.
@@ -68,6 +68,19 @@ pub fn analyze_detailed(
     doc: &Document,
     model: Option<&tagger::Model>,
 ) -> (Analysis, Vec<Evidence>) {
+    let (analysis, evidence, _) = run(doc, model);
+    (analysis, evidence)
+}
+
+/// [`analyze`], also returning the sentences it split the text into (the corpus store
+/// keeps their offsets and need not tokenize the text again).
+pub fn analyze_with_sentences(doc: &Document) -> (Analysis, Vec<Sentence>) {
+    let (analysis, _, sentences) = run(doc, tagger::model());
+    (analysis, sentences)
+}
+
+/// The pipeline: the analysis, each quote's evidence, and the sentences.
+fn run(doc: &Document, model: Option<&tagger::Model>) -> (Analysis, Vec<Evidence>, Vec<Sentence>) {
     let text = doc.text.as_str();
     let map = CharMap::new(text);
     let tokens = tokenize(text);
@@ -115,7 +128,7 @@ pub fn analyze_detailed(
         quotes,
         artifacts,
     };
-    (analysis, evidence)
+    (analysis, evidence, sentences)
 }
 
 /// For each paragraph, true when it is an artifact.

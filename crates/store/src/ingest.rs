@@ -5,7 +5,7 @@ use crate::norm::{content_hash, day, encode_spans, quote_group_id, quote_key};
 use crate::{Result, Store};
 use rusqlite::params;
 use std::collections::HashMap;
-use whosaid_core::text::{split_sentences, tokenize};
+use whosaid_core::text::{split_sentences, tokenize, Sentence};
 use whosaid_core::{Analysis, CharMap, Document, Resolution, Span};
 
 /// One quote's derived fields, computed off the writer thread.
@@ -39,15 +39,21 @@ impl Prepared {
     /// Derives everything [`Store::ingest_batch`] needs from an analysed document.
     pub fn new(doc: Document, analysis: Analysis) -> Prepared {
         let hash = content_hash(&doc.text);
-        Prepared::with_hash(doc, analysis, hash)
+        let sentences = split_sentences(&doc.text, &tokenize(&doc.text));
+        Prepared::with_sentences(doc, analysis, &sentences, hash)
     }
 
-    /// Like [`Prepared::new`] with the content hash already computed
-    /// ([`norm::content_hash`](crate::norm::content_hash) of the text).
-    pub fn with_hash(doc: Document, analysis: Analysis, content_hash: String) -> Prepared {
+    /// Like [`Prepared::new`] with the sentences the analysis split the text into
+    /// ([`whosaid_core::pipeline::analyze_with_sentences`]) and the content hash
+    /// ([`norm::content_hash`](crate::norm::content_hash) of the text) already computed.
+    pub fn with_sentences(
+        doc: Document,
+        analysis: Analysis,
+        sentences: &[Sentence],
+        content_hash: String,
+    ) -> Prepared {
         let map = CharMap::new(&doc.text);
-        let tokens = tokenize(&doc.text);
-        let sentences: Vec<_> = split_sentences(&doc.text, &tokens)
+        let sentences: Vec<_> = sentences
             .iter()
             .map(|s| {
                 (

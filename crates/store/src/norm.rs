@@ -66,12 +66,22 @@ pub fn quote_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        // ASCII without the Unicode tables: the common case
+        let word = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if word {
             if gap && !out.is_empty() {
                 out.push(' ');
             }
             gap = false;
-            fold_char(c, &mut out);
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                fold_char(c, &mut out);
+            }
         } else if c == '\'' || c == '’' {
             // "don't" and "don’t" are one word.
         } else {
