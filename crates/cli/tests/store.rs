@@ -155,6 +155,19 @@ fn killed_ingest_resumes_with_every_article_exactly_once() {
         count(&db, "SELECT count(DISTINCT content_hash) FROM articles"),
         distinct.len() as i64
     );
+    // Every quote is in the full-text index once, the ones the killed run stored but had
+    // not indexed yet included.
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM quotes_fts_docsize"),
+        count(&db, "SELECT count(*) FROM quotes")
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_quote_id'"
+        ),
+        count(&db, "SELECT max(id) FROM quotes")
+    );
     // Each article's quotes are there once, numbered 0..n without gaps.
     assert_eq!(
         count(

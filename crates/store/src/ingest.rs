@@ -161,8 +161,9 @@ impl Store {
     /// Writes a batch in one transaction: each new article with its sentences, quotes,
     /// quote groups and artifacts, and each reader error `(record id, reason)`. Articles
     /// already stored (by id, URL or content hash, including earlier in the same batch)
-    /// are skipped and counted as duplicates. Either the whole batch is stored or, on
-    /// error or crash, none of it.
+    /// are skipped and counted as duplicates. The quotes waiting for the full-text index
+    /// are added to it when at least [`Store::set_index_chunk`] of them wait. Either the
+    /// whole batch is stored or, on error or crash, none of it.
     pub fn ingest_batch(
         &mut self,
         batch: &[Prepared],
@@ -175,9 +176,6 @@ impl Store {
         // Articles per speaker key in this batch, added to `speaker_articles` at the end.
         let mut key_articles: HashMap<&str, i64> = HashMap::new();
         let tx = self.conn.transaction()?;
-        // Quotes of this batch get ids above this; they are indexed in one statement.
-        let last_quote: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM quotes", [], |r| r.get(0))?;
         // Sentences and artifacts of the added articles, for the corpus counters.
         let (mut sentences, mut artifacts) = (0usize, 0usize);
         {
@@ -298,13 +296,8 @@ impl Store {
                 report.errors += ins_error.execute(params![id, reason])?;
             }
         }
+        crate::index_waiting(&tx, self.index_chunk)?;
         if report.quotes > 0 {
-            tx.prepare_cached(
-                "INSERT INTO quotes_fts(rowid, content, who, outlet)
-                 SELECT q.id, q.content, whosaid_tag('k', q.speaker_key), whosaid_tag('o', a.source)
-                 FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.id > ?1",
-            )?
-            .execute([last_quote])?;
             let mut add_name = tx.prepare_cached(
                 "INSERT INTO speaker_names(key, name, resolution, alias, title, quotes)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)

@@ -140,9 +140,36 @@ fn migrate_from_5(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Adds the quotes stored after the full-text index's watermark (`meta.fts_quote_id`) to
+/// the index when at least `min` of them wait, and moves the watermark, inside the
+/// caller's transaction. Returns the number indexed.
+fn index_waiting(tx: &rusqlite::Transaction, min: u64) -> Result<u64> {
+    let (done, last): (i64, i64) = tx.query_row(
+        "SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_quote_id'),
+                (SELECT coalesce(max(id), 0) FROM quotes)",
+        [],
+        |r| Ok((r.get::<_, Option<i64>>(0)?.unwrap_or(0), r.get(1)?)),
+    )?;
+    let waiting = u64::try_from(last - done).unwrap_or(0);
+    if waiting == 0 || waiting < min {
+        return Ok(0);
+    }
+    tx.prepare_cached(
+        "INSERT INTO quotes_fts(rowid, content, who, outlet)
+         SELECT q.id, q.content, whosaid_tag('k', q.speaker_key), whosaid_tag('o', a.source)
+         FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.id > ?1 AND q.id <= ?2",
+    )?
+    .execute([done, last])?;
+    tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'fts_quote_id'")?
+        .execute([last])?;
+    Ok(waiting)
+}
+
 /// A corpus database.
 pub struct Store {
     conn: Connection,
+    /// Quotes that may wait for the full-text index (see [`Store::set_index_chunk`]).
+    index_chunk: u64,
 }
 
 impl Store {
@@ -216,7 +243,35 @@ impl Store {
         if !tuned {
             conn.execute_batch(schema::FTS_SETTINGS)?;
         }
-        Ok(Store { conn })
+        // Corpora written before the watermark existed indexed every batch's quotes.
+        conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value)
+             SELECT 'fts_quote_id', coalesce(max(id), 0) FROM quotes",
+            [],
+        )?;
+        Ok(Store {
+            conn,
+            index_chunk: 1,
+        })
+    }
+
+    /// Lets up to `quotes` stored quotes wait before [`Store::ingest_batch`] adds them to
+    /// the full-text index (default 1: every batch indexes its own quotes). Indexing many
+    /// batches' quotes at once writes fewer, larger FTS5 segments, so the index is
+    /// rewritten by fewer merges as the corpus grows; until then the waiting quotes are
+    /// stored but not found by [`Store::search`]. [`Store::flush_index`] indexes them.
+    pub fn set_index_chunk(&mut self, quotes: u64) {
+        self.index_chunk = quotes.max(1);
+    }
+
+    /// Adds every stored quote not yet in the full-text index to it, in one transaction
+    /// (after an ingest with [`Store::set_index_chunk`], or one stopped by a crash).
+    /// Returns the number of quotes indexed.
+    pub fn flush_index(&mut self) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let n = index_waiting(&tx, 1)?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// The underlying connection, for queries this API does not cover.

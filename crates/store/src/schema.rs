@@ -87,10 +87,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
     content, who, outlet, content='', contentless_delete=1,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
--- No insert trigger: Store::ingest_batch indexes a batch's quotes with one
--- INSERT ... SELECT. A trigger makes every quote insert a multi-row write with a statement
--- savepoint, and FTS5 flushes its pending terms to a new segment at every savepoint, which
--- made the index cost more than the analysis.
+-- No insert trigger: the quotes stored since meta.fts_quote_id are indexed with one
+-- INSERT ... SELECT, by each batch or every Store::set_index_chunk quotes. A trigger
+-- makes every quote insert a multi-row write with a statement savepoint, and FTS5
+-- flushes its pending terms to a new segment at every savepoint, which made the index
+-- cost more than the analysis.
 CREATE TRIGGER IF NOT EXISTS quotes_fts_delete AFTER DELETE ON quotes BEGIN
     DELETE FROM quotes_fts WHERE rowid = old.id;
 END;

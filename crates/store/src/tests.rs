@@ -303,6 +303,25 @@ fn lavrov_is_one_speaker_found_by_any_alias() {
 }
 
 #[test]
+fn quotes_waiting_for_the_index_are_found_once_flushed() {
+    let mut store = Store::open_in_memory().expect("open");
+    store.set_index_chunk(1_000);
+    let corpus = lavrov_corpus();
+    let report = ingest_all(&mut store, &corpus[..2]);
+    assert!(report.quotes >= 2, "{report:?}");
+    let q = SearchQuery::new("ceasefire");
+    assert!(store.search(&q).expect("search").is_empty());
+    assert_eq!(store.flush_index().expect("flush"), report.quotes as u64);
+    assert_eq!(store.search(&q).expect("search").len(), 1);
+    assert_eq!(store.flush_index().expect("flush"), 0);
+    // With the default chunk each batch indexes its own quotes.
+    store.set_index_chunk(1);
+    ingest_all(&mut store, &corpus[2..]);
+    assert_eq!(store.search(&q).expect("search").len(), 2);
+    assert_eq!(store.flush_index().expect("flush"), 0);
+}
+
+#[test]
 fn gazetteer_links_wikidata() {
     assert!(
         rule_stage_ready(),
