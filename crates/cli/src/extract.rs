@@ -248,7 +248,7 @@ pub fn thread_count(requested: usize) -> usize {
 /// ahead, and processes each batch in parallel on this thread's workers; results in
 /// input order. At most three batches are alive at once (one being read, one queued,
 /// one being processed), so memory is bounded whatever the input size.
-fn outcomes<'a, T: Send + 'a>(
+pub(crate) fn outcomes<'a, T: Send + 'a>(
     mut records: Inputs,
     threads: usize,
     work: &'a (impl Fn(Article) -> T + Sync),

@@ -1,17 +1,16 @@
 //! The corpus commands over `whosaid-store`: `ingest`, `search`, `speakers`, `export`.
 
-use crate::extract::{thread_count, InputArgs};
+use crate::extract::{outcomes, thread_count, InputArgs, Outcome};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::TryRecvError;
+use std::sync::Mutex;
 use std::time::Instant;
 use whosaid_core::pipeline::analyze_with_sentences;
-use whosaid_core::Document;
-use whosaid_io::{is_broken_pipe, read_inputs, RawRecord};
+use whosaid_io::{is_broken_pipe, read_inputs, Article};
 use whosaid_store::export::csv_field;
 use whosaid_store::norm::content_hash;
 use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store};
@@ -23,7 +22,7 @@ const FIRST_BATCH: usize = 64;
 /// larger FTS5 segments are rewritten by fewer merges: adding 20k synthetic articles to a
 /// corpus of 300k, the writer took 24 s indexing each batch against 16 s in one go.
 const INDEX_CHUNK: u64 = 1_000_000;
-/// Bytes of article text read ahead at most per batch.
+/// Bytes of article text per batch at most.
 const BATCH_BYTES: usize = 32 << 20;
 
 /// Arguments of `whosaid ingest`.
@@ -92,73 +91,15 @@ pub struct IngestSummary {
     pub corpus: whosaid_store::Stats,
 }
 
-/// An analysed document, or the error record to keep in its place.
-type Analysed = std::result::Result<Prepared, (String, String)>;
-
-fn prepare(doc: Document, hash: String) -> Analysed {
-    match panic::catch_unwind(AssertUnwindSafe(|| analyze_with_sentences(&doc))) {
-        Ok((a, sentences)) => Ok(Prepared::with_sentences(doc, a, &sentences, hash)),
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            Err((doc.id, format!("internal error: analysis failed: {what}")))
-        }
-    }
-}
-
-/// Maps `f` over `items` on up to `threads` threads; results in input order.
-fn par_map<T: Send, U: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> U + Sync) -> Vec<U> {
-    let n = items.len();
-    if threads <= 1 || n <= 1 {
-        return items.into_iter().map(f).collect();
-    }
-    let chunk = n.div_ceil(threads.min(n));
-    let mut items = items;
-    let mut parts = Vec::new();
-    while !items.is_empty() {
-        let rest = items.split_off(chunk.min(items.len()));
-        parts.push(std::mem::replace(&mut items, rest));
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .map(|part| scope.spawn(move || part.into_iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        // A worker only panics if `f` does, and `f` catches the analysis's panics.
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| panic::resume_unwind(p)))
-            .collect()
-    })
-}
-
-/// A parsed record: the document and its content hash, or the error to record.
-type Parsed = std::result::Result<(Document, String), (String, String, String)>;
-
-fn parse_raw(raw: RawRecord) -> (Parsed, Vec<String>) {
-    let parsed = raw.parse();
-    let r = match parsed.article {
-        Ok(a) => {
-            let hash = content_hash(&a.doc.text);
-            Ok((a.doc, hash))
-        }
-        Err(e) => Err((e.id.clone(), e.error.reason(), e.to_string())),
-    };
-    (r, parsed.warnings)
-}
-
 /// What the writer thread has stored so far.
 type Written = (Store, BatchReport, f64);
 
 /// Runs `whosaid ingest`, messages to `err`.
 ///
-/// The main thread reads records in batches; each batch is parsed (HTML) and, for the
-/// articles not yet stored, analysed on the worker threads, then handed to a writer
-/// thread that stores it in one transaction while the next batch is analysed.
+/// Records are read and processed by the machinery of `whosaid extract` (a reader thread,
+/// workers that parse each record, look its article up in the corpus and analyse it only
+/// when it is not stored yet); the results, in input order, are gathered into batches for
+/// a writer thread that stores each in one transaction while the next is analysed.
 pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> {
     let start = Instant::now();
     let mut store =
@@ -178,7 +119,7 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     // and overlaps the analysis even for a small input.
     let mut batch_size = (args.batch as usize).min(FIRST_BATCH);
     let mut summary = IngestSummary::default();
-    let mut inputs = read_inputs(&args.input.inputs, &args.input.read_options());
+    let inputs = read_inputs(&args.input.inputs, &args.input.read_options());
 
     type Batch = (Vec<Prepared>, Vec<(String, String)>);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(1);
@@ -213,61 +154,60 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         Ok((store, total, busy))
     });
 
-    loop {
-        let mut raws: Vec<RawRecord> = Vec::new();
-        let mut bytes = 0;
-        while raws.len() < batch_size && bytes < BATCH_BYTES {
-            match inputs.next_raw() {
-                Some(r) => {
-                    bytes += r.size();
-                    raws.push(r);
-                }
-                None => break,
+    // Each worker asks whether its article is stored already before analysing it.
+    let lookup = Mutex::new(lookup);
+    let work = |article: Article| -> whosaid_store::Result<Option<Prepared>> {
+        let doc = article.doc;
+        let hash = content_hash(&doc.text);
+        let url = doc.url.as_deref().filter(|u| !u.is_empty());
+        let stored = match lookup.lock() {
+            Ok(store) => store.contains(&doc.id, url, &hash)?,
+            Err(poisoned) => poisoned.into_inner().contains(&doc.id, url, &hash)?,
+        };
+        if stored {
+            return Ok(None);
+        }
+        let (analysis, sentences) = analyze_with_sentences(&doc);
+        Ok(Some(Prepared::with_sentences(
+            doc, analysis, &sentences, hash,
+        )))
+    };
+    let mut prepared: Vec<Prepared> = Vec::new();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut bytes = 0;
+    let mut writer_gone = false;
+    for done in outcomes(inputs, threads, &work) {
+        if !args.input.quiet {
+            for w in &done.warnings {
+                let _ = writeln!(err, "whosaid: {w}");
             }
         }
-        if raws.is_empty() {
-            break;
-        }
-        batch_size = (batch_size * 2).min(args.batch as usize);
-        let mut errors: Vec<(String, String)> = Vec::new();
-        let mut docs: Vec<(Document, String)> = Vec::new();
-        for (parsed, warnings) in par_map(raws, threads, parse_raw) {
-            if !args.input.quiet {
-                for w in warnings {
-                    let _ = writeln!(err, "whosaid: {w}");
-                }
+        match done.outcome {
+            Outcome::Done(Ok(Some(p))) => {
+                bytes += p.doc.text.len();
+                prepared.push(p);
             }
-            match parsed {
-                Ok((doc, hash)) => {
-                    let url = doc.url.as_deref().filter(|u| !u.is_empty());
-                    if lookup.contains(&doc.id, url, &hash)? {
-                        summary.already_stored += 1;
-                    } else {
-                        docs.push((doc, hash));
-                    }
-                }
-                Err((id, reason, message)) => {
-                    let _ = writeln!(err, "whosaid: {message}");
-                    summary.failed += 1;
-                    errors.push((id, reason));
-                }
+            Outcome::Done(Ok(None)) => summary.already_stored += 1,
+            Outcome::Done(Err(e)) => return Err(e).context("cannot look up stored articles"),
+            Outcome::Failed(record, message) => {
+                let _ = writeln!(err, "whosaid: {message}");
+                summary.failed += 1;
+                errors.push((record.id, record.error));
             }
         }
-        let mut prepared = Vec::with_capacity(docs.len());
-        for outcome in par_map(docs, threads, |(d, h)| prepare(d, h)) {
-            match outcome {
-                Ok(p) => prepared.push(p),
-                Err((id, reason)) => {
-                    let _ = writeln!(err, "whosaid: {id}: {reason}");
-                    summary.failed += 1;
-                    errors.push((id, reason));
-                }
+        if prepared.len() + errors.len() >= batch_size || bytes >= BATCH_BYTES {
+            batch_size = (batch_size * 2).min(args.batch as usize);
+            bytes = 0;
+            let batch = (std::mem::take(&mut prepared), std::mem::take(&mut errors));
+            if tx.send(batch).is_err() {
+                // The writer stopped on an error; joining it below reports the error.
+                writer_gone = true;
+                break;
             }
         }
-        if (!prepared.is_empty() || !errors.is_empty()) && tx.send((prepared, errors)).is_err() {
-            // The writer stopped on an error; joining it below reports the error.
-            break;
-        }
+    }
+    if !writer_gone && (!prepared.is_empty() || !errors.is_empty()) {
+        let _ = tx.send((prepared, errors));
     }
     drop(tx);
     let (mut store, written, busy) = writer
