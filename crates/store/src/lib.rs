@@ -231,10 +231,20 @@ impl Store {
             },
         )?;
         conn.execute_batch(schema::SCHEMA)?;
-        conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?1)",
-            [schema::SCHEMA_VERSION],
+        // Written only when missing: a write would wait for an ingest's transaction, and
+        // a search that opens the corpus during an ingest must not.
+        let (versioned, watermarked): (bool, bool) = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'schema_version'),
+                    EXISTS (SELECT 1 FROM meta WHERE key = 'fts_quote_id')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        if !versioned {
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?1)",
+                [schema::SCHEMA_VERSION],
+            )?;
+        }
         let tuned: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM quotes_fts_config WHERE k = 'automerge')",
             [],
@@ -243,12 +253,14 @@ impl Store {
         if !tuned {
             conn.execute_batch(schema::FTS_SETTINGS)?;
         }
-        // Corpora written before the watermark existed indexed every batch's quotes.
-        conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value)
-             SELECT 'fts_quote_id', coalesce(max(id), 0) FROM quotes",
-            [],
-        )?;
+        if !watermarked {
+            // Corpora written before the watermark existed indexed every batch's quotes.
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value)
+                 SELECT 'fts_quote_id', coalesce(max(id), 0) FROM quotes",
+                [],
+            )?;
+        }
         Ok(Store {
             conn,
             index_chunk: 1,
