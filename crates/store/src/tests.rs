@@ -172,6 +172,28 @@ fn sentence_spans_round_trip() {
 }
 
 #[test]
+fn a_corpus_opens_while_another_connection_writes() {
+    let dir = std::env::temp_dir().join(format!("whosaid-store-open-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("c.db");
+    let _ = std::fs::remove_file(&path);
+    let writer = Store::open(&path).expect("open");
+    writer
+        .connection()
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('x', '1');")
+        .expect("write transaction");
+    // Opening needs no write lock when the corpus is set up (else: "database is locked"
+    // after the busy timeout).
+    let reader = Store::open(&path).expect("open while a transaction writes");
+    assert_eq!(reader.stats().expect("stats").articles, 0);
+    writer
+        .connection()
+        .execute_batch("ROLLBACK")
+        .expect("rollback");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn older_schema_is_refused() {
     let dir = std::env::temp_dir().join(format!("whosaid-store-schema-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
