@@ -61,6 +61,15 @@ fn ingest_all(store: &mut Store, docs: &[Document]) -> BatchReport {
     store.ingest_batch(&batch, &[]).expect("ingest")
 }
 
+/// A fresh directory for test `name` and the path of a database file in it (no file yet).
+fn fresh_db(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("whosaid-store-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("c.db");
+    let _ = std::fs::remove_file(&path);
+    (dir, path)
+}
+
 fn rule_stage_ready() -> bool {
     let a = analyze(&Document::new(
         "probe",
@@ -173,10 +182,7 @@ fn sentence_spans_round_trip() {
 
 #[test]
 fn a_corpus_opens_while_another_connection_writes() {
-    let dir = std::env::temp_dir().join(format!("whosaid-store-open-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let path = dir.join("c.db");
-    let _ = std::fs::remove_file(&path);
+    let (dir, path) = fresh_db("open");
     let writer = Store::open(&path).expect("open");
     writer
         .connection()
@@ -195,10 +201,7 @@ fn a_corpus_opens_while_another_connection_writes() {
 
 #[test]
 fn older_schema_is_refused() {
-    let dir = std::env::temp_dir().join(format!("whosaid-store-schema-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let path = dir.join("old.db");
-    let _ = std::fs::remove_file(&path);
+    let (dir, path) = fresh_db("schema");
     {
         let store = Store::open(&path).expect("open");
         store
@@ -219,10 +222,7 @@ fn older_schema_is_refused() {
 
 #[test]
 fn version_5_corpus_is_migrated() {
-    let dir = std::env::temp_dir().join(format!("whosaid-store-v5-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let path = dir.join("v5.db");
-    let _ = std::fs::remove_file(&path);
+    let (dir, path) = fresh_db("v5");
     {
         let mut store = Store::open(&path).expect("open");
         ingest_all(&mut store, &lavrov_corpus());
