@@ -19,8 +19,9 @@ use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store};
 const FIRST_BATCH: usize = 64;
 /// Quotes stored before the writer adds them to the full-text index in one go, when
 /// batches keep it busy (about 40,000 news articles; see `Store::set_index_chunk`). Fewer,
-/// larger FTS5 segments are rewritten by fewer merges: adding 20k synthetic articles to a
-/// corpus of 300k, the writer took 24 s indexing each batch against 16 s in one go.
+/// larger FTS5 segments are rewritten by fewer merges; the gain is small: the writer alone
+/// (`write_bench`, 20k synthetic articles, 1,024 a batch) took 8.3 and 9.3 s indexing each
+/// batch, 8.0 and 8.5 s in one chunk.
 const INDEX_CHUNK: u64 = 1_000_000;
 /// Bytes of article text per batch at most.
 const BATCH_BYTES: usize = 32 << 20;
