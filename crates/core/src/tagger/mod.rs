@@ -303,7 +303,8 @@ impl Model {
         sentences: &[Sentence],
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
-        let mut em = vec![[0f32; N_TAGS]; tokens.len()];
+        // filled as the tokens come (in order), not zeroed first
+        let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
         features::token_features(
             text,
@@ -313,12 +314,20 @@ impl Model {
             &self.cues,
             &self.classes,
             |i, vals| {
-                let acc = sum_rows(rows, &features::BASE_SEEDS, vals, shift);
-                if let Some(e) = em.get_mut(i) {
-                    *e = acc.map(|a| a as f32 * self.inv_scale);
+                if i >= tokens.len() {
+                    return;
+                }
+                let e = sum_rows(rows, &features::BASE_SEEDS, vals, shift)
+                    .map(|a| a as f32 * self.inv_scale);
+                if i >= em.len() {
+                    em.resize(i, [0.0; N_TAGS]);
+                    em.push(e);
+                } else {
+                    em[i] = e;
                 }
             },
         );
+        em.resize(tokens.len(), [0.0; N_TAGS]);
         em
     }
 
