@@ -86,9 +86,23 @@ pub enum Gender {
 
 /// Lines of an embedded data file, without comments and blank lines.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let (line, after) = split_at_byte(t, b'\n').map_or((t, None), |(l, r)| (l, Some(r)));
+        rest = after;
+        Some(line)
+    })
+    .map(str::trim_end)
+    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// `s` split around its first byte `b` (an ASCII byte, so both sides are `str`s). A
+/// plain byte loop: on the short lines of the data files, setting up `str::split`'s
+/// `memchr` search costs more than the search.
+fn split_at_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|x| x == b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 /// Calls `f` with `word` lowercased, without allocating for short ASCII words.
@@ -126,12 +140,17 @@ struct NameInfo {
 fn names() -> &'static FxMap<&'static str, NameInfo> {
     static MAP: OnceLock<FxMap<&'static str, NameInfo>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map = FxMap::default();
+        // sized for every line up front: no rehashing while 20k names go in
+        let lines = NAMES.bytes().filter(|&b| b == b'\n').count() + 1;
+        let mut map = FxMap::with_capacity_and_hasher(lines, Fx::default());
         for line in data_lines(NAMES) {
-            let mut it = line.split('\t');
-            let (Some(name), Some(g), Some(pct)) = (it.next(), it.next(), it.next()) else {
+            let Some((name, rest)) = split_at_byte(line, b'\t') else {
                 continue;
             };
+            let Some((g, rest)) = split_at_byte(rest, b'\t') else {
+                continue;
+            };
+            let pct = split_at_byte(rest, b'\t').map_or(rest, |(p, _)| p);
             let gender = match g {
                 "M" => Some(Gender::Male),
                 "F" => Some(Gender::Female),
