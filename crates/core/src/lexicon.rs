@@ -68,6 +68,91 @@ pub(crate) type Fx = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, Fx>;
 type FxSet<K> = HashSet<K, Fx>;
 
+/// `x` with its ASCII capitals lowercased, 8 bytes at a time (every byte below 0x80).
+#[inline]
+fn ascii_lower8(x: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    // bit 7 of each byte: the byte is >= c (no carries: 127 + 128 < 256)
+    let ge = |c: u8| x.wrapping_add((0x80 - c as u64) * L);
+    x | ((ge(b'A') & !ge(b'Z' + 1) & (L << 7)) >> 2)
+}
+
+/// A word of at most 15 ASCII bytes, lowercased and packed into two integers (bytes
+/// 0–14, then its length in the top byte): the key of a [`PackedMap`].
+pub(crate) type Packed = (u64, u64);
+
+/// `word` lowercased and packed ([`Packed`]), or `None` when it is longer than 15 bytes
+/// or not ASCII.
+#[inline]
+pub(crate) fn pack_lower(word: &str) -> Option<Packed> {
+    let b = word.as_bytes();
+    let mut buf = [0u8; 16];
+    buf.get_mut(..b.len())
+        .filter(|_| b.len() < 16)?
+        .copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    let (lo, hi) = buf.split_at(8);
+    let lo = u64::from_le_bytes(lo.try_into().ok()?);
+    let hi = u64::from_le_bytes(hi.try_into().ok()?);
+    ((lo | hi) & 0x8080_8080_8080_8080 == 0).then(|| (ascii_lower8(lo), ascii_lower8(hi)))
+}
+
+/// An open-addressing map from [`Packed`] words: a lookup is a multiply and one or two
+/// integer compares, with the key in the slot (no string hashing, no byte compares
+/// through a pointer).
+pub(crate) struct PackedMap<V> {
+    /// Keys, [`EMPTY`] in a free slot.
+    keys: Vec<Packed>,
+    vals: Vec<V>,
+}
+
+/// The key of a free [`PackedMap`] slot (no packed word has a byte above 0x7f).
+const EMPTY: Packed = (u64::MAX, u64::MAX);
+
+impl<V: Copy + Default> PackedMap<V> {
+    /// The map of `entries`; `merge(old, new)` combines the values of a repeated key.
+    pub(crate) fn new(
+        entries: impl Iterator<Item = (Packed, V)>,
+        merge: impl Fn(V, V) -> V,
+    ) -> Self {
+        let entries: Vec<(Packed, V)> = entries.collect();
+        let cap = (entries.len() * 2).next_power_of_two().max(16);
+        let mut keys = vec![EMPTY; cap];
+        let mut vals = vec![V::default(); cap];
+        for (k, v) in entries {
+            let mut i = Self::home(k, cap - 1);
+            while keys[i] != EMPTY && keys[i] != k {
+                i = (i + 1) & (cap - 1);
+            }
+            vals[i] = if keys[i] == k { merge(vals[i], v) } else { v };
+            keys[i] = k;
+        }
+        PackedMap { keys, vals }
+    }
+
+    #[inline]
+    fn home((lo, hi): Packed, mask: usize) -> usize {
+        ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask
+    }
+
+    /// The value of `k`.
+    #[inline]
+    pub(crate) fn get(&self, k: Packed) -> Option<V> {
+        let mask = self.keys.len().wrapping_sub(1);
+        let mut i = Self::home(k, mask);
+        while let Some(&key) = self.keys.get(i) {
+            if key == k {
+                return self.vals.get(i).copied();
+            }
+            if key == EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+}
+
 const NAMES: &str = include_str!("../data/names.tsv");
 const VERBS: &str = include_str!("../data/verbs.txt");
 const PHRASAL: &str = include_str!("../data/phrasal_verbs.txt");
@@ -201,9 +286,28 @@ fn verbs() -> &'static FxMap<&'static str, &'static str> {
     })
 }
 
+/// [`verbs`] for the forms that pack ([`pack_lower`]; only forms without capitals, which
+/// are the only ones a lowercased word can match).
+fn packed_verbs() -> &'static PackedMap<&'static str> {
+    static MAP: OnceLock<PackedMap<&'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let forms = verbs()
+            .iter()
+            .filter(|(form, _)| !form.bytes().any(|b| b.is_ascii_uppercase()));
+        PackedMap::new(
+            forms.filter_map(|(form, &lemma)| Some((pack_lower(form)?, lemma))),
+            |first, _| first,
+        )
+    })
+}
+
 /// The lemma of a reporting/communication verb form (`"labelled"` → `"label"`), if it is one.
 pub fn reporting_verb_lemma(word: &str) -> Option<&'static str> {
-    with_lower(word, |w| verbs().get(w).copied())
+    match pack_lower(word) {
+        // every form a short ASCII word can match is in the packed map
+        Some(k) => packed_verbs().get(k),
+        None => with_lower(word, |w| verbs().get(w).copied()),
+    }
 }
 
 fn phrasal() -> &'static FxSet<&'static str> {
@@ -339,6 +443,21 @@ mod tests {
         let r = gender_ratio("Jordan").unwrap_or(0.0);
         assert!(r > 0.5 && r < 0.9);
         assert_eq!(gender_ratio("Sergei"), None);
+    }
+
+    #[test]
+    fn packed_verb_lookup_matches_the_map() {
+        for (&form, &lemma) in verbs() {
+            assert_eq!(reporting_verb_lemma(form), Some(lemma), "{form}");
+            assert_eq!(
+                reporting_verb_lemma(&form.to_uppercase()),
+                Some(lemma),
+                "{form}"
+            );
+        }
+        for w in ["", "x", "table", "saidx", "sáid", "communicatingly"] {
+            assert_eq!(reporting_verb_lemma(w), None, "{w}");
+        }
     }
 
     #[test]

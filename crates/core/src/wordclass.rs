@@ -7,7 +7,7 @@
 //! on); the short ones are `match`es. Every check is case-insensitive and allocates
 //! nothing.
 
-use crate::lexicon::Gender;
+use crate::lexicon::{pack_lower, Gender, PackedMap};
 use std::sync::OnceLock;
 
 /// `word` lowercased (into `buf` when it has a capital), or `None` when it is too long
@@ -40,7 +40,7 @@ macro_rules! word_in {
 }
 
 /// The word lists below, one bit each: [`class_bits`] finds every list a word is on with
-/// one hash lookup (a `match` on strings compares the literals one by one).
+/// one lookup in a [`PackedMap`] (a `match` on strings compares the literals one by one).
 const AUXILIARY: u16 = 1 << 0;
 const ADVERB: u16 = 1 << 1;
 const PREPOSITION: u16 = 1 << 2;
@@ -455,94 +455,24 @@ const LISTS: [(u16, &[&str]); 12] = [
     (ORG, ORG_WORDS),
 ];
 
-/// `x` with its ASCII capitals lowercased, 8 bytes at a time (every byte below 0x80).
-#[inline]
-fn ascii_lower8(x: u64) -> u64 {
-    const L: u64 = 0x0101_0101_0101_0101;
-    // bit 7 of each byte: the byte is >= c (no carries: 127 + 128 < 256)
-    let ge = |c: u8| x.wrapping_add((0x80 - c as u64) * L);
-    x | ((ge(b'A') & !ge(b'Z' + 1) & (L << 7)) >> 2)
-}
-
-/// `word` lowercased and packed into two integers (bytes 0–14, then its length in the
-/// top byte), or `None` when it is longer than 15 bytes or not ASCII (no listed word is).
-#[inline]
-fn pack_lower(word: &str) -> Option<(u64, u64)> {
-    let b = word.as_bytes();
-    let mut buf = [0u8; 16];
-    buf.get_mut(..b.len())
-        .filter(|_| b.len() < 16)?
-        .copy_from_slice(b);
-    buf[15] = b.len() as u8;
-    let (lo, hi) = buf.split_at(8);
-    let lo = u64::from_le_bytes(lo.try_into().ok()?);
-    let hi = u64::from_le_bytes(hi.try_into().ok()?);
-    ((lo | hi) & 0x8080_8080_8080_8080 == 0).then(|| (ascii_lower8(lo), ascii_lower8(hi)))
-}
-
-/// One slot of [`ClassTable`]: a packed word ([`pack_lower`]) and its list bits (an
-/// empty slot holds the empty word and no bits).
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    lo: u64,
-    hi: u64,
-    bits: u16,
-}
-
-/// The words of [`LISTS`] in an open-addressing table of packed words: a lookup is a
-/// multiply and one or two integer compares (no string hashing, no byte compares).
-struct ClassTable {
-    slots: Vec<Slot>,
-}
-
-impl ClassTable {
-    fn new() -> Self {
-        let n: usize = LISTS.iter().map(|(_, words)| words.len()).sum();
-        let mut slots = vec![Slot::default(); (n * 2).next_power_of_two()];
-        for (bit, words) in LISTS {
-            for (lo, hi) in words.iter().filter_map(|w| pack_lower(w)) {
-                let mask = slots.len() - 1;
-                let mut i = Self::home(lo, hi, mask);
-                while slots[i].bits != 0 && (slots[i].lo, slots[i].hi) != (lo, hi) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = Slot {
-                    lo,
-                    hi,
-                    bits: slots[i].bits | bit,
-                };
-            }
-        }
-        ClassTable { slots }
-    }
-
-    #[inline]
-    fn home(lo: u64, hi: u64, mask: usize) -> usize {
-        ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask
-    }
-
-    /// The bits of a packed word.
-    #[inline]
-    fn get(&self, lo: u64, hi: u64) -> u16 {
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = Self::home(lo, hi, mask);
-        while let Some(s) = self.slots.get(i) {
-            if (s.lo, s.hi) == (lo, hi) || s.bits == 0 {
-                return s.bits;
-            }
-            i = (i + 1) & mask;
-        }
-        0
-    }
-}
-
 /// The bits of the lists `word` (any case) is on; 0 for most words.
 fn class_bits(word: &str) -> u16 {
-    static TABLE: OnceLock<ClassTable> = OnceLock::new();
-    match pack_lower(word) {
-        Some((lo, hi)) => TABLE.get_or_init(ClassTable::new).get(lo, hi),
-        None => 0,
-    }
+    static TABLE: OnceLock<PackedMap<u16>> = OnceLock::new();
+    pack_lower(word)
+        .and_then(|k| {
+            TABLE
+                .get_or_init(|| {
+                    let words = LISTS
+                        .iter()
+                        .flat_map(|&(bit, words)| words.iter().map(move |w| (w, bit)));
+                    PackedMap::new(
+                        words.filter_map(|(w, bit)| Some((pack_lower(w)?, bit))),
+                        |a, b| a | b,
+                    )
+                })
+                .get(k)
+        })
+        .unwrap_or(0)
 }
 
 /// Whether `word`, in any case, is on one of the lists of `bits`.
