@@ -412,7 +412,24 @@ pub fn canonical_entity(name: &str) -> Option<&'static str> {
             return Some(c);
         }
     }
-    with_lower(name, |n| ents.folded.get(n).copied())
+    match pack_lower(name) {
+        // every folded name a short ASCII name can match is in the packed map
+        Some(k) => packed_entities().get(k),
+        None => with_lower(name, |n| ents.folded.get(n).copied()),
+    }
+}
+
+/// The folded names of [`entities`] that pack ([`pack_lower`]; folded names have no
+/// capitals).
+fn packed_entities() -> &'static PackedMap<&'static str> {
+    static MAP: OnceLock<PackedMap<&'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let names = entities().folded.iter();
+        PackedMap::new(
+            names.filter_map(|(name, &canon)| Some((pack_lower(name)?, canon))),
+            |first, _| first,
+        )
+    })
 }
 
 #[cfg(test)]
@@ -457,6 +474,13 @@ mod tests {
         }
         for w in ["", "x", "table", "saidx", "sáid", "communicatingly"] {
             assert_eq!(reporting_verb_lemma(w), None, "{w}");
+        }
+    }
+
+    #[test]
+    fn packed_entity_lookup_matches_the_map() {
+        for (name, &canon) in &entities().folded {
+            assert_eq!(canonical_entity(name), Some(canon), "{name}");
         }
     }
 
