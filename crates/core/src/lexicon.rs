@@ -286,28 +286,34 @@ fn verbs() -> &'static FxMap<&'static str, &'static str> {
     })
 }
 
-/// [`verbs`] for the forms that pack ([`pack_lower`]; only forms without capitals, which
-/// are the only ones a lowercased word can match).
-fn packed_verbs() -> &'static PackedMap<&'static str> {
-    static MAP: OnceLock<PackedMap<&'static str>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let forms = verbs()
-            .iter()
-            .filter(|(form, _)| !form.bytes().any(|b| b.is_ascii_uppercase()));
-        PackedMap::new(
-            forms.filter_map(|(form, &lemma)| Some((pack_lower(form)?, lemma))),
-            |first, _| first,
-        )
-    })
+/// The entries of a word map whose keys pack ([`pack_lower`]), for [`lookup`]. Keys with
+/// capitals are left out: a lowercased word never matches them.
+fn pack_keys<'k, V: Copy + Default>(entries: impl Iterator<Item = (&'k str, V)>) -> PackedMap<V> {
+    let lower = entries.filter(|(k, _)| !k.bytes().any(|b| b.is_ascii_uppercase()));
+    PackedMap::new(
+        lower.filter_map(|(k, v)| Some((pack_lower(k)?, v))),
+        |first, _| first,
+    )
+}
+
+/// `word`, in any case, in a word map: in its packed copy ([`pack_keys`]) when the word
+/// packs (every key it can match is there), else lowercased in the map itself by `slow`.
+fn lookup<V: Copy + Default>(
+    word: &str,
+    packed: &PackedMap<V>,
+    slow: impl FnOnce(&str) -> Option<V>,
+) -> Option<V> {
+    match pack_lower(word) {
+        Some(k) => packed.get(k),
+        None => with_lower(word, slow),
+    }
 }
 
 /// The lemma of a reporting/communication verb form (`"labelled"` → `"label"`), if it is one.
 pub fn reporting_verb_lemma(word: &str) -> Option<&'static str> {
-    match pack_lower(word) {
-        // every form a short ASCII word can match is in the packed map
-        Some(k) => packed_verbs().get(k),
-        None => with_lower(word, |w| verbs().get(w).copied()),
-    }
+    static PACKED: OnceLock<PackedMap<&'static str>> = OnceLock::new();
+    let packed = PACKED.get_or_init(|| pack_keys(verbs().iter().map(|(&f, &l)| (f, l))));
+    lookup(word, packed, |w| verbs().get(w).copied())
 }
 
 fn phrasal() -> &'static FxSet<&'static str> {
@@ -356,7 +362,9 @@ fn titles() -> &'static FxSet<&'static str> {
 /// A trailing dot is ignored.
 pub fn is_title(word: &str) -> bool {
     let w = word.strip_suffix('.').unwrap_or(word);
-    with_lower(w, |w| titles().contains(w))
+    static PACKED: OnceLock<PackedMap<()>> = OnceLock::new();
+    let packed = PACKED.get_or_init(|| pack_keys(titles().iter().map(|&t| (t, ()))));
+    lookup(w, packed, |w| titles().contains(w).then_some(())).is_some()
 }
 
 /// Maps of name variants: case-sensitive abbreviations and lowercased names.
@@ -412,24 +420,10 @@ pub fn canonical_entity(name: &str) -> Option<&'static str> {
             return Some(c);
         }
     }
-    match pack_lower(name) {
-        // every folded name a short ASCII name can match is in the packed map
-        Some(k) => packed_entities().get(k),
-        None => with_lower(name, |n| ents.folded.get(n).copied()),
-    }
-}
-
-/// The folded names of [`entities`] that pack ([`pack_lower`]; folded names have no
-/// capitals).
-fn packed_entities() -> &'static PackedMap<&'static str> {
-    static MAP: OnceLock<PackedMap<&'static str>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let names = entities().folded.iter();
-        PackedMap::new(
-            names.filter_map(|(name, &canon)| Some((pack_lower(name)?, canon))),
-            |first, _| first,
-        )
-    })
+    static PACKED: OnceLock<PackedMap<&'static str>> = OnceLock::new();
+    let packed =
+        PACKED.get_or_init(|| pack_keys(ents.folded.iter().map(|(n, &c)| (n.as_str(), c))));
+    lookup(name, packed, |n| ents.folded.get(n).copied())
 }
 
 #[cfg(test)]
@@ -482,6 +476,14 @@ mod tests {
         for (name, &canon) in &entities().folded {
             assert_eq!(canonical_entity(name), Some(canon), "{name}");
         }
+    }
+
+    #[test]
+    fn packed_title_lookup_matches_the_set() {
+        for &t in titles() {
+            assert!(is_title(t) && is_title(&t.to_uppercase()), "{t}");
+        }
+        assert!(!is_title("table") && !is_title(""));
     }
 
     #[test]
