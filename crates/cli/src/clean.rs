@@ -8,7 +8,7 @@ use clap::Args;
 use serde::Serialize;
 use std::process::ExitCode;
 use whosaid_core::{analyze, Artifact};
-use whosaid_io::Article;
+use whosaid_io::{write_serde, Article, JsonLine};
 
 /// Arguments of `whosaid clean`.
 #[derive(Debug, Args)]
@@ -37,6 +37,12 @@ pub struct Cleaned {
     pub text: String,
     /// Non-article spans of `text` found by core's artifact stage.
     pub artifacts: Vec<Artifact>,
+}
+
+impl JsonLine for Cleaned {
+    fn write_json(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        write_serde(self, out)
+    }
 }
 
 /// Cleans one article.

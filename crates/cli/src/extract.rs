@@ -8,7 +8,6 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -18,8 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use whosaid_core::analyze;
 use whosaid_io::{
-    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, Inputs, JsonlWriter,
-    RawRecord, ReadOptions, Stats,
+    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, Inputs, JsonLine,
+    JsonlWriter, RawRecord, ReadOptions, Stats,
 };
 
 /// The exit-code contract, shown in `--help`.
@@ -337,7 +336,7 @@ pub fn run_with<T, W, E>(
     mut err: E,
 ) -> Result<Summary>
 where
-    T: Serialize + Send,
+    T: JsonLine + Send,
     W: Write,
     E: Write,
 {
@@ -359,7 +358,7 @@ where
         let written = match &done.outcome {
             Outcome::Done(value) => {
                 summary.done += 1;
-                out.write(value)
+                out.write_line(value)
             }
             Outcome::Failed(record, message) => {
                 summary.failed += 1;
@@ -402,7 +401,7 @@ where
 }
 
 /// Entry point of a command on the real stdout and stderr.
-pub fn main_with<T: Serialize + Send>(
+pub fn main_with<T: JsonLine + Send>(
     args: &InputArgs,
     work: impl Fn(Article) -> T + Sync,
 ) -> ExitCode {

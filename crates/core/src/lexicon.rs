@@ -68,6 +68,91 @@ pub(crate) type Fx = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, Fx>;
 type FxSet<K> = HashSet<K, Fx>;
 
+/// `x` with its ASCII capitals lowercased, 8 bytes at a time (every byte below 0x80).
+#[inline]
+fn ascii_lower8(x: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    // bit 7 of each byte: the byte is >= c (no carries: 127 + 128 < 256)
+    let ge = |c: u8| x.wrapping_add((0x80 - c as u64) * L);
+    x | ((ge(b'A') & !ge(b'Z' + 1) & (L << 7)) >> 2)
+}
+
+/// A word of at most 15 ASCII bytes, lowercased and packed into two integers (bytes
+/// 0–14, then its length in the top byte): the key of a [`PackedMap`].
+pub(crate) type Packed = (u64, u64);
+
+/// `word` lowercased and packed ([`Packed`]), or `None` when it is longer than 15 bytes
+/// or not ASCII.
+#[inline]
+pub(crate) fn pack_lower(word: &str) -> Option<Packed> {
+    let b = word.as_bytes();
+    let mut buf = [0u8; 16];
+    buf.get_mut(..b.len())
+        .filter(|_| b.len() < 16)?
+        .copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    let (lo, hi) = buf.split_at(8);
+    let lo = u64::from_le_bytes(lo.try_into().ok()?);
+    let hi = u64::from_le_bytes(hi.try_into().ok()?);
+    ((lo | hi) & 0x8080_8080_8080_8080 == 0).then(|| (ascii_lower8(lo), ascii_lower8(hi)))
+}
+
+/// An open-addressing map from [`Packed`] words: a lookup is a multiply and one or two
+/// integer compares, with the key in the slot (no string hashing, no byte compares
+/// through a pointer).
+pub(crate) struct PackedMap<V> {
+    /// Keys, [`EMPTY`] in a free slot.
+    keys: Vec<Packed>,
+    vals: Vec<V>,
+}
+
+/// The key of a free [`PackedMap`] slot (no packed word has a byte above 0x7f).
+const EMPTY: Packed = (u64::MAX, u64::MAX);
+
+impl<V: Copy + Default> PackedMap<V> {
+    /// The map of `entries`; `merge(old, new)` combines the values of a repeated key.
+    pub(crate) fn new(
+        entries: impl Iterator<Item = (Packed, V)>,
+        merge: impl Fn(V, V) -> V,
+    ) -> Self {
+        let entries: Vec<(Packed, V)> = entries.collect();
+        let cap = (entries.len() * 2).next_power_of_two().max(16);
+        let mut keys = vec![EMPTY; cap];
+        let mut vals = vec![V::default(); cap];
+        for (k, v) in entries {
+            let mut i = Self::home(k, cap - 1);
+            while keys[i] != EMPTY && keys[i] != k {
+                i = (i + 1) & (cap - 1);
+            }
+            vals[i] = if keys[i] == k { merge(vals[i], v) } else { v };
+            keys[i] = k;
+        }
+        PackedMap { keys, vals }
+    }
+
+    #[inline]
+    fn home((lo, hi): Packed, mask: usize) -> usize {
+        ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask
+    }
+
+    /// The value of `k`.
+    #[inline]
+    pub(crate) fn get(&self, k: Packed) -> Option<V> {
+        let mask = self.keys.len().wrapping_sub(1);
+        let mut i = Self::home(k, mask);
+        while let Some(&key) = self.keys.get(i) {
+            if key == k {
+                return self.vals.get(i).copied();
+            }
+            if key == EMPTY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+}
+
 const NAMES: &str = include_str!("../data/names.tsv");
 const VERBS: &str = include_str!("../data/verbs.txt");
 const PHRASAL: &str = include_str!("../data/phrasal_verbs.txt");
@@ -86,9 +171,23 @@ pub enum Gender {
 
 /// Lines of an embedded data file, without comments and blank lines.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let (line, after) = split_at_byte(t, b'\n').map_or((t, None), |(l, r)| (l, Some(r)));
+        rest = after;
+        Some(line)
+    })
+    .map(str::trim_end)
+    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// `s` split around its first byte `b` (an ASCII byte, so both sides are `str`s). A
+/// plain byte loop: on the short lines of the data files, setting up `str::split`'s
+/// `memchr` search costs more than the search.
+fn split_at_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|x| x == b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 /// Calls `f` with `word` lowercased, without allocating for short ASCII words.
@@ -126,12 +225,17 @@ struct NameInfo {
 fn names() -> &'static FxMap<&'static str, NameInfo> {
     static MAP: OnceLock<FxMap<&'static str, NameInfo>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map = FxMap::default();
+        // sized for every line up front: no rehashing while 20k names go in
+        let lines = NAMES.bytes().filter(|&b| b == b'\n').count() + 1;
+        let mut map = FxMap::with_capacity_and_hasher(lines, Fx::default());
         for line in data_lines(NAMES) {
-            let mut it = line.split('\t');
-            let (Some(name), Some(g), Some(pct)) = (it.next(), it.next(), it.next()) else {
+            let Some((name, rest)) = split_at_byte(line, b'\t') else {
                 continue;
             };
+            let Some((g, rest)) = split_at_byte(rest, b'\t') else {
+                continue;
+            };
+            let pct = split_at_byte(rest, b'\t').map_or(rest, |(p, _)| p);
             let gender = match g {
                 "M" => Some(Gender::Male),
                 "F" => Some(Gender::Female),
@@ -182,9 +286,34 @@ fn verbs() -> &'static FxMap<&'static str, &'static str> {
     })
 }
 
+/// The entries of a word map whose keys pack ([`pack_lower`]), for [`lookup`]. Keys with
+/// capitals are left out: a lowercased word never matches them.
+fn pack_keys<'k, V: Copy + Default>(entries: impl Iterator<Item = (&'k str, V)>) -> PackedMap<V> {
+    let lower = entries.filter(|(k, _)| !k.bytes().any(|b| b.is_ascii_uppercase()));
+    PackedMap::new(
+        lower.filter_map(|(k, v)| Some((pack_lower(k)?, v))),
+        |first, _| first,
+    )
+}
+
+/// `word`, in any case, in a word map: in its packed copy ([`pack_keys`]) when the word
+/// packs (every key it can match is there), else lowercased in the map itself by `slow`.
+fn lookup<V: Copy + Default>(
+    word: &str,
+    packed: &PackedMap<V>,
+    slow: impl FnOnce(&str) -> Option<V>,
+) -> Option<V> {
+    match pack_lower(word) {
+        Some(k) => packed.get(k),
+        None => with_lower(word, slow),
+    }
+}
+
 /// The lemma of a reporting/communication verb form (`"labelled"` → `"label"`), if it is one.
 pub fn reporting_verb_lemma(word: &str) -> Option<&'static str> {
-    with_lower(word, |w| verbs().get(w).copied())
+    static PACKED: OnceLock<PackedMap<&'static str>> = OnceLock::new();
+    let packed = PACKED.get_or_init(|| pack_keys(verbs().iter().map(|(&f, &l)| (f, l))));
+    lookup(word, packed, |w| verbs().get(w).copied())
 }
 
 fn phrasal() -> &'static FxSet<&'static str> {
@@ -233,7 +362,9 @@ fn titles() -> &'static FxSet<&'static str> {
 /// A trailing dot is ignored.
 pub fn is_title(word: &str) -> bool {
     let w = word.strip_suffix('.').unwrap_or(word);
-    with_lower(w, |w| titles().contains(w))
+    static PACKED: OnceLock<PackedMap<()>> = OnceLock::new();
+    let packed = PACKED.get_or_init(|| pack_keys(titles().iter().map(|&t| (t, ()))));
+    lookup(w, packed, |w| titles().contains(w).then_some(())).is_some()
 }
 
 /// Maps of name variants: case-sensitive abbreviations and lowercased names.
@@ -289,7 +420,10 @@ pub fn canonical_entity(name: &str) -> Option<&'static str> {
             return Some(c);
         }
     }
-    with_lower(name, |n| ents.folded.get(n).copied())
+    static PACKED: OnceLock<PackedMap<&'static str>> = OnceLock::new();
+    let packed =
+        PACKED.get_or_init(|| pack_keys(ents.folded.iter().map(|(n, &c)| (n.as_str(), c))));
+    lookup(name, packed, |n| ents.folded.get(n).copied())
 }
 
 #[cfg(test)]
@@ -320,6 +454,36 @@ mod tests {
         let r = gender_ratio("Jordan").unwrap_or(0.0);
         assert!(r > 0.5 && r < 0.9);
         assert_eq!(gender_ratio("Sergei"), None);
+    }
+
+    #[test]
+    fn packed_verb_lookup_matches_the_map() {
+        for (&form, &lemma) in verbs() {
+            assert_eq!(reporting_verb_lemma(form), Some(lemma), "{form}");
+            assert_eq!(
+                reporting_verb_lemma(&form.to_uppercase()),
+                Some(lemma),
+                "{form}"
+            );
+        }
+        for w in ["", "x", "table", "saidx", "sáid", "communicatingly"] {
+            assert_eq!(reporting_verb_lemma(w), None, "{w}");
+        }
+    }
+
+    #[test]
+    fn packed_entity_lookup_matches_the_map() {
+        for (name, &canon) in &entities().folded {
+            assert_eq!(canonical_entity(name), Some(canon), "{name}");
+        }
+    }
+
+    #[test]
+    fn packed_title_lookup_matches_the_set() {
+        for &t in titles() {
+            assert!(is_title(t) && is_title(&t.to_uppercase()), "{t}");
+        }
+        assert!(!is_title("table") && !is_title(""));
     }
 
     #[test]

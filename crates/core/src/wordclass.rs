@@ -2,10 +2,13 @@
 //! prepositions, subordinators, role words, month and weekday names.
 //!
 //! These are grammar words, not data: they do not grow with the corpus, so they live
-//! here as short lists instead of in [`crate::lexicon`]. Every check is a
-//! case-insensitive comparison against a `&str` without allocating.
+//! here as short lists instead of in [`crate::lexicon`]. The longer lists share one
+//! lookup table of packed words ([`class_bits`]: one probe finds every list a word is
+//! on); the short ones are `match`es. Every check is case-insensitive and allocates
+//! nothing.
 
-use crate::lexicon::Gender;
+use crate::lexicon::{pack_lower, Gender, PackedMap};
+use std::sync::OnceLock;
 
 /// `word` lowercased (into `buf` when it has a capital), or `None` when it is too long
 /// or not ASCII (no word of these lists is).
@@ -24,12 +27,6 @@ fn lower<'b>(word: &'b str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
     std::str::from_utf8(dst).ok()
 }
 
-/// `f` of `word` lowercased (false when [`lower`] gives nothing).
-fn with_lower(word: &str, f: fn(&str) -> bool) -> bool {
-    let mut buf = [0u8; 24];
-    lower(word, &mut buf).is_some_and(f)
-}
-
 /// Case-insensitive membership of a word in a list of lowercase literals, compiled to
 /// a `match` (no allocation, no linear scan of strings).
 macro_rules! word_in {
@@ -40,6 +37,448 @@ macro_rules! word_in {
             None => false,
         }
     }};
+}
+
+/// The word lists below, one bit each: [`class_bits`] finds every list a word is on with
+/// one lookup in a [`PackedMap`] (a `match` on strings compares the literals one by one).
+const AUXILIARY: u16 = 1 << 0;
+const ADVERB: u16 = 1 << 1;
+const PREPOSITION: u16 = 1 << 2;
+const SUBORDINATOR: u16 = 1 << 3;
+const DETERMINER: u16 = 1 << 4;
+const OTHER_FUNCTION: u16 = 1 << 5;
+const NON_NAME: u16 = 1 << 6;
+const MONTH: u16 = 1 << 7;
+const WEEKDAY: u16 = 1 << 8;
+const ROLE: u16 = 1 << 9;
+const PERSON_TITLE: u16 = 1 << 10;
+const ORG: u16 = 1 << 11;
+
+/// Words of [`is_auxiliary`].
+const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "was", "were", "is", "are", "be", "been", "will", "would", "could",
+    "can", "may", "might", "should", "shall", "did", "does", "do", "not", "n't", "never",
+];
+
+/// Words of [`is_adverb`] besides `-ly` words.
+const ADVERBS: &[&str] = &[
+    "also",
+    "later",
+    "earlier",
+    "then",
+    "again",
+    "once",
+    "already",
+    "just",
+    "still",
+    "often",
+    "further",
+    "first",
+    "previously",
+    "reportedly",
+    "soon",
+    "now",
+    "too",
+    "even",
+    "long",
+];
+
+/// Words of [`is_preposition`].
+const PREPOSITIONS: &[&str] = &[
+    "in",
+    "at",
+    "on",
+    "during",
+    "following",
+    "after",
+    "before",
+    "to",
+    "from",
+    "with",
+    "via",
+    "through",
+    "by",
+    "for",
+    "of",
+    "about",
+    "over",
+    "under",
+    "ahead",
+    "amid",
+    "into",
+    "upon",
+    "while",
+    "when",
+    "as",
+    "since",
+    "last",
+    "this",
+    "yesterday",
+    "today",
+    "tonight",
+    "earlier",
+    "later",
+    "outside",
+    "inside",
+    "near",
+    "behind",
+];
+
+/// Words of [`is_subordinator`].
+const SUBORDINATORS: &[&str] = &[
+    "while", "although", "though", "because", "if", "unless", "whereas", "since", "when",
+    "whether", "once", "until", "after", "before",
+];
+
+/// Words of [`is_determiner`].
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "some", "many", "several", "two",
+    "three", "other", "one", "another", "both", "most", "these", "those", "this", "that", "senior",
+    "top",
+];
+
+/// Words of [`is_function_word`] besides determiners, prepositions and auxiliaries.
+const OTHER_FUNCTION_WORDS: &[&str] = &[
+    "and", "or", "but", "nor", "so", "yet", "which", "who", "whom", "whose", "what", "where",
+    "there", "here", "it", "no", "than", "then", "if", "said", "says",
+];
+
+/// Words of [`is_capitalized_non_name`] besides function words, months and weekdays.
+const NON_NAMES: &[&str] = &[
+    "still",
+    "however",
+    "meanwhile",
+    "moments",
+    "also",
+    "speaking",
+    "asked",
+    "according",
+    "indeed",
+    "instead",
+    "now",
+    "even",
+    "although",
+    "because",
+    "though",
+    "unless",
+    "why",
+    "how",
+    "we",
+    "i",
+    "he",
+    "she",
+    "they",
+    "you",
+    "my",
+    "your",
+    "next",
+    "like",
+    "every",
+    "all",
+    "yes",
+    "only",
+    "just",
+    "editor",
+    "breaking",
+    "update",
+    "photo",
+    "read",
+    "watch",
+    "share",
+];
+
+/// Words of [`is_month`].
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Words of [`is_weekday`].
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Words of [`is_role_word`] besides titles.
+const ROLE_WORDS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "adm",
+    "prof",
+    "rev",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "chancellor",
+    "senator",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "governor",
+    "mayor",
+    "general",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "director",
+    "judge",
+    "justice",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "deputy",
+    "attorney",
+    "special",
+    "foreign",
+    "defense",
+    "defence",
+    "leader",
+    "candidate",
+    "nominee",
+    "sheriff",
+    "officer",
+    "commander",
+    "adviser",
+    "advisor",
+    "speaker",
+    "ceo",
+    "founder",
+    "host",
+    "anchor",
+    "author",
+    "professor",
+    "coach",
+    "former",
+    "democratic",
+    "republican",
+    "gop",
+    "un",
+    "u.n.",
+    "state",
+    "house",
+    "senate",
+    "majority",
+    "minority",
+    "press",
+    "white",
+    "national",
+    "security",
+    "campaign",
+    "manager",
+    "executive",
+    "official",
+];
+
+/// Words of [`is_person_title`] besides gendered roles.
+const PERSON_TITLES: &[&str] = &[
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "adm",
+    "prof",
+    "rev",
+    "president",
+    "minister",
+    "secretary",
+    "chancellor",
+    "senator",
+    "representative",
+    "governor",
+    "mayor",
+    "ambassador",
+    "envoy",
+    "spokesperson",
+    "judge",
+    "justice",
+    "candidate",
+    "nominee",
+    "sheriff",
+    "officer",
+    "commander",
+    "adviser",
+    "advisor",
+    "professor",
+    "coach",
+    "host",
+    "anchor",
+    "author",
+    "director",
+    "leader",
+    "ceo",
+    "founder",
+    "manager",
+    "chief",
+    "speaker",
+];
+
+/// Words of [`is_org_word`].
+const ORG_WORDS: &[&str] = &[
+    "ministry",
+    "department",
+    "council",
+    "party",
+    "committee",
+    "agency",
+    "university",
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "group",
+    "association",
+    "union",
+    "nations",
+    "house",
+    "office",
+    "bank",
+    "court",
+    "army",
+    "police",
+    "news",
+    "times",
+    "post",
+    "journal",
+    "institute",
+    "foundation",
+    "organization",
+    "organisation",
+    "commission",
+    "government",
+    "administration",
+    "senate",
+    "congress",
+    "pentagon",
+    "kremlin",
+    "federation",
+    "republic",
+    "states",
+    "kingdom",
+    "network",
+    "press",
+    "service",
+    "center",
+    "centre",
+    "company",
+    "airbase",
+    "base",
+    "city",
+    "county",
+    "street",
+    "campaign",
+    "fund",
+    "board",
+    "coalition",
+    "alliance",
+    "forces",
+    "reuters",
+    "cnn",
+    "bbc",
+    "fox",
+    "msnbc",
+    "nbc",
+    "abc",
+    "cbs",
+    "ap",
+    "twitter",
+    "facebook",
+    "google",
+];
+
+/// The function words: [`is_function_word`].
+const FUNCTION: u16 = DETERMINER | PREPOSITION | AUXILIARY | OTHER_FUNCTION;
+
+/// The lists of [`class_bits`] and their bits.
+const LISTS: [(u16, &[&str]); 12] = [
+    (AUXILIARY, AUXILIARIES),
+    (ADVERB, ADVERBS),
+    (PREPOSITION, PREPOSITIONS),
+    (SUBORDINATOR, SUBORDINATORS),
+    (DETERMINER, DETERMINERS),
+    (OTHER_FUNCTION, OTHER_FUNCTION_WORDS),
+    (NON_NAME, NON_NAMES),
+    (MONTH, MONTHS),
+    (WEEKDAY, WEEKDAYS),
+    (ROLE, ROLE_WORDS),
+    (PERSON_TITLE, PERSON_TITLES),
+    (ORG, ORG_WORDS),
+];
+
+/// The bits of the lists `word` (any case) is on; 0 for most words.
+fn class_bits(word: &str) -> u16 {
+    static TABLE: OnceLock<PackedMap<u16>> = OnceLock::new();
+    pack_lower(word)
+        .and_then(|k| {
+            TABLE
+                .get_or_init(|| {
+                    let words = LISTS
+                        .iter()
+                        .flat_map(|&(bit, words)| words.iter().map(move |w| (w, bit)));
+                    PackedMap::new(
+                        words.filter_map(|(w, bit)| Some((pack_lower(w)?, bit))),
+                        |a, b| a | b,
+                    )
+                })
+                .get(k)
+        })
+        .unwrap_or(0)
+}
+
+/// Whether `word`, in any case, is on one of the lists of `bits`.
+#[inline]
+fn in_class(word: &str, bits: u16) -> bool {
+    class_bits(word) & bits != 0
 }
 
 /// True when `word` starts with an uppercase letter.
@@ -96,413 +535,63 @@ pub fn is_object_pronoun(word: &str) -> bool {
 
 /// Auxiliaries and negation that may sit between a speaker and a cue verb.
 pub fn is_auxiliary(word: &str) -> bool {
-    with_lower(word, auxiliary_lower)
-}
-
-/// [`is_auxiliary`] of a word already lowercased.
-fn auxiliary_lower(w: &str) -> bool {
-    matches!(
-        w,
-        "has"
-            | "have"
-            | "had"
-            | "was"
-            | "were"
-            | "is"
-            | "are"
-            | "be"
-            | "been"
-            | "will"
-            | "would"
-            | "could"
-            | "can"
-            | "may"
-            | "might"
-            | "should"
-            | "shall"
-            | "did"
-            | "does"
-            | "do"
-            | "not"
-            | "n't"
-            | "never"
-    )
+    in_class(word, AUXILIARY)
 }
 
 /// Adverbs that commonly sit between a speaker and a cue verb (`also`, `later`,
 /// any `-ly` word).
 pub fn is_adverb(word: &str) -> bool {
-    (word.len() > 4 && word.ends_with("ly") && is_lowercase(word))
-        || word_in!(
-            word,
-            "also"
-                | "later"
-                | "earlier"
-                | "then"
-                | "again"
-                | "once"
-                | "already"
-                | "just"
-                | "still"
-                | "often"
-                | "further"
-                | "first"
-                | "previously"
-                | "reportedly"
-                | "soon"
-                | "now"
-                | "too"
-                | "even"
-                | "long"
-        )
+    (word.len() > 4 && word.ends_with("ly") && is_lowercase(word)) || in_class(word, ADVERB)
 }
 
 /// Prepositions and adverbials that may open a phrase between a cue and its clause.
 pub fn is_preposition(word: &str) -> bool {
-    with_lower(word, preposition_lower)
-}
-
-/// [`is_preposition`] of a word already lowercased.
-fn preposition_lower(w: &str) -> bool {
-    matches!(
-        w,
-        "in" | "at"
-            | "on"
-            | "during"
-            | "following"
-            | "after"
-            | "before"
-            | "to"
-            | "from"
-            | "with"
-            | "via"
-            | "through"
-            | "by"
-            | "for"
-            | "of"
-            | "about"
-            | "over"
-            | "under"
-            | "ahead"
-            | "amid"
-            | "into"
-            | "upon"
-            | "while"
-            | "when"
-            | "as"
-            | "since"
-            | "last"
-            | "this"
-            | "yesterday"
-            | "today"
-            | "tonight"
-            | "earlier"
-            | "later"
-            | "outside"
-            | "inside"
-            | "near"
-            | "behind"
-    )
+    in_class(word, PREPOSITION)
 }
 
 /// Words that open a subordinate clause (`While`, `Although`, …).
 pub fn is_subordinator(word: &str) -> bool {
-    word_in!(
-        word,
-        "while"
-            | "although"
-            | "though"
-            | "because"
-            | "if"
-            | "unless"
-            | "whereas"
-            | "since"
-            | "when"
-            | "whether"
-            | "once"
-            | "until"
-            | "after"
-            | "before"
-    )
+    in_class(word, SUBORDINATOR)
 }
 
 /// Determiners that may open a noun phrase.
 pub fn is_determiner(word: &str) -> bool {
-    with_lower(word, determiner_lower)
-}
-
-/// [`is_determiner`] of a word already lowercased.
-fn determiner_lower(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "some"
-            | "many"
-            | "several"
-            | "two"
-            | "three"
-            | "other"
-            | "one"
-            | "another"
-            | "both"
-            | "most"
-            | "these"
-            | "those"
-            | "this"
-            | "that"
-            | "senior"
-            | "top"
-    )
+    in_class(word, DETERMINER)
 }
 
 /// Function words that never end a noun phrase and never head a speaker mention.
 pub fn is_function_word(word: &str) -> bool {
-    with_lower(word, is_function_lower)
-}
-
-/// [`is_function_word`] of a word already lowercased: determiners, prepositions,
-/// auxiliaries, then conjunctions, wh-words and the like.
-fn is_function_lower(w: &str) -> bool {
-    determiner_lower(w)
-        || preposition_lower(w)
-        || auxiliary_lower(w)
-        || matches!(
-            w,
-            "and"
-                | "or"
-                | "but"
-                | "nor"
-                | "so"
-                | "yet"
-                | "which"
-                | "who"
-                | "whom"
-                | "whose"
-                | "what"
-                | "where"
-                | "there"
-                | "here"
-                | "it"
-                | "no"
-                | "than"
-                | "then"
-                | "if"
-                | "said"
-                | "says"
-        )
+    in_class(word, FUNCTION)
 }
 
 /// Capitalized words that begin sentences or name times and are never part of a name.
 pub fn is_capitalized_non_name(word: &str) -> bool {
-    let mut buf = [0u8; 24];
     // "Sept." is a month, but the initial "A." is not the article.
     let word = if word.len() > 2 {
         word.trim_end_matches('.')
     } else {
         word
     };
-    let Some(w) = lower(word, &mut buf) else {
-        return false;
-    };
     // Grammar words, months, weekdays, then sentence openers and the like.
-    is_function_lower(w)
-        || month_lower(w)
-        || weekday_lower(w)
-        || matches!(
-            w,
-            "still"
-                | "however"
-                | "meanwhile"
-                | "moments"
-                | "also"
-                | "speaking"
-                | "asked"
-                | "according"
-                | "indeed"
-                | "instead"
-                | "now"
-                | "even"
-                | "although"
-                | "because"
-                | "though"
-                | "unless"
-                | "why"
-                | "how"
-                | "we"
-                | "i"
-                | "he"
-                | "she"
-                | "they"
-                | "you"
-                | "my"
-                | "your"
-                | "next"
-                | "like"
-                | "every"
-                | "all"
-                | "yes"
-                | "only"
-                | "just"
-                | "editor"
-                | "breaking"
-                | "update"
-                | "photo"
-                | "read"
-                | "watch"
-                | "share"
-        )
+    in_class(word, FUNCTION | MONTH | WEEKDAY | NON_NAME)
 }
 
 /// True for a month name (`April`, `Sept.`).
 pub fn is_month(word: &str) -> bool {
     let w = word.trim_end_matches('.');
-    with_lower(w, month_lower)
-}
-
-/// [`is_month`] of a word already lowercased, without its period.
-fn month_lower(w: &str) -> bool {
-    matches!(
-        w,
-        "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-    )
+    in_class(w, MONTH)
 }
 
 /// True for a weekday name (`Tuesday`).
 pub fn is_weekday(word: &str) -> bool {
-    with_lower(word, weekday_lower)
-}
-
-/// [`is_weekday`] of a word already lowercased.
-fn weekday_lower(w: &str) -> bool {
-    matches!(
-        w,
-        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-    )
+    in_class(word, WEEKDAY)
 }
 
 /// Role words that may precede a name besides [`crate::lexicon::is_title`]
 /// (`"spokesman"`, `"Sen."`, `"chancellor"`); lowercase or capitalized.
 pub fn is_role_word(word: &str) -> bool {
     let w = word.trim_end_matches('.');
-    crate::lexicon::is_title(word)
-        || word_in!(
-            w,
-            "mr" | "mrs"
-                | "ms"
-                | "miss"
-                | "dr"
-                | "sen"
-                | "rep"
-                | "gov"
-                | "gen"
-                | "lt"
-                | "col"
-                | "capt"
-                | "adm"
-                | "prof"
-                | "rev"
-                | "president"
-                | "vice"
-                | "prime"
-                | "minister"
-                | "secretary"
-                | "chancellor"
-                | "senator"
-                | "congressman"
-                | "congresswoman"
-                | "representative"
-                | "governor"
-                | "mayor"
-                | "general"
-                | "ambassador"
-                | "envoy"
-                | "spokesman"
-                | "spokeswoman"
-                | "spokesperson"
-                | "chairman"
-                | "chairwoman"
-                | "chair"
-                | "chief"
-                | "director"
-                | "judge"
-                | "justice"
-                | "king"
-                | "queen"
-                | "prince"
-                | "princess"
-                | "pope"
-                | "deputy"
-                | "attorney"
-                | "special"
-                | "foreign"
-                | "defense"
-                | "defence"
-                | "leader"
-                | "candidate"
-                | "nominee"
-                | "sheriff"
-                | "officer"
-                | "commander"
-                | "adviser"
-                | "advisor"
-                | "speaker"
-                | "ceo"
-                | "founder"
-                | "host"
-                | "anchor"
-                | "author"
-                | "professor"
-                | "coach"
-                | "former"
-                | "democratic"
-                | "republican"
-                | "gop"
-                | "un"
-                | "u.n."
-                | "state"
-                | "house"
-                | "senate"
-                | "majority"
-                | "minority"
-                | "press"
-                | "white"
-                | "national"
-                | "security"
-                | "campaign"
-                | "manager"
-                | "executive"
-                | "official"
-        )
+    crate::lexicon::is_title(word) || in_class(w, ROLE)
 }
 
 /// Role words that settle a person's gender (`Mrs`, `spokeswoman` → Female).
@@ -547,128 +636,12 @@ pub fn role_gender(word: &str) -> Option<Gender> {
 /// one is a person's.
 pub fn is_person_title(word: &str) -> bool {
     let w = word.trim_end_matches('.');
-    role_gender(word).is_some()
-        || word_in!(
-            w,
-            "dr" | "sen"
-                | "rep"
-                | "gov"
-                | "gen"
-                | "lt"
-                | "col"
-                | "capt"
-                | "adm"
-                | "prof"
-                | "rev"
-                | "president"
-                | "minister"
-                | "secretary"
-                | "chancellor"
-                | "senator"
-                | "representative"
-                | "governor"
-                | "mayor"
-                | "ambassador"
-                | "envoy"
-                | "spokesperson"
-                | "judge"
-                | "justice"
-                | "candidate"
-                | "nominee"
-                | "sheriff"
-                | "officer"
-                | "commander"
-                | "adviser"
-                | "advisor"
-                | "professor"
-                | "coach"
-                | "host"
-                | "anchor"
-                | "author"
-                | "director"
-                | "leader"
-                | "ceo"
-                | "founder"
-                | "manager"
-                | "chief"
-                | "speaker"
-        )
+    role_gender(word).is_some() || in_class(w, PERSON_TITLE)
 }
 
 /// Head words of organisation names (`Ministry`, `Council`, `Party`).
 pub fn is_org_word(word: &str) -> bool {
-    word_in!(
-        word,
-        "ministry"
-            | "department"
-            | "council"
-            | "party"
-            | "committee"
-            | "agency"
-            | "university"
-            | "inc"
-            | "inc."
-            | "corp"
-            | "corp."
-            | "group"
-            | "association"
-            | "union"
-            | "nations"
-            | "house"
-            | "office"
-            | "bank"
-            | "court"
-            | "army"
-            | "police"
-            | "news"
-            | "times"
-            | "post"
-            | "journal"
-            | "institute"
-            | "foundation"
-            | "organization"
-            | "organisation"
-            | "commission"
-            | "government"
-            | "administration"
-            | "senate"
-            | "congress"
-            | "pentagon"
-            | "kremlin"
-            | "federation"
-            | "republic"
-            | "states"
-            | "kingdom"
-            | "network"
-            | "press"
-            | "service"
-            | "center"
-            | "centre"
-            | "company"
-            | "airbase"
-            | "base"
-            | "city"
-            | "county"
-            | "street"
-            | "campaign"
-            | "fund"
-            | "board"
-            | "coalition"
-            | "alliance"
-            | "forces"
-            | "reuters"
-            | "cnn"
-            | "bbc"
-            | "fox"
-            | "msnbc"
-            | "nbc"
-            | "abc"
-            | "cbs"
-            | "ap"
-            | "twitter"
-            | "facebook"
-            | "google"
-    )
+    in_class(word, ORG)
 }
 
 /// A capitalized adjective of nationality (`Russian`, `Italian`, `Chinese`).
@@ -702,5 +675,27 @@ mod tests {
         assert!(is_month("Sept."));
         assert_eq!(role_gender("Mrs"), Some(Gender::Female));
         assert!(is_person_title("Mr."));
+    }
+
+    #[test]
+    fn class_table_finds_every_listed_word_in_any_case() {
+        for (bit, words) in LISTS {
+            for w in words {
+                assert!(class_bits(w) & bit != 0, "{w}");
+                assert!(class_bits(&w.to_uppercase()) & bit != 0, "{w}");
+            }
+        }
+        for w in [
+            "",
+            "x",
+            "Smith",
+            "saidd",
+            "thé",
+            "administrations",
+            "the\u{0}",
+        ] {
+            assert_eq!(class_bits(w), 0, "{w}");
+        }
+        assert!(is_function_word("THE") && is_capitalized_non_name("Sept."));
     }
 }

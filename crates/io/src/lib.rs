@@ -128,7 +128,7 @@ pub use read::{
     read_inputs, read_reader, short_name, sniff, text_document, total_size, Article, Format,
     Inputs, Parsed, RawRecord, ReadOptions, Record, Stats, DEFAULT_MAX_BYTES, STDIN_PATH,
 };
-pub use write::{is_broken_pipe, ErrorRecord, JsonlWriter};
+pub use write::{is_broken_pipe, write_serde, ErrorRecord, JsonLine, JsonlWriter};
 
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,19 @@ pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Capacity of the buffered readers.
 const READ_BUFFER: usize = 64 * 1024;
 
+/// Smallest capacity of a buffered reader sized to its file ([`buffer_capacity`]).
+const MIN_READ_BUFFER: usize = 8 * 1024;
+
+/// Capacity of a buffered reader over `size` bytes: no more than the file holds (a
+/// buffer is zeroed before its first read, and most articles are a few KiB), at most
+/// [`READ_BUFFER`].
+fn buffer_capacity(size: Option<u64>) -> usize {
+    size.and_then(|n| usize::try_from(n).ok())
+        .map_or(READ_BUFFER, |n| {
+            n.saturating_add(1).clamp(MIN_READ_BUFFER, READ_BUFFER)
+        })
+}
+
 /// How many bytes (after decompression) format sniffing looks at.
 const SNIFF_BYTES: usize = 1024;
 
@@ -590,7 +603,7 @@ impl Inputs {
             inner: file,
             stats: Arc::clone(&self.stats),
         };
-        let mut raw = BufReader::with_capacity(READ_BUFFER, counted);
+        let mut raw = BufReader::with_capacity(buffer_capacity(size), counted);
         let gzipped = loop {
             match raw.fill_buf() {
                 Ok(head) => break is_gzip(head),
@@ -635,7 +648,9 @@ impl Inputs {
             err,
             rest: src,
         };
-        let source: Source = Box::new(BufReader::with_capacity(READ_BUFFER, replay));
+        // decompressed data may be much larger than the file
+        let capacity = buffer_capacity(size.filter(|_| !gzipped));
+        let source: Source = Box::new(BufReader::with_capacity(capacity, replay));
         let whole_file_limit = |opts: &ReadOptions| -> Option<RawRecord> {
             let n = size.filter(|_| !gzipped)?;
             (n > opts.max_bytes).then(|| {
@@ -1041,7 +1056,7 @@ pub fn text_document(at: Location, mut bytes: Vec<u8>) -> Result<Document, ReadE
     } else {
         0
     };
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+    if let Some(i) = nul_position(&bytes) {
         return Err(ReadError::Binary {
             at,
             what: "NUL byte",
@@ -1061,13 +1076,22 @@ pub fn text_document(at: Location, mut bytes: Vec<u8>) -> Result<Document, ReadE
     Ok(Document::new(at.to_string(), text))
 }
 
+/// Offset of the first NUL byte of `bytes` (the scan is `memchr`'s, a word at a time).
+fn nul_position(bytes: &[u8]) -> Option<usize> {
+    if bytes.contains(&0) {
+        bytes.iter().position(|&b| b == 0)
+    } else {
+        None
+    }
+}
+
 /// Rejects empty and binary-looking text. `base` is added to reported offsets.
 fn check_text(at: &Location, text: &str, base: u64) -> Result<(), ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::Empty { at: at.clone() });
     }
     let bytes = text.as_bytes();
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+    if let Some(i) = nul_position(bytes) {
         return Err(ReadError::Binary {
             at: at.clone(),
             what: "NUL byte",
@@ -1076,7 +1100,19 @@ fn check_text(at: &Location, text: &str, base: u64) -> Result<(), ReadError> {
     }
     let is_control =
         |b: &u8| (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) || *b == 0x7f;
-    let controls = bytes.iter().filter(|b| is_control(b)).count();
+    // branch-free per byte and counted in u8 lanes (at most 255 a chunk), so the
+    // count runs many bytes per instruction
+    let controls: usize = bytes
+        .chunks(255)
+        .map(|c| {
+            let n = c.iter().fold(0u8, |n, &b| {
+                n.wrapping_add(u8::from(
+                    (b < 0x20) & (b.wrapping_sub(b'\t') > 4) | (b == 0x7f),
+                ))
+            });
+            usize::from(n)
+        })
+        .sum();
     if controls > 0 && controls.saturating_mul(10) > bytes.len() {
         let first = bytes.iter().position(is_control).unwrap_or(0);
         return Err(ReadError::Binary {

@@ -593,3 +593,71 @@ proptest! {
         prop_assert!(recs.len() <= lines);
     }
 }
+
+/// The hand-written `extract` record is byte for byte what serde_json writes.
+#[test]
+fn analysis_json_line_matches_serde() {
+    use whosaid_core::{Analysis, Artifact, ArtifactKind, Quote, QuoteKind, Resolution, Speaker};
+    let span = |text: &str, start: usize| whosaid_core::Span {
+        text: text.to_string(),
+        start,
+        end: start + text.len(),
+        char_start: start / 2,
+        char_end: start / 2 + text.chars().count(),
+    };
+    let texts = [
+        "plain words",
+        "",
+        "a \"quoted\" \\ back\\slash",
+        "tab\tnew\nline\r\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+        "“curly” — é 日本",
+    ];
+    for (k, t) in texts.iter().enumerate() {
+        let a = Analysis {
+            id: format!("{t}/{k}"),
+            quotes: vec![
+                Quote {
+                    kind: QuoteKind::Direct,
+                    content: span(t, 10 * k),
+                    fragments: vec![span(t, 0), span("b", usize::MAX - 1)],
+                    cue: Some(span("said", 3)),
+                    speaker: Speaker {
+                        mention: Some(span(t, 1)),
+                        name: Some(t.to_string()),
+                        resolution: Resolution::Pronoun,
+                    },
+                    addressee: None,
+                    confidence: 0.1 + k as f32 / 3.0,
+                },
+                Quote {
+                    kind: QuoteKind::Headline,
+                    content: span(t, 0),
+                    fragments: Vec::new(),
+                    cue: None,
+                    speaker: Speaker::unresolved(None),
+                    addressee: Some(span(t, 2)),
+                    confidence: if k == 0 { f32::NAN } else { 1.0 },
+                },
+            ],
+            artifacts: vec![Artifact {
+                kind: ArtifactKind::PhotoCaption,
+                span: span(t, 4),
+            }],
+        };
+        let mut ours = Vec::new();
+        assert!(a.write_json(&mut ours).is_ok());
+        let serde = serde_json::to_vec(&a).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&serde)
+        );
+        let empty = Analysis {
+            id: t.to_string(),
+            quotes: Vec::new(),
+            artifacts: Vec::new(),
+        };
+        ours.clear();
+        assert!(empty.write_json(&mut ours).is_ok());
+        assert_eq!(ours, serde_json::to_vec(&empty).unwrap_or_default());
+    }
+}

@@ -3,6 +3,8 @@
 use crate::error::RecordError;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
+use whosaid_core::analysis::{Analysis, Artifact, Quote, Speaker};
+use whosaid_core::doc::Span;
 
 /// The record written in place of a document that could not be read or analysed:
 /// `{"id": "...", "error": "..."}`.
@@ -38,18 +40,31 @@ impl From<&RecordError> for ErrorRecord {
 #[derive(Debug)]
 pub struct JsonlWriter<W: Write> {
     out: W,
+    /// The line being written by [`JsonlWriter::write_line`] (reused).
+    line: Vec<u8>,
 }
 
 impl<W: Write> JsonlWriter<W> {
     /// A writer over `out`.
     pub fn new(out: W) -> Self {
-        JsonlWriter { out }
+        JsonlWriter {
+            out,
+            line: Vec::new(),
+        }
     }
 
     /// Writes `value` as one JSON line.
     pub fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
         serde_json::to_writer(&mut self.out, value).map_err(io::Error::from)?;
         self.out.write_all(b"\n")
+    }
+
+    /// Writes `value` as one JSON line through its own [`JsonLine`] writer.
+    pub fn write_line<T: JsonLine + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        self.line.clear();
+        value.write_json(&mut self.line)?;
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)
     }
 
     /// Writes the `{"id", "error"}` record for a failed record.
@@ -65,6 +80,162 @@ impl<W: Write> JsonlWriter<W> {
     /// The underlying writer (not flushed).
     pub fn into_inner(self) -> W {
         self.out
+    }
+}
+
+/// A record that appends its own JSON to a buffer: the same bytes as `serde_json`
+/// writes for it, without serde's per-field calls and per-byte escaping where a
+/// hand-written writer can do better ([`Analysis`], the `whosaid extract` record).
+pub trait JsonLine {
+    /// Appends the record's JSON (without a newline) to `out`.
+    fn write_json(&self, out: &mut Vec<u8>) -> io::Result<()>;
+}
+
+/// [`JsonLine::write_json`] for a type written by `serde_json` as it is.
+pub fn write_serde<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> io::Result<()> {
+    serde_json::to_writer(out, value).map_err(io::Error::from)
+}
+
+impl JsonLine for ErrorRecord {
+    fn write_json(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        write_serde(self, out)
+    }
+}
+
+/// Appends `s` as a JSON string. Text with nothing to escape (nearly all of it) is
+/// copied as is; the rest goes through `serde_json`, so escapes are its own.
+fn json_str(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+    // no early exit: the test runs many bytes per instruction
+    let plain = !s.bytes().fold(false, |esc, b| {
+        esc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        write_serde(s, out)
+    }
+}
+
+/// Appends `n` in decimal.
+fn json_usize(out: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Appends a [`Span`] object.
+fn json_span(out: &mut Vec<u8>, s: &Span) -> io::Result<()> {
+    out.extend_from_slice(b"{\"text\":");
+    json_str(out, &s.text)?;
+    out.extend_from_slice(b",\"start\":");
+    json_usize(out, s.start);
+    out.extend_from_slice(b",\"end\":");
+    json_usize(out, s.end);
+    out.extend_from_slice(b",\"char_start\":");
+    json_usize(out, s.char_start);
+    out.extend_from_slice(b",\"char_end\":");
+    json_usize(out, s.char_end);
+    out.push(b'}');
+    Ok(())
+}
+
+/// Appends a [`Span`] object or `null`.
+fn json_opt_span(out: &mut Vec<u8>, s: Option<&Span>) -> io::Result<()> {
+    match s {
+        Some(s) => json_span(out, s),
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+/// Appends a [`Speaker`] object.
+fn json_speaker(out: &mut Vec<u8>, s: &Speaker) -> io::Result<()> {
+    out.extend_from_slice(b"{\"mention\":");
+    json_opt_span(out, s.mention.as_ref())?;
+    out.extend_from_slice(b",\"name\":");
+    match &s.name {
+        Some(n) => json_str(out, n)?,
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"resolution\":");
+    write_serde(&s.resolution, out)?;
+    out.push(b'}');
+    Ok(())
+}
+
+/// Appends a [`Quote`] object.
+fn json_quote(out: &mut Vec<u8>, q: &Quote) -> io::Result<()> {
+    out.extend_from_slice(b"{\"kind\":");
+    write_serde(&q.kind, out)?;
+    out.extend_from_slice(b",\"content\":");
+    json_span(out, &q.content)?;
+    if !q.fragments.is_empty() {
+        out.extend_from_slice(b",\"fragments\":[");
+        for (k, f) in q.fragments.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            json_span(out, f)?;
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b",\"cue\":");
+    json_opt_span(out, q.cue.as_ref())?;
+    out.extend_from_slice(b",\"speaker\":");
+    json_speaker(out, &q.speaker)?;
+    out.extend_from_slice(b",\"addressee\":");
+    json_opt_span(out, q.addressee.as_ref())?;
+    out.extend_from_slice(b",\"confidence\":");
+    write_serde(&q.confidence, out)?;
+    out.push(b'}');
+    Ok(())
+}
+
+/// Appends an [`Artifact`] object.
+fn json_artifact(out: &mut Vec<u8>, a: &Artifact) -> io::Result<()> {
+    out.extend_from_slice(b"{\"kind\":");
+    write_serde(&a.kind, out)?;
+    out.extend_from_slice(b",\"span\":");
+    json_span(out, &a.span)?;
+    out.push(b'}');
+    Ok(())
+}
+
+impl JsonLine for Analysis {
+    fn write_json(&self, out: &mut Vec<u8>) -> io::Result<()> {
+        out.extend_from_slice(b"{\"id\":");
+        json_str(out, &self.id)?;
+        out.extend_from_slice(b",\"quotes\":[");
+        for (k, q) in self.quotes.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            json_quote(out, q)?;
+        }
+        out.extend_from_slice(b"],\"artifacts\":[");
+        for (k, a) in self.artifacts.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            json_artifact(out, a)?;
+        }
+        out.extend_from_slice(b"]}");
+        Ok(())
     }
 }
 

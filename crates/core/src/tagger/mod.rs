@@ -303,7 +303,8 @@ impl Model {
         sentences: &[Sentence],
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
-        let mut em = vec![[0f32; N_TAGS]; tokens.len()];
+        // filled as the tokens come (in order), not zeroed first
+        let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
         features::token_features(
             text,
@@ -313,12 +314,20 @@ impl Model {
             &self.cues,
             &self.classes,
             |i, vals| {
-                let acc = sum_rows(rows, &features::BASE_SEEDS, vals, shift);
-                if let Some(e) = em.get_mut(i) {
-                    *e = acc.map(|a| a as f32 * self.inv_scale);
+                if i >= tokens.len() {
+                    return;
+                }
+                let e = sum_rows(rows, &features::BASE_SEEDS, vals, shift)
+                    .map(|a| a as f32 * self.inv_scale);
+                if i >= em.len() {
+                    em.resize(i, [0.0; N_TAGS]);
+                    em.push(e);
+                } else {
+                    em[i] = e;
                 }
             },
         );
+        em.resize(tokens.len(), [0.0; N_TAGS]);
         em
     }
 
@@ -448,15 +457,35 @@ fn add_rows<const N: usize>(
     vals: &[u64; N],
     shift: u32,
 ) -> [i16; N_TAGS] {
-    let mut acc = [0i16; N_TAGS];
-    for (&s, &v) in seeds.iter().zip(vals) {
-        if let Some(row) = rows.get(features::row_of(v ^ s, shift)) {
-            for (a, &x) in acc.iter_mut().zip(row) {
-                *a += x as i16;
-            }
+    // four sums side by side: a quarter of the loop steps, independent adds
+    let mut acc = [[0i16; N_TAGS]; 4];
+    let (seeds4, seeds_rest) = seeds.as_chunks::<4>();
+    let (vals4, vals_rest) = vals.as_chunks::<4>();
+    for (s4, v4) in seeds4.iter().zip(vals4) {
+        for ((acc, &s), &v) in acc.iter_mut().zip(s4).zip(v4) {
+            add_row(acc, rows, features::row_of(v ^ s, shift));
         }
     }
-    acc
+    for (&s, &v) in seeds_rest.iter().zip(vals_rest) {
+        add_row(&mut acc[0], rows, features::row_of(v ^ s, shift));
+    }
+    let mut sum = acc[0];
+    for a in &acc[1..] {
+        for (s, &x) in sum.iter_mut().zip(a) {
+            *s += x;
+        }
+    }
+    sum
+}
+
+/// Adds row `r` of `rows` to `acc` (nothing when there is no such row).
+#[inline(always)]
+fn add_row(acc: &mut [i16; N_TAGS], rows: &[[i8; N_TAGS]], r: usize) {
+    if let Some(row) = rows.get(r) {
+        for (a, &x) in acc.iter_mut().zip(row) {
+            *a += x as i16;
+        }
+    }
 }
 
 /// First-order Viterbi over `em[..][off..off + nt]` with transitions `trans`
