@@ -75,6 +75,8 @@ const fn seeds_from<const N: usize>(from: usize) -> [u64; N] {
 
 /// Seeds of the base templates.
 pub(crate) const BASE_SEEDS: [u64; NF] = seeds_from(0);
+/// Seeds of the base templates but template 0 (whose value is always 0).
+pub(crate) const BASE_SEEDS_1: [u64; NF - 1] = seeds_from(1);
 /// Seeds of the stacked templates.
 pub(crate) const STACKED_SEEDS: [u64; NS] = seeds_from(NF);
 
