@@ -75,6 +75,8 @@ const fn seeds_from<const N: usize>(from: usize) -> [u64; N] {
 
 /// Seeds of the base templates.
 pub(crate) const BASE_SEEDS: [u64; NF] = seeds_from(0);
+/// Seeds of the base templates but template 0 (whose value is always 0).
+pub(crate) const BASE_SEEDS_1: [u64; NF - 1] = seeds_from(1);
 /// Seeds of the stacked templates.
 pub(crate) const STACKED_SEEDS: [u64; NS] = seeds_from(NF);
 
@@ -251,6 +253,17 @@ const PAD_INFO: TokInfo = TokInfo {
     ner: 7,
 };
 
+/// The nearest cue-like word on one side of a token: its offset in the sentence, its lemma
+/// hash, and what stands beside it (left cue: the next word and the parts of speech of the
+/// next two; right cue: the parts of speech of the previous two, the word unused).
+#[derive(Clone, Copy)]
+struct Near {
+    at: usize,
+    cue: u64,
+    word: u64,
+    pos: u64,
+}
+
 /// Splits the sentences into paragraph chains: ranges of token indices decoded as one sequence.
 pub fn paragraphs(sentences: &[Sentence]) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
@@ -331,11 +344,16 @@ pub(crate) fn token_features(
                 par = s.paragraph;
                 nc = u32::MAX;
             }
-            for i in s.tokens.clone().rev() {
-                if tokens[i].kind == TokenKind::CloseQuote {
+            let r = s.tokens.clone();
+            let (Some(out), Some(toks)) = (next_close.get_mut(r.clone()), tokens.get(r.clone()))
+            else {
+                continue;
+            };
+            for ((o, t), i) in out.iter_mut().zip(toks).zip(r).rev() {
+                if t.kind == TokenKind::CloseQuote {
                     nc = i as u32;
                 }
-                next_close[i] = nc;
+                *o = nc;
             }
         }
     }
@@ -354,8 +372,8 @@ pub(crate) fn token_features(
     };
     let that_h = word_hash(b"that");
     let colon_h = word_hash(b":");
-    // Per-sentence scratch: nearest cue to the right.
-    let mut right_cue: Vec<Option<usize>> = Vec::new();
+    // Per-sentence scratch: nearest cue to the right, quote marks to the right.
+    let mut right_cue: Vec<Option<Near>> = Vec::new();
     let mut quote_right: Vec<bool> = Vec::new();
     let mut win: Vec<TokInfo> = Vec::new();
     // the feature values of the sentence's tokens
@@ -370,72 +388,84 @@ pub(crate) fn token_features(
         if r.is_empty() || r.end > tokens.len() {
             continue;
         }
+        let n = r.len();
+        let stoks = &tokens[r.clone()];
         if s.paragraph != last_par {
             last_par = s.paragraph;
             in_q = false;
             open_ctx = 0;
             sent_in_par = 0;
-            par_first_quote = tokens[r.start].kind == TokenKind::OpenQuote;
+            par_first_quote = stoks[0].kind == TokenKind::OpenQuote;
         } else {
             sent_in_par += 1;
         }
         let par_b = s.paragraph.min(3) as u64;
         let sib = sent_in_par.min(2);
-        // right-to-left pass: nearest cue and quote marks to the right
-        right_cue.clear();
-        right_cue.resize(r.len(), None);
-        quote_right.clear();
-        quote_right.resize(r.len(), false);
-        let mut nxt: Option<usize> = None;
-        let mut qr = false;
-        let mut has_cue = false;
-        for i in r.clone().rev() {
-            right_cue[i - r.start] = nxt;
-            quote_right[i - r.start] = qr;
-            if info[i].cue != 0 {
-                nxt = Some(i);
-                has_cue = true;
-            }
-            if tokens[i].is_quote() {
-                qr = true;
-            }
-        }
-        // the sentence's token facts with two padding entries on each side: the window
-        // lookups below need no bounds tests (all offsets stay within ±2 of a token)
+        // the sentence's token facts with two padding entries on each side: each token's
+        // window `[-2, -1, 0, +1, +2]` is one `win.windows(5)` item
         win.clear();
         win.extend([PAD_INFO; 2]);
         win.extend_from_slice(&info[r.clone()]);
         win.extend([PAD_INFO; 2]);
-        if vals.len() < r.len() {
-            vals.resize(r.len(), [0; NF]);
+        // right-to-left pass: nearest cue and quote marks to the right
+        right_cue.clear();
+        right_cue.resize(n, None);
+        quote_right.clear();
+        quote_right.resize(n, false);
+        let mut nxt: Option<Near> = None;
+        let mut qr = false;
+        let mut has_cue = false;
+        for (j, ((rc, q), (x, t))) in right_cue
+            .iter_mut()
+            .zip(quote_right.iter_mut())
+            .zip(win.windows(5).zip(stoks))
+            .enumerate()
+            .rev()
+        {
+            *rc = nxt;
+            *q = qr;
+            if x[2].cue != 0 {
+                nxt = Some(Near {
+                    at: j,
+                    cue: x[2].cue,
+                    word: 0,
+                    pos: x[1].pos | x[0].pos << 6,
+                });
+                has_cue = true;
+            }
+            if t.is_quote() {
+                qr = true;
+            }
         }
-        let vals = &mut vals[..r.len()];
+        if vals.len() < n {
+            vals.resize(n, [0; NF]);
+        }
+        let vals = &mut vals[..n];
         window_features(&win, vals);
-        let base = r.start as isize - 2;
-        let at = |j: isize| -> &TokInfo { &win[(j - base) as usize] };
-        let w = |j: isize| at(j).word;
-        let ps = |j: isize| at(j).pos;
         // The cue context: the nearest cue-like words on either side, and the commas,
         // "that" and ":" since the last one. (Templates that also read the quote state get
         // it or-ed in by the next loop.)
-        let mut left: Option<usize> = None;
+        let mut left: Option<Near> = None;
         let mut commas_since = 0u64;
         let mut that_since = false;
         let mut colon_left = false;
-        for (i, v) in r.clone().zip(vals.iter_mut()) {
-            let rc = right_cue[i - r.start];
-            let ld = left.map(|l| i - l);
-            let rd = rc.map(|c| c - i);
-            let ldb = dist_bucket(ld);
-            let rdb = dist_bucket(rd);
-            let lc = left.map(|l| info[l].cue).unwrap_or(0);
-            let rcl = rc.map(|c| info[c].cue).unwrap_or(0);
-            let after_left = left.map(|l| w(l as isize + 1)).unwrap_or(0);
+        for (j, ((v, rc), (x, t))) in vals
+            .iter_mut()
+            .zip(right_cue.iter())
+            .zip(win.windows(5).zip(stoks))
+            .enumerate()
+        {
+            let ldb = dist_bucket(left.map(|l| j - l.at));
+            let rdb = dist_bucket(rc.map(|c| c.at - j));
+            let lc = left.map_or(0, |l| l.cue);
+            let rcl = rc.map_or(0, |c| c.cue);
+            let after_left = left.map_or(0, |l| l.word);
             // the window templates are in already
             let (w0, p0) = (v[1], v[29]);
-            let after_left_pos = left.map(|l| ps(l as isize + 1) | ps(l as isize + 2) << 6);
-            let before_right_pos = rc.map(|c| ps(c as isize - 1) | ps(c as isize - 2) << 6);
-            let own_cue = (info[i].cue != 0) as u64;
+            let after_left_pos = left.map_or(1 << 13, |l| l.pos);
+            let before_right_pos = rc.map_or(1 << 13, |c| c.pos);
+            let cue = x[2].cue;
+            let own_cue = (cue != 0) as u64;
             v[12] = ldb | rdb << 4 | own_cue << 8;
             v[13] = mix(lc, ldb);
             v[14] = mix(rcl, rdb);
@@ -447,17 +477,21 @@ pub(crate) fn token_features(
             v[27] = mix(v[6], ldb.min(3) | rdb.min(3) << 2);
             v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
             v[35] = p0 | ldb << 6 | rdb << 10;
-            v[37] = after_left_pos.unwrap_or(1 << 13) | ldb << 14;
-            v[38] = before_right_pos.unwrap_or(1 << 13) | rdb << 14;
+            v[37] = after_left_pos | ldb << 14;
+            v[38] = before_right_pos | rdb << 14;
             v[42] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8;
             v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
             // update the left context after the token's own features
-            let t = &tokens[i];
             if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
                 commas_since += 1;
             }
-            if info[i].cue != 0 {
-                left = Some(i);
+            if cue != 0 {
+                left = Some(Near {
+                    at: j,
+                    cue,
+                    word: x[3].word,
+                    pos: x[3].pos | x[4].pos << 6,
+                });
                 commas_since = 0;
                 that_since = false;
             } else if w0 == that_h {
@@ -470,17 +504,23 @@ pub(crate) fn token_features(
         // The quote context: inside a quotation or not, quote marks around, the next
         // closing mark.
         let mut quote_left = false;
-        for (i, v) in r.clone().zip(vals.iter_mut()) {
-            let t = &tokens[i];
+        // `after_close` of the last closing mark seen (the same for runs of tokens)
+        let mut ac_of = u32::MAX;
+        let mut ac = 0u64;
+        for (j, ((v, &q_right), (t, &nclose))) in vals
+            .iter_mut()
+            .zip(quote_right.iter())
+            .zip(stoks.iter().zip(&next_close[r.clone()]))
+            .enumerate()
+        {
+            let i = r.start + j;
             // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
             let qs: u64 = match t.kind {
                 TokenKind::OpenQuote => {
                     in_q = true;
-                    open_ctx = if t.line_start || i == 0 {
-                        1
-                    } else {
-                        let p = &info[i - 1];
-                        2 | ((p.cue != 0) as u64) << 2 | p.pos << 3
+                    open_ctx = match info.get(i.wrapping_sub(1)) {
+                        Some(p) if !t.line_start => 2 | ((p.cue != 0) as u64) << 2 | p.pos << 3,
+                        _ => 1,
                     };
                     1
                 }
@@ -492,12 +532,15 @@ pub(crate) fn token_features(
                 _ => 0,
             };
             let iq = in_q as u64;
-            let qrel = (quote_left as u64) | (quote_right[i - r.start] as u64) << 1;
-            let nclose = next_close[i];
+            let qrel = (quote_left as u64) | (q_right as u64) << 1;
             let close_info = if nclose == u32::MAX {
                 0
             } else {
-                after_close(nclose as usize) | dist_bucket(Some(nclose as usize - i)) << 10
+                if nclose != ac_of {
+                    ac_of = nclose;
+                    ac = after_close(nclose as usize);
+                }
+                ac | dist_bucket(Some(nclose as usize - i)) << 10
             };
             let (w0, wm1, wp1) = (v[1], v[2], v[3]);
             v[10] = qs | qrel << 2;
@@ -508,7 +551,8 @@ pub(crate) fn token_features(
             v[22] = mix(wm1, qs);
             v[23] = mix(wp1, qs);
             v[25] = (par_first_quote as u64) | qs << 1 | sib << 3;
-            v[26] = (has_cue as u64) | qs << 1 | pos_bucket(i - r.start).min(2) << 3;
+            // `pos_bucket(j).min(2)`
+            v[26] = (has_cue as u64) | qs << 1 | (j.min(2) as u64) << 3;
             v[35] |= qs << 14;
             v[36] |= qs << 9;
             v[37] |= iq << 18;

@@ -306,6 +306,8 @@ impl Model {
         // filled as the tokens come (in order), not zeroed first
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
+        // template 0 has the value 0 for every token: its row is the start of every sum
+        let bias = sum_rows(rows, &[features::BASE_SEEDS[0]], &[0], shift, [0; N_TAGS]);
         features::token_features(
             text,
             tokens,
@@ -317,7 +319,11 @@ impl Model {
                 if i >= tokens.len() {
                     return;
                 }
-                let e = sum_rows(rows, &features::BASE_SEEDS, vals, shift)
+                let Some(rest) = vals.last_chunk::<{ features::NF - 1 }>() else {
+                    return;
+                };
+                debug_assert_eq!(vals[0], 0);
+                let e = sum_rows(rows, &features::BASE_SEEDS_1, rest, shift, bias)
                     .map(|a| a as f32 * self.inv_scale);
                 if i >= em.len() {
                     em.resize(i, [0.0; N_TAGS]);
@@ -362,7 +368,7 @@ impl Model {
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
         features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
-            let acc = sum_rows(rows, &features::STACKED_SEEDS, vals, shift);
+            let acc = sum_rows(rows, &features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
             if let Some(e) = em.get_mut(i) {
                 for (e, a) in e[..N_A].iter_mut().zip(acc) {
                     *e += a as f32 * self.inv_scale;
@@ -428,9 +434,9 @@ impl Model {
 /// Bucket bits of the shipped model, for which [`sum_rows`] has a specialised loop.
 const SHIPPED_BITS: u32 = 17;
 
-/// Sums the weight rows of the feature values `vals` of templates with seeds `seeds`, in a
-/// table of `2^(64 - shift)` rows (i16 lanes: at most `NF + NS` rows of ±127 cannot
-/// overflow). A bucket outside the table (a hand-built model) adds nothing.
+/// Sums `init` and the weight rows of the feature values `vals` of templates with seeds
+/// `seeds`, in a table of `2^(64 - shift)` rows (i16 lanes: at most `NF + NS` rows of ±127
+/// cannot overflow). A bucket outside the table (a hand-built model) adds nothing.
 ///
 /// Not inlined: inside the feature loop the sum gets no registers of its own.
 #[inline(never)]
@@ -439,13 +445,14 @@ fn sum_rows<const N: usize>(
     seeds: &[u64; N],
     vals: &[u64; N],
     shift: u32,
+    init: [i16; N_TAGS],
 ) -> [i16; N_TAGS] {
     match <&[[i8; N_TAGS]; 1 << SHIPPED_BITS]>::try_from(rows) {
         // the shift and the table size are constants here: no bounds tests
         Ok(table) if shift == 64 - SHIPPED_BITS => {
-            add_rows(table.as_slice(), seeds, vals, 64 - SHIPPED_BITS)
+            add_rows(table.as_slice(), seeds, vals, 64 - SHIPPED_BITS, init)
         }
-        _ => add_rows(rows, seeds, vals, shift),
+        _ => add_rows(rows, seeds, vals, shift, init),
     }
 }
 
@@ -456,9 +463,10 @@ fn add_rows<const N: usize>(
     seeds: &[u64; N],
     vals: &[u64; N],
     shift: u32,
+    init: [i16; N_TAGS],
 ) -> [i16; N_TAGS] {
     // four sums side by side: a quarter of the loop steps, independent adds
-    let mut acc = [[0i16; N_TAGS]; 4];
+    let mut acc = [init, [0; N_TAGS], [0; N_TAGS], [0; N_TAGS]];
     let (seeds4, seeds_rest) = seeds.as_chunks::<4>();
     let (vals4, vals_rest) = vals.as_chunks::<4>();
     for (s4, v4) in seeds4.iter().zip(vals4) {
