@@ -238,6 +238,18 @@ fn shape_at_matches_shape() {
     assert_eq!(shape_at(b"", 0, 0), 0);
 }
 
+/// [`for_each_token`] with `m`'s cue set, word classes and table size.
+fn model_buckets(
+    m: &Model,
+    t: &str,
+    toks: &[Token],
+    sents: &[Sentence],
+    words: &[u64],
+    emit: impl FnMut(usize, &[u32; NF]),
+) {
+    for_each_token(t, toks, sents, words, &m.cues, &m.classes, m.bits, emit);
+}
+
 /// Checks that `m`'s emissions are the sums of the rows of the buckets training reads.
 fn check_emissions_match_buckets(m: &Model) {
     // Inference hashes the feature values itself; training reads `for_each_token` and
@@ -259,19 +271,10 @@ fn check_emissions_match_buckets(m: &Model) {
         acc.map(|a| a as f32 * m.inv_scale)
     };
     let mut seen = 0;
-    for_each_token(
-        t,
-        &toks,
-        &sents,
-        &words,
-        &m.cues,
-        &m.classes,
-        m.bits,
-        |i, f| {
-            assert_eq!(em[i], sum(f), "token {i}");
-            seen += 1;
-        },
-    );
+    model_buckets(m, t, &toks, &sents, &words, |i, f| {
+        assert_eq!(em[i], sum(f), "token {i}");
+        seen += 1;
+    });
     assert_eq!(seen, toks.len());
     let b = m.decode_b(&sents, &em);
     let (_, _, tagged) = m.tag(t, &toks, &sents);
@@ -324,22 +327,13 @@ fn bucket_digest(m: &Model) -> u64 {
     let words = word_hashes(t, &toks);
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     let mut seen = 0;
-    for_each_token(
-        t,
-        &toks,
-        &sents,
-        &words,
-        &m.cues,
-        &m.classes,
-        m.bits,
-        |i, f| {
-            h = (h ^ i as u64).wrapping_mul(0x0100_0000_01b3);
-            for &b in f {
-                h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-            }
-            seen += 1;
-        },
-    );
+    model_buckets(m, t, &toks, &sents, &words, |i, f| {
+        h = (h ^ i as u64).wrapping_mul(0x0100_0000_01b3);
+        for &b in f {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        seen += 1;
+    });
     assert_eq!(seen, toks.len());
     h
 }
