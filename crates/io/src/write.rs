@@ -152,10 +152,14 @@ fn json_span(out: &mut Vec<u8>, s: &Span) -> io::Result<()> {
     Ok(())
 }
 
-/// Appends a [`Span`] object or `null`.
-fn json_opt_span(out: &mut Vec<u8>, s: Option<&Span>) -> io::Result<()> {
-    match s {
-        Some(s) => json_span(out, s),
+/// Appends `value` with `write`, or `null` when there is none.
+fn json_opt<T: ?Sized>(
+    out: &mut Vec<u8>,
+    value: Option<&T>,
+    write: impl Fn(&mut Vec<u8>, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    match value {
+        Some(v) => write(out, v),
         None => {
             out.extend_from_slice(b"null");
             Ok(())
@@ -163,15 +167,29 @@ fn json_opt_span(out: &mut Vec<u8>, s: Option<&Span>) -> io::Result<()> {
     }
 }
 
+/// Appends `items` as a JSON array, each with `write`.
+fn json_array<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    write: impl Fn(&mut Vec<u8>, &T) -> io::Result<()>,
+) -> io::Result<()> {
+    out.push(b'[');
+    for (k, item) in items.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        write(out, item)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
 /// Appends a [`Speaker`] object.
 fn json_speaker(out: &mut Vec<u8>, s: &Speaker) -> io::Result<()> {
     out.extend_from_slice(b"{\"mention\":");
-    json_opt_span(out, s.mention.as_ref())?;
+    json_opt(out, s.mention.as_ref(), json_span)?;
     out.extend_from_slice(b",\"name\":");
-    match &s.name {
-        Some(n) => json_str(out, n)?,
-        None => out.extend_from_slice(b"null"),
-    }
+    json_opt(out, s.name.as_deref(), json_str)?;
     out.extend_from_slice(b",\"resolution\":");
     write_serde(&s.resolution, out)?;
     out.push(b'}');
@@ -185,21 +203,15 @@ fn json_quote(out: &mut Vec<u8>, q: &Quote) -> io::Result<()> {
     out.extend_from_slice(b",\"content\":");
     json_span(out, &q.content)?;
     if !q.fragments.is_empty() {
-        out.extend_from_slice(b",\"fragments\":[");
-        for (k, f) in q.fragments.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            json_span(out, f)?;
-        }
-        out.push(b']');
+        out.extend_from_slice(b",\"fragments\":");
+        json_array(out, &q.fragments, json_span)?;
     }
     out.extend_from_slice(b",\"cue\":");
-    json_opt_span(out, q.cue.as_ref())?;
+    json_opt(out, q.cue.as_ref(), json_span)?;
     out.extend_from_slice(b",\"speaker\":");
     json_speaker(out, &q.speaker)?;
     out.extend_from_slice(b",\"addressee\":");
-    json_opt_span(out, q.addressee.as_ref())?;
+    json_opt(out, q.addressee.as_ref(), json_span)?;
     out.extend_from_slice(b",\"confidence\":");
     write_serde(&q.confidence, out)?;
     out.push(b'}');
@@ -220,21 +232,11 @@ impl JsonLine for Analysis {
     fn write_json(&self, out: &mut Vec<u8>) -> io::Result<()> {
         out.extend_from_slice(b"{\"id\":");
         json_str(out, &self.id)?;
-        out.extend_from_slice(b",\"quotes\":[");
-        for (k, q) in self.quotes.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            json_quote(out, q)?;
-        }
-        out.extend_from_slice(b"],\"artifacts\":[");
-        for (k, a) in self.artifacts.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            json_artifact(out, a)?;
-        }
-        out.extend_from_slice(b"]}");
+        out.extend_from_slice(b",\"quotes\":");
+        json_array(out, &self.quotes, json_quote)?;
+        out.extend_from_slice(b",\"artifacts\":");
+        json_array(out, &self.artifacts, json_artifact)?;
+        out.push(b'}');
         Ok(())
     }
 }
