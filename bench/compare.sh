@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # whosaid beside the spaCy + textacy peer, in one run on the same input (PolNeAR dev as
-# JSON Lines): accuracy scored by ../shared/eval-data/polnear/score.py for both, and
+# JSON Lines): accuracy scored by ../shared/eval-data/polnear/score.py for both (cue figures,
+# which score.py lacks, by `whosaid eval`, which agrees with it on content), and
 # throughput and peak RSS on one core (taskset -c 0, /usr/bin/time).
 #
 #   bench/compare.sh                 # prints the Markdown table and writes its section of docs/benchmarks.md
@@ -56,6 +57,38 @@ grep '^peer:' "$work/peer.err" >&2 || true
 python3 "$score" "$split" "$work/peer.out" >"$work/peer.score"
 python3 "$score" "$split" "$work/whosaid.pred.jsonl" >"$work/whosaid.score"
 
+# Cue P/R/F1 (score.py has none) by `whosaid eval --json`, the same rule for both systems: a
+# predicted cue of a content-matched relation overlapping the gold Cue. The peer gives its cue
+# as text only ("said"); it is placed at the occurrence nearest its content in the article
+# (the cue_start/cue_end extension of the scorer's format).
+python3 - "$work/in.jsonl" "$work/peer.out" "$work/peer.cue.jsonl" <<'PY'
+import json, sys
+texts = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    texts[r["id"]] = r["text"]
+with open(sys.argv[3], "w", encoding="utf-8") as out:
+    for line in open(sys.argv[2], encoding="utf-8"):
+        if not line.strip():
+            continue
+        p = json.loads(line)
+        text, cue = texts.get(p["doc"], ""), p.get("cue") or ""
+        best = None
+        if cue and p.get("content_start") is not None:
+            a, b = p["content_start"], p["content_end"]
+            i = text.find(cue)
+            while i >= 0:
+                d = a - (i + len(cue)) if i < a else max(0, i - b)
+                if best is None or d < best[0]:
+                    best = (d, i)
+                i = text.find(cue, i + 1)
+        if best is not None:
+            p["cue_start"], p["cue_end"] = best[1], best[1] + len(cue)
+        out.write(json.dumps(p) + "\n")
+PY
+"$bin" eval --gold "$split" "$work/peer.cue.jsonl" --json >"$work/peer.eval" 2>/dev/null
+"$bin" eval --gold "$split" "$work/whosaid.out" --json >"$work/whosaid.eval" 2>/dev/null
+
 machine="$(nproc) cores, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -m)"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)
 date=$(date -u +%F)
@@ -67,6 +100,9 @@ nbytes, ndocs = int(nbytes), int(ndocs)
 rows = {}
 for name in ("whosaid", "peer"):
     s = json.load(open(f"{work}/{name}.score"))
+    e = json.load(open(f"{work}/{name}.eval"))
+    assert (e["tp"], e["fp"], e["fn"]) == (s["tp"], s["fp"], s["fn"]), (name, "eval and score.py disagree")
+    s["cue_p"], s["cue_r"], s["cue_f1"] = e["cue"]["p"], e["cue"]["r"], e["cue"]["f1"]
     secs, kb = open(f"{work}/{name}.time").read().split()[-2:]
     secs, kb = float(secs), int(kb)
     s["mbps"] = nbytes / 1e6 / max(secs, 1e-3)
@@ -78,7 +114,9 @@ w, p = rows["whosaid"], rows["peer"]
 def ratio(k):
     return f"{w[k] / p[k]:.2f}×" if p[k] else "—"
 cols = [("content P", "content_p", "{:.3f}"), ("content R", "content_r", "{:.3f}"),
-        ("content F1", "content_f1", "{:.3f}"), ("speaker acc", "speaker_acc", "{:.3f}"),
+        ("content F1", "content_f1", "{:.3f}"), ("cue P", "cue_p", "{:.3f}"),
+        ("cue R", "cue_r", "{:.3f}"), ("cue F1", "cue_f1", "{:.3f}"),
+        ("speaker acc", "speaker_acc", "{:.3f}"),
         ("MB/s (1 core)", "mbps", "{:.3f}"), ("peak RSS (MiB)", "rss", "{:.0f}")]
 out = []
 out.append(f"PolNeAR {split} ({ndocs} articles, {nbytes / 1e6:.2f} MB of text, JSON Lines in), "
@@ -111,7 +149,10 @@ if [ "$out_md" != - ]; then
     echo "The peer is textacy's \`direct_quotations\` over spaCy \`en_core_web_sm\`"
     echo "(\`$shared/peers/textacy/run.py\`): direct quotes only, and it refuses articles"
     echo "with an unclosed quotation mark. Speaker accuracy is over each system's own"
-    echo "matched contents, so the two are not over the same quotes. The peer's own timer"
+    echo "matched contents, so the two are not over the same quotes. Cue P/R/F1 (not in"
+    echo "\`score.py\`) are \`whosaid eval\`'s: a predicted cue of a content-matched relation"
+    echo "overlapping the gold cue; the peer gives its cue as words only, placed at their"
+    echo "occurrence nearest its content. The peer's own timer"
     echo "(parsing only, model loading excluded) in the same run: \`$(grep -m1 '^peer:' "$work/peer.err" || echo none)\`."
     echo "whosaid's run is shorter than /usr/bin/time's 10 ms resolution allows to time well;"
     echo "\`bench/throughput.sh\` times it on PolNeAR train ×5. Load average when this run"
