@@ -105,6 +105,23 @@ fn ingesting_twice_adds_nothing() {
 }
 
 #[test]
+fn a_fresh_corpus_stores_an_article_repeated_in_its_input_once() {
+    // On an empty corpus the workers skip the "already stored?" lookup: the writer's
+    // UNIQUE keys must still catch the repeats within the one input.
+    let tmp = TempDir::new("store-test");
+    let db = tmp.path("c.db");
+    let files = train_files(20);
+    let mut twice = files.clone();
+    twice.extend(files.iter().take(5).cloned());
+    let (first, out) = ingest(&db, &twice, &["--batch", "4"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(first["added"], 20);
+    assert_eq!(first["already_stored"], 5);
+    assert_eq!(stats(&db).articles, 20);
+    assert_eq!(stats(&db).quotes, first["quotes"].as_u64().expect("quotes"));
+}
+
+#[test]
 fn killed_ingest_resumes_with_every_article_exactly_once() {
     let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");
