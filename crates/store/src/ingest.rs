@@ -64,6 +64,10 @@ impl Prepared {
                 )
             })
             .collect();
+        // An article quotes a few speakers many times, often by the same mention: their
+        // keys, titles and aliases are derived once per (name, mention) pair.
+        type SpeakerFields = (Option<String>, Option<String>, Option<String>);
+        let mut speakers: HashMap<(Option<&str>, Option<&str>), SpeakerFields> = HashMap::new();
         let extras = analysis
             .quotes
             .iter()
@@ -75,13 +79,23 @@ impl Prepared {
                     .name
                     .as_deref()
                     .filter(|n| n.chars().any(char::is_uppercase));
-                let speaker_key = name.map(name_key).filter(|k| !k.is_empty());
-                let (title, mention_alias) = match (name, &q.speaker.mention) {
-                    (Some(n), Some(m)) if q.speaker.resolution != Resolution::Pronoun => {
-                        split_mention(&m.text, n)
-                    }
-                    _ => (None, None),
-                };
+                let mention = q
+                    .speaker
+                    .mention
+                    .as_ref()
+                    .filter(|_| q.speaker.resolution != Resolution::Pronoun)
+                    .map(|m| m.text.as_str());
+                let (speaker_key, title, mention_alias) = speakers
+                    .entry((name, mention))
+                    .or_insert_with(|| {
+                        let speaker_key = name.map(name_key).filter(|k| !k.is_empty());
+                        let (title, alias) = match (name, mention) {
+                            (Some(n), Some(m)) => split_mention(m, n),
+                            _ => (None, None),
+                        };
+                        (speaker_key, title, alias)
+                    })
+                    .clone();
                 QuoteExtra {
                     group: (!key.is_empty()).then(|| quote_group_id(&key)),
                     speaker_key,
