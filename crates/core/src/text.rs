@@ -197,9 +197,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             // an ASCII word character: no decoding
             scan_word(text, i)
         } else {
-            let c = match text[i..].chars().next() {
-                Some(c) => c,
-                None => break,
+            let c = match bytes[i] {
+                // an ASCII byte is its own character: no decoding
+                b @ 0..=0x7f => b as char,
+                _ => match text[i..].chars().next() {
+                    Some(c) => c,
+                    None => break,
+                },
             };
             if is_space(c) {
                 if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
@@ -309,8 +313,10 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind, bool) {
         }
         end += 1;
     }
-    // (stops at the first letter of most words)
-    let mut all_digits = bytes[start..end].iter().all(u8::is_ascii_digit);
+    // (decided by the first byte of most words)
+    let run = &bytes[start..end];
+    let mut all_digits =
+        run.first().is_none_or(u8::is_ascii_digit) && run.iter().all(u8::is_ascii_digit);
     // The run ends at an ASCII byte that never joins a word (space, most punctuation) or
     // at the end: the word is the run, a number when it is all digits.
     if !matches!(bytes.get(end), Some(&b) if b >= 0x80 || matches!(b, b'-' | b'\'' | b'.' | b',' | b'&'))
@@ -410,13 +416,13 @@ fn scan_symbol(
     tokens: &[Token],
 ) -> (usize, TokenKind) {
     let clen = c.len_utf8();
-    let next = text[i + clen..].chars().next();
-    let next_is_space = next.map(is_space).unwrap_or(true);
     match c {
         '“' | '«' | '„' => (i + clen, TokenKind::OpenQuote),
         '”' | '»' => (i + clen, TokenKind::CloseQuote),
         '‘' => (i + clen, TokenKind::OpenQuote),
         '"' | '\'' | '’' | '`' => {
+            let next = text[i + clen..].chars().next();
+            let next_is_space = next.map(is_space).unwrap_or(true);
             // Straight marks: opening after space/open punctuation, closing otherwise.
             let prev_open = tokens
                 .last()
@@ -530,14 +536,17 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             paragraph += 1;
         }
         let t = tokens[i];
+        // (`,` `;` `:` are one byte: no string compare)
         if t.kind == TokenKind::Dash
-            || (t.kind == TokenKind::Punct && matches!(&text[t.start..t.end], "," | ";" | ":"))
+            || (t.kind == TokenKind::Punct
+                && t.end == t.start + 1
+                && matches!(text.as_bytes().get(t.start), Some(b',' | b';' | b':')))
         {
             clause_end = i + 1;
         }
         let ends_here = match t.kind {
             TokenKind::Terminal => true,
-            TokenKind::Word if text[t.start..t.end].ends_with('.') => {
+            TokenKind::Word if t.end > t.start && text.as_bytes().get(t.end - 1) == Some(&b'.') => {
                 let w = &text[t.start..t.end - 1];
                 !is_title_abbrev(w) && next_starts_sentence_after_abbrev(text, tokens, i + 1)
             }
