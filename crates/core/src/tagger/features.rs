@@ -320,8 +320,9 @@ pub(crate) fn token_features(
     for (k, t) in tokens.iter().enumerate() {
         let b = bytes.get(t.start..t.end).unwrap_or(&[]);
         let word = words.get(k).copied().unwrap_or(PAD);
-        let suf = suffix_hash(b);
-        let c = wc.class(word, suf, b.first().is_some_and(u8::is_ascii_uppercase));
+        let c = wc.class_with(word, b.first().is_some_and(u8::is_ascii_uppercase), || {
+            suffix_hash(b)
+        });
         info.push(TokInfo {
             word,
             shape: shape_at(bytes, t.start, t.end),
@@ -379,7 +380,11 @@ pub(crate) fn token_features(
     let mut right_cue: Vec<Option<Near>> = vec![None; longest];
     let mut quote_right: Vec<bool> = vec![false; longest];
     let mut win: Vec<TokInfo> = Vec::with_capacity(longest + 4);
-    let mut vals: Vec<[u64; NF]> = vec![[0; NF]; longest];
+    // (kept by the thread across documents: grown and zeroed only for a longer sentence)
+    let mut vals = VALS.take();
+    if vals.len() < longest {
+        vals.resize(longest, [0; NF]);
+    }
     let mut in_q = false;
     let mut open_ctx = 0u64;
     let mut par_first_quote = false;
@@ -571,6 +576,12 @@ pub(crate) fn token_features(
             emit(i, v);
         }
     }
+    VALS.set(vals);
+}
+
+thread_local! {
+    /// The feature-value scratch of [`token_features`] (352 bytes a token).
+    static VALS: std::cell::Cell<Vec<[u64; NF]>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Fills the templates of `vals` that read only the tokens' windows (`win`: the facts of
