@@ -86,15 +86,40 @@ pub(crate) type Packed = (u64, u64);
 #[inline]
 pub(crate) fn pack_lower(word: &str) -> Option<Packed> {
     let b = word.as_bytes();
-    let mut buf = [0u8; 16];
-    buf.get_mut(..b.len())
-        .filter(|_| b.len() < 16)?
-        .copy_from_slice(b);
-    buf[15] = b.len() as u8;
-    let (lo, hi) = buf.split_at(8);
-    let lo = u64::from_le_bytes(lo.try_into().ok()?);
-    let hi = u64::from_le_bytes(hi.try_into().ok()?);
+    let n = b.len();
+    // bytes 0-7 and 8-14 as little-endian integers, from two (overlapping) loads of the
+    // word's head and tail: no byte loop, no copy into a buffer
+    let (lo, hi) = match n {
+        0 => (0, 0),
+        1 => (b[0] as u64, 0),
+        2..=3 => (le2(b) | le2(&b[n - 2..]) << (8 * (n - 2)), 0),
+        4..=7 => (le4(b) | le4(&b[n - 4..]) << (8 * (n - 4)), 0),
+        8 => (le8(b), 0),
+        9..=15 => (le8(b), le8(&b[n - 8..]) >> (8 * (16 - n))),
+        _ => return None,
+    };
+    let hi = hi | (n as u64) << 56;
     ((lo | hi) & 0x8080_8080_8080_8080 == 0).then(|| (ascii_lower8(lo), ascii_lower8(hi)))
+}
+
+/// The first 2 bytes of `b` (at least 2 long) as a little-endian integer.
+#[inline(always)]
+fn le2(b: &[u8]) -> u64 {
+    b.first_chunk::<2>()
+        .map_or(0, |c| u16::from_le_bytes(*c) as u64)
+}
+
+/// The first 4 bytes of `b` (at least 4 long) as a little-endian integer.
+#[inline(always)]
+fn le4(b: &[u8]) -> u64 {
+    b.first_chunk::<4>()
+        .map_or(0, |c| u32::from_le_bytes(*c) as u64)
+}
+
+/// The first 8 bytes of `b` (at least 8 long) as a little-endian integer.
+#[inline(always)]
+fn le8(b: &[u8]) -> u64 {
+    b.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c))
 }
 
 /// An open-addressing map from [`Packed`] words: a lookup is a multiply and one or two
@@ -429,6 +454,32 @@ pub fn canonical_entity(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`pack_lower`] as a copy into a zeroed 16-byte buffer.
+    fn pack_lower_by_copy(word: &str) -> Option<Packed> {
+        let b = word.as_bytes();
+        if b.len() >= 16 {
+            return None;
+        }
+        let mut buf = [0u8; 16];
+        buf[..b.len()].copy_from_slice(b);
+        buf[15] = b.len() as u8;
+        let lo = u64::from_le_bytes(buf[..8].try_into().ok()?);
+        let hi = u64::from_le_bytes(buf[8..].try_into().ok()?);
+        ((lo | hi) & 0x8080_8080_8080_8080 == 0).then(|| (ascii_lower8(lo), ascii_lower8(hi)))
+    }
+
+    #[test]
+    fn packing_matches_a_buffer_copy() {
+        let text = "AbCdEfGhIjKlMnOpQrStU_vwxyz09 Ω-é'";
+        for a in 0..text.len() {
+            for b in a..=text.len() {
+                if let Some(w) = text.get(a..b) {
+                    assert_eq!(pack_lower(w), pack_lower_by_copy(w), "{w:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn data_files_parse() {

@@ -224,10 +224,8 @@ fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
             if w == "according" {
                 return Some("according");
             }
-            if is_function_word(w) {
-                return None;
-            }
-            lexicon::reporting_verb_lemma(w)
+            // (the function-word test only for the few words the lexicon knows)
+            lexicon::reporting_verb_lemma(w).filter(|_| !is_function_word(w))
         })
         .collect()
 }

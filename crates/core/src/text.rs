@@ -139,18 +139,61 @@ const SENTENCE_STARTERS: &[&str] = &[
     "ms",
 ];
 
+/// A word of at most 7 ASCII bytes, lowercased, as a little-endian integer with its
+/// length in the top byte (0 for longer or non-ASCII words).
+const fn word_key(w: &[u8]) -> u64 {
+    if w.len() > 7 {
+        return 0;
+    }
+    let mut k = (w.len() as u64) << 56;
+    let mut i = 0;
+    while i < w.len() {
+        if w[i] >= 0x80 {
+            return 0;
+        }
+        k |= (w[i].to_ascii_lowercase() as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// The [`word_key`]s of a list of lowercase words, sorted (for a binary search).
+const fn sorted_keys<const N: usize>(words: &[&str]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = word_key(words[i].as_bytes());
+        // insertion sort: the lists are short
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            let t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const TITLE_KEYS: [u64; TITLE_ABBREVIATIONS.len()] = sorted_keys(TITLE_ABBREVIATIONS);
+const OTHER_KEYS: [u64; OTHER_ABBREVIATIONS.len()] = sorted_keys(OTHER_ABBREVIATIONS);
+
+/// Whether `word`, in any ASCII case, is one of the lowercase words whose sorted keys are
+/// `keys` (the same answer as comparing with each word by `eq_ignore_ascii_case`).
+fn in_keys(word: &str, keys: &[u64]) -> bool {
+    word.len() <= 6 && {
+        let k = word_key(word.as_bytes());
+        k != 0 && keys.binary_search(&k).is_ok()
+    }
+}
+
 fn is_title_abbrev(word: &str) -> bool {
-    word.len() <= 6
-        && TITLE_ABBREVIATIONS
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(word))
+    in_keys(word, &TITLE_KEYS)
 }
 
 fn is_other_abbrev(word: &str) -> bool {
-    word.len() <= 6
-        && OTHER_ABBREVIATIONS
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(word))
+    in_keys(word, &OTHER_KEYS)
 }
 
 fn is_word_char(c: char) -> bool {
@@ -197,9 +240,35 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             // an ASCII word character: no decoding
             scan_word(text, i)
         } else {
-            let c = match text[i..].chars().next() {
-                Some(c) => c,
-                None => break,
+            let c = match bytes[i] {
+                // ASCII whitespace (`char::is_whitespace`: tab to carriage return)
+                b @ b'\t'..=b'\r' => {
+                    if b == b'\n' || b == b'\r' {
+                        line_start = true;
+                    }
+                    space_before = true;
+                    i += 1;
+                    continue;
+                }
+                // other ASCII bytes outside words are symbols: no decoding, no class tests
+                b @ 0..=0x7f => {
+                    let (end, kind) = scan_symbol(text, i, b as char, space_before, &tokens);
+                    tokens.push(Token {
+                        start,
+                        end,
+                        kind,
+                        line_start,
+                        space_before,
+                    });
+                    line_start = false;
+                    space_before = false;
+                    i = end;
+                    continue;
+                }
+                _ => match text[i..].chars().next() {
+                    Some(c) => c,
+                    None => break,
+                },
             };
             if is_space(c) {
                 if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
@@ -296,6 +365,26 @@ const ASCII_WORD_BYTE: [bool; 256] = {
     t
 };
 
+/// How many of the eight bytes of `v` (little-endian) from the first on are ASCII word
+/// bytes ([`ASCII_WORD_BYTE`]), all tested at once (no carries between byte lanes).
+#[inline]
+fn ascii_word_bytes(v: u64) -> usize {
+    const H: u64 = 0x8080_8080_8080_8080;
+    const L: u64 = 0x0101_0101_0101_0101;
+    let x = v & !H;
+    // bit 7 of each byte: its low 7 bits are >= c
+    let ge = |x: u64, c: u8| (x + (0x80 - c as u64) * L) & H;
+    // letters: with bit 5 set, A-Z and a-z both land in a-z (and nothing else does)
+    let folded = x | (0x20 * L);
+    let letter = ge(folded, b'a') & !ge(folded, b'z' + 1);
+    let digit = ge(x, b'0') & !ge(x, b'9' + 1);
+    // `_`: the byte xor `_` is zero
+    let z = x ^ (b'_' as u64 * L);
+    let underscore = !(z + 0x7f * L) & H;
+    let word = (letter | digit | underscore) & !(v & H);
+    ((!word & H).trailing_zeros() / 8) as usize
+}
+
 /// The end and kind of the word starting at `start`, and whether it consists of ASCII
 /// letters, digits and underscores only.
 fn scan_word(text: &str, start: usize) -> (usize, TokenKind, bool) {
@@ -303,14 +392,26 @@ fn scan_word(text: &str, start: usize) -> (usize, TokenKind, bool) {
     // general loop below takes over at the first other character with the same state.
     let bytes = text.as_bytes();
     let mut end = start;
-    while let Some(&b) = bytes.get(end) {
-        if !ASCII_WORD_BYTE[b as usize] {
+    // eight bytes at a time while they are there
+    while let Some(chunk) = bytes.get(end..).and_then(|r| r.first_chunk::<8>()) {
+        let n = ascii_word_bytes(u64::from_le_bytes(*chunk));
+        end += n;
+        if n < 8 {
             break;
         }
-        end += 1;
     }
-    // (stops at the first letter of most words)
-    let mut all_digits = bytes[start..end].iter().all(u8::is_ascii_digit);
+    if bytes.len() < end + 8 {
+        while let Some(&b) = bytes.get(end) {
+            if !ASCII_WORD_BYTE[b as usize] {
+                break;
+            }
+            end += 1;
+        }
+    }
+    // (decided by the first byte of most words)
+    let run = &bytes[start..end];
+    let mut all_digits =
+        run.first().is_none_or(u8::is_ascii_digit) && run.iter().all(u8::is_ascii_digit);
     // The run ends at an ASCII byte that never joins a word (space, most punctuation) or
     // at the end: the word is the run, a number when it is all digits.
     if !matches!(bytes.get(end), Some(&b) if b >= 0x80 || matches!(b, b'-' | b'\'' | b'.' | b',' | b'&'))
@@ -410,13 +511,13 @@ fn scan_symbol(
     tokens: &[Token],
 ) -> (usize, TokenKind) {
     let clen = c.len_utf8();
-    let next = text[i + clen..].chars().next();
-    let next_is_space = next.map(is_space).unwrap_or(true);
     match c {
         '“' | '«' | '„' => (i + clen, TokenKind::OpenQuote),
         '”' | '»' => (i + clen, TokenKind::CloseQuote),
         '‘' => (i + clen, TokenKind::OpenQuote),
         '"' | '\'' | '’' | '`' => {
+            let next = text[i + clen..].chars().next();
+            let next_is_space = next.map(is_space).unwrap_or(true);
             // Straight marks: opening after space/open punctuation, closing otherwise.
             let prev_open = tokens
                 .last()
@@ -530,14 +631,17 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             paragraph += 1;
         }
         let t = tokens[i];
+        // (`,` `;` `:` are one byte: no string compare)
         if t.kind == TokenKind::Dash
-            || (t.kind == TokenKind::Punct && matches!(&text[t.start..t.end], "," | ";" | ":"))
+            || (t.kind == TokenKind::Punct
+                && t.end == t.start + 1
+                && matches!(text.as_bytes().get(t.start), Some(b',' | b';' | b':')))
         {
             clause_end = i + 1;
         }
         let ends_here = match t.kind {
             TokenKind::Terminal => true,
-            TokenKind::Word if text[t.start..t.end].ends_with('.') => {
+            TokenKind::Word if t.end > t.start && text.as_bytes().get(t.end - 1) == Some(&b'.') => {
                 let w = &text[t.start..t.end - 1];
                 !is_title_abbrev(w) && next_starts_sentence_after_abbrev(text, tokens, i + 1)
             }
@@ -615,6 +719,45 @@ fn next_starts_sentence_after_abbrev(text: &str, tokens: &[Token], j: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviation_keys_match_the_lists() {
+        let words = [
+            "mr", "Mr", "MRS", "sept", "Sept", "messrs", "calif", "wyo", "m", "v", "V",
+        ];
+        let others = [
+            "",
+            "mrx",
+            "septe",
+            "é",
+            "mré",
+            "washington",
+            "Inc",
+            "inc",
+            "al",
+            "x",
+        ];
+        for w in words.iter().chain(&others) {
+            let title = w.len() <= 6
+                && TITLE_ABBREVIATIONS
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(w));
+            let other = w.len() <= 6
+                && OTHER_ABBREVIATIONS
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(w));
+            assert_eq!(is_title_abbrev(w), title, "{w}");
+            assert_eq!(is_other_abbrev(w), other, "{w}");
+        }
+        for a in TITLE_ABBREVIATIONS.iter().chain(OTHER_ABBREVIATIONS) {
+            assert!(
+                a.len() <= 6 && a.bytes().all(|b| b.is_ascii_lowercase()),
+                "{a}"
+            );
+            assert!(is_title_abbrev(a) || is_other_abbrev(a), "{a}");
+            assert!(is_title_abbrev(&a.to_uppercase()) || is_other_abbrev(&a.to_uppercase()));
+        }
+    }
     use proptest::prelude::*;
 
     fn words(t: &str) -> Vec<&str> {

@@ -84,8 +84,15 @@ impl WordClasses {
     /// Class of a token: the word's own entry, else its suffix's, else 0.
     #[inline]
     pub fn class(&self, word: u64, suffix: u64, first_upper: bool) -> u16 {
+        self.class_with(word, first_upper, || suffix)
+    }
+
+    /// [`WordClasses::class`] with the suffix hash computed only when the word has no
+    /// entry of its own.
+    #[inline]
+    pub fn class_with(&self, word: u64, first_upper: bool, suffix: impl FnOnce() -> u64) -> u16 {
         self.get(word_key(word, first_upper))
-            .or_else(|| self.get(suffix_key(suffix, first_upper)))
+            .or_else(|| self.get(suffix_key(suffix(), first_upper)))
             .unwrap_or(0)
     }
 

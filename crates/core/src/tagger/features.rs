@@ -320,8 +320,9 @@ pub(crate) fn token_features(
     for (k, t) in tokens.iter().enumerate() {
         let b = bytes.get(t.start..t.end).unwrap_or(&[]);
         let word = words.get(k).copied().unwrap_or(PAD);
-        let suf = suffix_hash(b);
-        let c = wc.class(word, suf, b.first().is_some_and(u8::is_ascii_uppercase));
+        let c = wc.class_with(word, b.first().is_some_and(u8::is_ascii_uppercase), || {
+            suffix_hash(b)
+        });
         info.push(TokInfo {
             word,
             shape: shape_at(bytes, t.start, t.end),
@@ -372,12 +373,18 @@ pub(crate) fn token_features(
     };
     let that_h = word_hash(b"that");
     let colon_h = word_hash(b":");
-    // Per-sentence scratch: nearest cue to the right, quote marks to the right.
-    let mut right_cue: Vec<Option<Near>> = Vec::new();
-    let mut quote_right: Vec<bool> = Vec::new();
-    let mut win: Vec<TokInfo> = Vec::new();
-    // the feature values of the sentence's tokens
-    let mut vals: Vec<[u64; NF]> = Vec::new();
+    // Per-sentence scratch, sized once for the longest sentence (every entry a sentence
+    // uses is written before it is read: no clearing per sentence): nearest cue to the
+    // right, quote marks to the right, the token windows, the feature values.
+    let longest = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
+    let mut right_cue: Vec<Option<Near>> = vec![None; longest];
+    let mut quote_right: Vec<bool> = vec![false; longest];
+    let mut win: Vec<TokInfo> = Vec::with_capacity(longest + 4);
+    // (kept by the thread across documents: grown and zeroed only for a longer sentence)
+    let mut vals = VALS.take();
+    if vals.len() < longest {
+        vals.resize(longest, [0; NF]);
+    }
     let mut in_q = false;
     let mut open_ctx = 0u64;
     let mut par_first_quote = false;
@@ -408,10 +415,13 @@ pub(crate) fn token_features(
         win.extend_from_slice(&info[r.clone()]);
         win.extend([PAD_INFO; 2]);
         // right-to-left pass: nearest cue and quote marks to the right
-        right_cue.clear();
-        right_cue.resize(n, None);
-        quote_right.clear();
-        quote_right.resize(n, false);
+        let (Some(right_cue), Some(quote_right), Some(vals)) = (
+            right_cue.get_mut(..n),
+            quote_right.get_mut(..n),
+            vals.get_mut(..n),
+        ) else {
+            continue;
+        };
         let mut nxt: Option<Near> = None;
         let mut qr = false;
         let mut has_cue = false;
@@ -437,10 +447,6 @@ pub(crate) fn token_features(
                 qr = true;
             }
         }
-        if vals.len() < n {
-            vals.resize(n, [0; NF]);
-        }
-        let vals = &mut vals[..n];
         window_features(&win, vals);
         // The cue context: the nearest cue-like words on either side, and the commas,
         // "that" and ":" since the last one. (Templates that also read the quote state get
@@ -570,6 +576,12 @@ pub(crate) fn token_features(
             emit(i, v);
         }
     }
+    VALS.set(vals);
+}
+
+thread_local! {
+    /// The feature-value scratch of [`token_features`] (352 bytes a token).
+    static VALS: std::cell::Cell<Vec<[u64; NF]>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Fills the templates of `vals` that read only the tokens' windows (`win`: the facts of
@@ -635,17 +647,15 @@ pub(crate) fn stacked_features(
 ) {
     use super::{B_BQ, B_BS, B_IQ, B_IS};
     let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
-    let mut right_cue: Vec<Option<usize>> = Vec::new();
-    let mut right_src: Vec<Option<usize>> = Vec::new();
+    // sized once for the longest sentence; every entry a sentence reads it writes first
+    let longest = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
+    let mut right_cue: Vec<Option<usize>> = vec![None; longest];
+    let mut right_src: Vec<Option<usize>> = vec![None; longest];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() || r.end > b.len() {
             continue;
         }
-        right_cue.clear();
-        right_cue.resize(r.len(), None);
-        right_src.clear();
-        right_src.resize(r.len(), None);
         let (mut nc, mut ns) = (None, None);
         for i in r.clone().rev() {
             right_cue[i - r.start] = nc;

@@ -497,36 +497,69 @@ fn add_row(acc: &mut [i16; N_TAGS], rows: &[[i8; N_TAGS]], r: usize) {
 }
 
 /// First-order Viterbi over `em[..][off..off + nt]` with transitions `trans`
-/// (`(nt + 1) × nt`, row 0 = start) and the BIO constraints of [`allowed`].
+/// (`(nt + 1) × nt`, row 0 = start) and the BIO constraints of [`allowed`]. `scores` is
+/// scratch (the best path score of every tag of every token).
 pub fn viterbi(
     em: &[[f32; N_TAGS]],
     off: usize,
     nt: usize,
     trans: &[f32],
     out: &mut [u8],
-    back: &mut Vec<u8>,
+    scores: &mut Vec<f32>,
 ) {
-    match nt {
-        N_A => viterbi_n::<N_A>(em, off, trans, out, back),
-        N_B => viterbi_n::<N_B>(em, off, trans, out, back),
+    match (off, nt) {
+        (0, N_A) => viterbi_n::<N_A, 0>(em, trans, out, scores),
+        (N_A, N_B) => viterbi_n::<N_B, N_A>(em, trans, out, scores),
+        _ if off + nt <= N_TAGS => viterbi_at(em, off, nt, trans, out, scores),
         _ => {}
     }
 }
 
-/// [`viterbi`] with the tag count known at compile time (the loops unroll).
-fn viterbi_n<const NT: usize>(
+/// [`viterbi`] for a layout other than the model's two layers (the tag lanes copied to
+/// the front of each row).
+fn viterbi_at(
     em: &[[f32; N_TAGS]],
     off: usize,
+    nt: usize,
     trans: &[f32],
     out: &mut [u8],
-    back: &mut Vec<u8>,
+    scores: &mut Vec<f32>,
+) {
+    let moved: Vec<[f32; N_TAGS]> = em
+        .iter()
+        .map(|e| {
+            let mut x = [0.0; N_TAGS];
+            x[..nt].copy_from_slice(&e[off..off + nt]);
+            x
+        })
+        .collect();
+    match nt {
+        N_A => viterbi_n::<N_A, 0>(&moved, trans, out, scores),
+        N_B => viterbi_n::<N_B, 0>(&moved, trans, out, scores),
+        _ => {}
+    }
+}
+
+/// [`viterbi`] with the tag count `NT` and the offset `OFF` of the layer's lanes known at
+/// compile time (the loops unroll, the emissions of a token are one unaligned load).
+///
+/// The forward pass keeps only the best score of each tag (a max per tag, no argmax);
+/// the backtrace recomputes the argmax for the one tag on the path, with the same sums
+/// and the same first-maximum rule, so the path is the one a back-pointer table gives.
+fn viterbi_n<const NT: usize, const OFF: usize>(
+    em: &[[f32; N_TAGS]],
+    trans: &[f32],
+    out: &mut [u8],
+    scores: &mut Vec<f32>,
 ) {
     let n = em.len().min(out.len());
-    if n == 0 || off + NT > N_TAGS || trans.len() < (NT + 1) * NT {
+    if n == 0 || OFF + NT > N_TAGS || trans.len() < (NT + 1) * NT {
         return;
     }
-    back.clear();
-    back.resize(n * NT, 0);
+    if scores.len() < n * NT {
+        scores.resize(n * NT, 0.0);
+    }
+    let rows = &mut scores.as_chunks_mut::<NT>().0[..n];
     let neg = f32::NEG_INFINITY;
     // transitions with the BIO constraints folded in: start row, then tr[p][t]
     let mut start = [neg; NT];
@@ -543,24 +576,28 @@ fn viterbi_n<const NT: usize>(
     }
     let mut cur = [neg; NT];
     for t in 0..NT {
-        cur[t] = start[t] + em[0][off + t];
+        cur[t] = start[t] + em[0][OFF + t];
     }
-    for (e, bk) in em[1..n].iter().zip(back[NT..].chunks_exact_mut(NT)) {
+    rows[0] = cur;
+    for (e, row) in em[1..n].iter().zip(rows[1..].iter_mut()) {
+        // the best predecessor's score of every tag: the first maximum over p in order
         let mut nxt = [neg; NT];
         for t in 0..NT {
-            let mut best = cur[0] + tr[0][t];
-            let mut arg = 0u8;
-            for p in 1..NT {
+            nxt[t] = cur[0] + tr[0][t];
+        }
+        for p in 1..NT {
+            for t in 0..NT {
                 let s = cur[p] + tr[p][t];
-                if s > best {
-                    best = s;
-                    arg = p as u8;
+                if s > nxt[t] {
+                    nxt[t] = s;
                 }
             }
-            nxt[t] = best + e[off + t];
-            bk[t] = arg;
+        }
+        for t in 0..NT {
+            nxt[t] += e[OFF + t];
         }
         cur = nxt;
+        *row = cur;
     }
     let mut t = 0;
     for k in 1..NT {
@@ -568,11 +605,20 @@ fn viterbi_n<const NT: usize>(
             t = k;
         }
     }
-    for i in (0..n).rev() {
-        out[i] = t as u8;
-        if i > 0 {
-            t = back[i * NT + t] as usize;
+    out[n - 1] = t as u8;
+    for i in (0..n - 1).rev() {
+        let c = &rows[i];
+        let mut best = c[0] + tr[0][t];
+        let mut arg = 0;
+        for p in 1..NT {
+            let s = c[p] + tr[p][t];
+            if s > best {
+                best = s;
+                arg = p;
+            }
         }
+        t = arg;
+        out[i] = t as u8;
     }
 }
 

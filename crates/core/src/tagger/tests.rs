@@ -87,6 +87,79 @@ fn adjacent_contents_stay_apart_and_decode_back() {
     }
 }
 
+/// Viterbi with a back-pointer table (the textbook form [`viterbi`] must agree with).
+#[allow(clippy::needless_range_loop)]
+fn viterbi_by_back_pointers(em: &[[f32; N_TAGS]], off: usize, nt: usize, trans: &[f32]) -> Vec<u8> {
+    let n = em.len();
+    let neg = f32::NEG_INFINITY;
+    let start = |t: usize| {
+        if allowed(nt, None, t as u8) {
+            trans[t]
+        } else {
+            neg
+        }
+    };
+    let tr = |p: usize, t: usize| {
+        if allowed(nt, Some(p as u8), t as u8) {
+            trans[(1 + p) * nt + t]
+        } else {
+            neg
+        }
+    };
+    let mut cur: Vec<f32> = (0..nt).map(|t| start(t) + em[0][off + t]).collect();
+    let mut back = vec![0usize; n * nt];
+    for i in 1..n {
+        let mut nxt = vec![neg; nt];
+        for t in 0..nt {
+            let (mut best, mut arg) = (cur[0] + tr(0, t), 0);
+            for p in 1..nt {
+                let s = cur[p] + tr(p, t);
+                if s > best {
+                    best = s;
+                    arg = p;
+                }
+            }
+            nxt[t] = best + em[i][off + t];
+            back[i * nt + t] = arg;
+        }
+        cur = nxt;
+    }
+    let mut t = (1..nt).fold(0, |t, k| if cur[k] > cur[t] { k } else { t });
+    let mut out = vec![0u8; n];
+    for i in (0..n).rev() {
+        out[i] = t as u8;
+        t = back[i * nt + t];
+    }
+    out
+}
+
+#[test]
+fn viterbi_matches_back_pointers() {
+    // small integer scores: many ties, so the first-maximum rule is exercised
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 5) as f32 - 2.0
+    };
+    let mut scratch = Vec::new();
+    for len in 1..40 {
+        let em: Vec<[f32; N_TAGS]> = (0..len).map(|_| std::array::from_fn(|_| next())).collect();
+        let ta: Vec<f32> = (0..(N_A + 1) * N_A).map(|_| next()).collect();
+        let tb: Vec<f32> = (0..(N_B + 1) * N_B).map(|_| next()).collect();
+        for (off, nt, trans) in [(0, N_A, &ta), (N_A, N_B, &tb), (2, N_A, &ta), (1, N_B, &tb)] {
+            let mut out = vec![9u8; len];
+            viterbi(&em, off, nt, trans, &mut out, &mut scratch);
+            assert_eq!(
+                out,
+                viterbi_by_back_pointers(&em, off, nt, trans),
+                "{len} {off}"
+            );
+        }
+    }
+}
+
 #[test]
 fn viterbi_respects_bio() {
     // Emissions favour I everywhere: decoding must still start with B.
