@@ -369,7 +369,7 @@ impl Model {
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
         features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
-            let acc = rows.sum(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
+            let acc = rows.sum_inline(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
             if let Some(e) = em.get_mut(i) {
                 for (e, a) in e[..N_A].iter_mut().zip(acc) {
                     *e += a as f32 * self.inv_scale;
@@ -473,6 +473,23 @@ impl Rows<'_> {
     }
 }
 
+impl Rows<'_> {
+    /// [`Rows::sum`] inlined (for the few stacked rows a call costs as much as the sum).
+    #[inline(always)]
+    fn sum_inline<const N: usize>(
+        self,
+        seeds: &[u64; N],
+        vals: &[u64; N],
+        shift: u32,
+        init: [i16; N_TAGS],
+    ) -> [i16; N_TAGS] {
+        match self {
+            Rows::Signed(rows) => sum_rows_inline(rows, seeds, vals, shift, init),
+            Rows::Biased(rows) => sum_rows_inline(rows, seeds, vals, shift, init),
+        }
+    }
+}
+
 /// A weight as stored in a row: widened to i16 it is the weight plus `BIAS`.
 trait Weight: Copy {
     /// What widening adds to the weight.
@@ -507,6 +524,18 @@ const SHIPPED_BITS: u32 = 17;
 /// Not inlined: inside the feature loop the sum gets no registers of its own.
 #[inline(never)]
 fn sum_rows<T: Weight, const N: usize>(
+    rows: &[[T; N_TAGS]],
+    seeds: &[u64; N],
+    vals: &[u64; N],
+    shift: u32,
+    init: [i16; N_TAGS],
+) -> [i16; N_TAGS] {
+    sum_rows_inline(rows, seeds, vals, shift, init)
+}
+
+/// [`sum_rows`], inlined.
+#[inline(always)]
+fn sum_rows_inline<T: Weight, const N: usize>(
     rows: &[[T; N_TAGS]],
     seeds: &[u64; N],
     vals: &[u64; N],
