@@ -260,13 +260,16 @@ impl Rules<'_, '_> {
         if self.l.kind(i) != Some(TokenKind::Word) {
             return None;
         }
-        if self.l.is_cap_word(i) {
-            let w = self.word(i);
-            return (w.eq_ignore_ascii_case("according")
-                && self.word(i + 1).eq_ignore_ascii_case("to"))
-            .then_some((2, "according to"));
-        }
-        let lemma = self.lemma.get(i).copied().flatten()?;
+        // Only lowercase words have a lemma (see `cue_lemmas`): most tokens stop here.
+        let Some(lemma) = self.lemma.get(i).copied().flatten() else {
+            if self.l.is_cap_word(i) {
+                let w = self.word(i);
+                return (w.eq_ignore_ascii_case("according")
+                    && self.word(i + 1).eq_ignore_ascii_case("to"))
+                .then_some((2, "according to"));
+            }
+            return None;
+        };
         if lemma == "according" {
             return self
                 .word(i + 1)

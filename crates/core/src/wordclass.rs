@@ -508,18 +508,15 @@ pub enum PronounClass {
 
 /// The class of a personal pronoun (`"She"` → Female), or `None` for other words.
 pub fn pronoun_class(word: &str) -> Option<PronounClass> {
-    if word_in!(word, "he" | "him" | "his" | "himself") {
-        Some(PronounClass::Male)
-    } else if word_in!(word, "she" | "her" | "hers" | "herself") {
-        Some(PronounClass::Female)
-    } else if word_in!(word, "it" | "its" | "itself") {
-        Some(PronounClass::Neuter)
-    } else if word_in!(word, "they" | "them" | "their" | "themselves") {
-        Some(PronounClass::Plural)
-    } else if word_in!(word, "i" | "we" | "you" | "me" | "us") {
-        Some(PronounClass::Deictic)
-    } else {
-        None
+    // lowercased once for all five lists
+    let mut buf = [0u8; 24];
+    match lower(word, &mut buf)? {
+        "he" | "him" | "his" | "himself" => Some(PronounClass::Male),
+        "she" | "her" | "hers" | "herself" => Some(PronounClass::Female),
+        "it" | "its" | "itself" => Some(PronounClass::Neuter),
+        "they" | "them" | "their" | "themselves" => Some(PronounClass::Plural),
+        "i" | "we" | "you" | "me" | "us" => Some(PronounClass::Deictic),
+        _ => None,
     }
 }
 
@@ -597,38 +594,16 @@ pub fn is_role_word(word: &str) -> bool {
 /// Role words that settle a person's gender (`Mrs`, `spokeswoman` → Female).
 pub fn role_gender(word: &str) -> Option<Gender> {
     let w = word.trim_end_matches('.');
-    if word_in!(
-        w,
-        "mrs"
-            | "ms"
-            | "miss"
-            | "madam"
-            | "spokeswoman"
-            | "congresswoman"
-            | "chairwoman"
-            | "queen"
-            | "princess"
-            | "businesswoman"
-            | "actress"
-            | "lady"
-            | "dame"
-    ) {
-        Some(Gender::Female)
-    } else if word_in!(
-        w,
-        "mr" | "sir"
-            | "spokesman"
-            | "congressman"
-            | "chairman"
-            | "king"
-            | "prince"
-            | "businessman"
-            | "pope"
-            | "lord"
-    ) {
-        Some(Gender::Male)
-    } else {
-        None
+    // lowercased once for both lists
+    let mut buf = [0u8; 24];
+    match lower(w, &mut buf)? {
+        "mrs" | "ms" | "miss" | "madam" | "spokeswoman" | "congresswoman" | "chairwoman"
+        | "queen" | "princess" | "businesswoman" | "actress" | "lady" | "dame" => {
+            Some(Gender::Female)
+        }
+        "mr" | "sir" | "spokesman" | "congressman" | "chairman" | "king" | "prince"
+        | "businessman" | "pope" | "lord" => Some(Gender::Male),
+        _ => None,
     }
 }
 

@@ -307,7 +307,7 @@ impl Model {
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
         // template 0 has the value 0 for every token: its row is the start of every sum
-        let bias = sum_rows(rows, &[features::BASE_SEEDS[0]], &[0], shift, [0; N_TAGS]);
+        let bias = rows.sum(&[features::BASE_SEEDS[0]], &[0], shift, [0; N_TAGS]);
         features::token_features(
             text,
             tokens,
@@ -323,7 +323,8 @@ impl Model {
                     return;
                 };
                 debug_assert_eq!(vals[0], 0);
-                let e = sum_rows(rows, &features::BASE_SEEDS_1, rest, shift, bias)
+                let e = rows
+                    .sum(&features::BASE_SEEDS_1, rest, shift, bias)
                     .map(|a| a as f32 * self.inv_scale);
                 if i >= em.len() {
                     em.resize(i, [0.0; N_TAGS]);
@@ -368,7 +369,7 @@ impl Model {
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
         features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
-            let acc = sum_rows(rows, &features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
+            let acc = rows.sum_inline(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
             if let Some(e) = em.get_mut(i) {
                 for (e, a) in e[..N_A].iter_mut().zip(acc) {
                     *e += a as f32 * self.inv_scale;
@@ -426,8 +427,90 @@ impl Model {
 
     /// The weights as one row per bucket, and the shift that maps a seeded feature value
     /// to its row ([`sum_rows`]).
-    fn table(&self) -> (&[[i8; N_TAGS]], u32) {
-        (self.weights.as_chunks::<N_TAGS>().0, 64 - self.bits)
+    fn table(&self) -> (Rows<'_>, u32) {
+        let shift = 64 - self.bits;
+        // the embedded model (a static, never dropped: its address is its identity) has
+        // its rows also biased to u8, built once
+        if let Some(shipped) = MODEL.get().and_then(Option::as_ref) {
+            if std::ptr::eq(self, shipped) {
+                static BIASED: OnceLock<Vec<[u8; N_TAGS]>> = OnceLock::new();
+                let biased = BIASED.get_or_init(|| {
+                    let rows = shipped.weights.as_chunks::<N_TAGS>().0;
+                    rows.iter().map(|r| r.map(|w| w as u8 ^ 0x80)).collect()
+                });
+                return (Rows::Biased(biased), shift);
+            }
+        }
+        (Rows::Signed(self.weights.as_chunks::<N_TAGS>().0), shift)
+    }
+}
+
+/// The weight rows as [`sum_rows`] reads them.
+#[derive(Clone, Copy)]
+enum Rows<'a> {
+    /// The model's rows (i8 lanes).
+    Signed(&'a [[i8; N_TAGS]]),
+    /// The rows plus 128 (u8 lanes): a row widens to i16 lanes with one unpack against
+    /// zero, not an unpack and a shift that extends the sign; the sum takes 128 off per
+    /// row at the end, so it is the same.
+    Biased(&'a [[u8; N_TAGS]]),
+}
+
+impl Rows<'_> {
+    /// [`sum_rows`] of these rows.
+    #[inline(always)]
+    fn sum<const N: usize>(
+        self,
+        seeds: &[u64; N],
+        vals: &[u64; N],
+        shift: u32,
+        init: [i16; N_TAGS],
+    ) -> [i16; N_TAGS] {
+        match self {
+            Rows::Signed(rows) => sum_rows(rows, seeds, vals, shift, init),
+            Rows::Biased(rows) => sum_rows(rows, seeds, vals, shift, init),
+        }
+    }
+}
+
+impl Rows<'_> {
+    /// [`Rows::sum`] inlined (for the few stacked rows a call costs as much as the sum).
+    #[inline(always)]
+    fn sum_inline<const N: usize>(
+        self,
+        seeds: &[u64; N],
+        vals: &[u64; N],
+        shift: u32,
+        init: [i16; N_TAGS],
+    ) -> [i16; N_TAGS] {
+        match self {
+            Rows::Signed(rows) => sum_rows_inline(rows, seeds, vals, shift, init),
+            Rows::Biased(rows) => sum_rows_inline(rows, seeds, vals, shift, init),
+        }
+    }
+}
+
+/// A weight as stored in a row: widened to i16 it is the weight plus `BIAS`.
+trait Weight: Copy {
+    /// What widening adds to the weight.
+    const BIAS: i16;
+    /// The stored value in an i16 lane.
+    fn widen(self) -> i16;
+}
+
+impl Weight for i8 {
+    const BIAS: i16 = 0;
+    #[inline(always)]
+    fn widen(self) -> i16 {
+        self as i16
+    }
+}
+
+impl Weight for u8 {
+    const BIAS: i16 = 128;
+    #[inline(always)]
+    fn widen(self) -> i16 {
+        u16::from(self) as i16
     }
 }
 
@@ -440,14 +523,26 @@ const SHIPPED_BITS: u32 = 17;
 ///
 /// Not inlined: inside the feature loop the sum gets no registers of its own.
 #[inline(never)]
-fn sum_rows<const N: usize>(
-    rows: &[[i8; N_TAGS]],
+fn sum_rows<T: Weight, const N: usize>(
+    rows: &[[T; N_TAGS]],
     seeds: &[u64; N],
     vals: &[u64; N],
     shift: u32,
     init: [i16; N_TAGS],
 ) -> [i16; N_TAGS] {
-    match <&[[i8; N_TAGS]; 1 << SHIPPED_BITS]>::try_from(rows) {
+    sum_rows_inline(rows, seeds, vals, shift, init)
+}
+
+/// [`sum_rows`], inlined.
+#[inline(always)]
+fn sum_rows_inline<T: Weight, const N: usize>(
+    rows: &[[T; N_TAGS]],
+    seeds: &[u64; N],
+    vals: &[u64; N],
+    shift: u32,
+    init: [i16; N_TAGS],
+) -> [i16; N_TAGS] {
+    match <&[[T; N_TAGS]; 1 << SHIPPED_BITS]>::try_from(rows) {
         // the shift and the table size are constants here: no bounds tests
         Ok(table) if shift == 64 - SHIPPED_BITS => {
             add_rows(table.as_slice(), seeds, vals, 64 - SHIPPED_BITS, init)
@@ -458,8 +553,8 @@ fn sum_rows<const N: usize>(
 
 /// The loop of [`sum_rows`].
 #[inline(always)]
-fn add_rows<const N: usize>(
-    rows: &[[i8; N_TAGS]],
+fn add_rows<T: Weight, const N: usize>(
+    rows: &[[T; N_TAGS]],
     seeds: &[u64; N],
     vals: &[u64; N],
     shift: u32,
@@ -477,22 +572,27 @@ fn add_rows<const N: usize>(
     for (&s, &v) in seeds_rest.iter().zip(vals_rest) {
         add_row(&mut acc[0], rows, features::row_of(v ^ s, shift));
     }
+    // the widened rows carry `BIAS` each (at most `NF + NS` rows: no overflow)
+    let bias = T::BIAS.wrapping_mul(N as i16);
     let mut sum = acc[0];
     for a in &acc[1..] {
         for (s, &x) in sum.iter_mut().zip(a) {
             *s += x;
         }
     }
-    sum
+    sum.map(|s| s - bias)
 }
 
-/// Adds row `r` of `rows` to `acc` (nothing when there is no such row).
+/// Adds row `r` of `rows` to `acc` (a row of zero weights when there is no such row).
 #[inline(always)]
-fn add_row(acc: &mut [i16; N_TAGS], rows: &[[i8; N_TAGS]], r: usize) {
-    if let Some(row) = rows.get(r) {
-        for (a, &x) in acc.iter_mut().zip(row) {
-            *a += x as i16;
+fn add_row<T: Weight>(acc: &mut [i16; N_TAGS], rows: &[[T; N_TAGS]], r: usize) {
+    match rows.get(r) {
+        Some(row) => {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x.widen();
+            }
         }
+        None => *acc = acc.map(|a| a + T::BIAS),
     }
 }
 
