@@ -5,7 +5,8 @@
 //! 1. [`tokenize`] and [`split_sentences`] — tokens, sentences, paragraphs ([`Layout`]);
 //! 2. [`artifacts::detect`] — captions, bylines, truncated sentences, boilerplate;
 //! 3. [`quotes::quote_spans`] and [`quotes::candidates`] — the rule stage;
-//! 4. [`tagger::predict`] — the learned tagger's candidates, and [`merge`] of the two
+//! 4. [`tagger::predict`] — the learned tagger's candidates, their edges re-chosen by
+//!    [`refine`], and [`merge`] of the two
 //!    (rules win on quote-mark material and wherever they overlap);
 //! 5. [`Resolver`] — mentions, canonical names, pronouns → [`Speaker`](crate::analysis::Speaker)s;
 //! 6. kind and [`confidence`] of each [`Quote`] (calibrated on cross-validated train output);
