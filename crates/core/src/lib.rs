@@ -24,6 +24,7 @@ pub mod layout;
 pub mod lexicon;
 pub mod pipeline;
 pub mod quotes;
+pub mod refine;
 pub mod speakers;
 pub mod tagger;
 pub mod text;

@@ -5,7 +5,8 @@
 //! 1. [`tokenize`] and [`split_sentences`] — tokens, sentences, paragraphs ([`Layout`]);
 //! 2. [`artifacts::detect`] — captions, bylines, truncated sentences, boilerplate;
 //! 3. [`quotes::quote_spans`] and [`quotes::candidates`] — the rule stage;
-//! 4. [`tagger::predict`] — the learned tagger's candidates, and [`merge`] of the two
+//! 4. [`tagger::predict`] — the learned tagger's candidates, their edges re-chosen by
+//!    [`refine`], and [`merge`] of the two
 //!    (rules win on quote-mark material and wherever they overlap);
 //! 5. [`Resolver`] — mentions, canonical names, pronouns → [`Speaker`](crate::analysis::Speaker)s;
 //! 6. kind and [`confidence`] of each [`Quote`] (calibrated on cross-validated train output);
@@ -18,6 +19,7 @@ use crate::confidence::{self, Evidence};
 use crate::doc::{CharMap, Document, Span};
 use crate::layout::Layout;
 use crate::quotes::{self, QuoteSpan};
+use crate::refine;
 use crate::speakers::Resolver;
 use crate::tagger;
 use crate::text::{split_sentences, tokenize, Sentence, TokenKind};
@@ -68,19 +70,32 @@ pub fn analyze_detailed(
     doc: &Document,
     model: Option<&tagger::Model>,
 ) -> (Analysis, Vec<Evidence>) {
-    let (analysis, evidence, _) = run(doc, model);
+    analyze_refined(doc, model, refine::refiner())
+}
+
+/// [`analyze_detailed`] with a given span refiner (`None`: the tagger's spans as tagged).
+pub fn analyze_refined(
+    doc: &Document,
+    model: Option<&tagger::Model>,
+    refiner: Option<&refine::Refiner>,
+) -> (Analysis, Vec<Evidence>) {
+    let (analysis, evidence, _) = run(doc, model, refiner);
     (analysis, evidence)
 }
 
 /// [`analyze`], also returning the sentences it split the text into (the corpus store
 /// keeps their offsets and need not tokenize the text again).
 pub fn analyze_with_sentences(doc: &Document) -> (Analysis, Vec<Sentence>) {
-    let (analysis, _, sentences) = run(doc, tagger::model());
+    let (analysis, _, sentences) = run(doc, tagger::model(), refine::refiner());
     (analysis, sentences)
 }
 
 /// The pipeline: the analysis, each quote's evidence, and the sentences.
-fn run(doc: &Document, model: Option<&tagger::Model>) -> (Analysis, Vec<Evidence>, Vec<Sentence>) {
+fn run(
+    doc: &Document,
+    model: Option<&tagger::Model>,
+    refiner: Option<&refine::Refiner>,
+) -> (Analysis, Vec<Evidence>, Vec<Sentence>) {
     let text = doc.text.as_str();
     let map = CharMap::new(text);
     let tokens = tokenize(text);
@@ -95,7 +110,7 @@ fn run(doc: &Document, model: Option<&tagger::Model>) -> (Analysis, Vec<Evidence
 
     // ---- TAGGER PLUG-IN POINT: the learned tagger's candidates join here. ----
     let model = model
-        .map(|m| m.predict(text, &tokens, &sentences))
+        .map(|m| refine::predict(m, refiner, text, &tokens, &sentences))
         .unwrap_or_default();
     let merged: Vec<Candidate> = merge(&layout, &spans, rule, model)
         .into_iter()
