@@ -12,6 +12,7 @@ command -v cargo >/dev/null || { echo "cargo is required" >&2; exit 2; }
 export PROPTEST_RNG_SEED=${PROPTEST_RNG_SEED:-20261125}
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --release -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 cargo test --workspace --release
 # The fuzz workspace is separate (fuzz/): its formatting is checked here too.
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check

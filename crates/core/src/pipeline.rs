@@ -65,7 +65,7 @@ pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
 /// [`analyze`] with a given tagger model (`None`: rules only), also returning the
 /// [`Evidence`] each quote's confidence was computed from (in the order of the quotes).
 /// Cross-validation runs the whole pipeline this way with models trained without the
-/// article, and fits the [`confidence`](crate::confidence) calibration to the evidence.
+/// article, and fits the [`confidence`] calibration to the evidence.
 pub fn analyze_detailed(
     doc: &Document,
     model: Option<&tagger::Model>,

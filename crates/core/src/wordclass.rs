@@ -3,7 +3,7 @@
 //!
 //! These are grammar words, not data: they do not grow with the corpus, so they live
 //! here as short lists instead of in [`crate::lexicon`]. The longer lists share one
-//! lookup table of packed words ([`class_bits`]: one probe finds every list a word is
+//! lookup table of packed words (`class_bits`: one probe finds every list a word is
 //! on); the short ones are `match`es. Every check is case-insensitive and allocates
 //! nothing.
 

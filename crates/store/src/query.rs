@@ -238,7 +238,7 @@ impl Store {
     }
 
     /// Finds quotes. With words to match: best match first (FTS5 BM25) when each word is
-    /// in at most [`RANK_MAX`] quotes, newest first (last ingested) when one is more
+    /// in at most 2,000 quotes (`RANK_MAX`), newest first (last ingested) when one is more
     /// common, since ranking every match of a very common word costs more than it tells.
     /// Without words: newest article first. Brings the speaker tables up to date first
     /// when ingest left them stale.
