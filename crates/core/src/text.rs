@@ -251,34 +251,23 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     continue;
                 }
                 // other ASCII bytes outside words are symbols: no decoding, no class tests
-                b @ 0..=0x7f => {
-                    let (end, kind) = scan_symbol(text, i, b as char, space_before, &tokens);
-                    tokens.push(Token {
-                        start,
-                        end,
-                        kind,
-                        line_start,
-                        space_before,
-                    });
-                    line_start = false;
-                    space_before = false;
-                    i = end;
-                    continue;
-                }
+                b @ 0..=0x7f => b as char,
                 _ => match text[i..].chars().next() {
                     Some(c) => c,
                     None => break,
                 },
             };
-            if is_space(c) {
+            if c.is_ascii() {
+                let (end, kind) = scan_symbol(text, i, c, space_before, &tokens);
+                (end, kind, true)
+            } else if is_space(c) {
                 if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
                     line_start = true;
                 }
                 space_before = true;
                 i += c.len_utf8();
                 continue;
-            }
-            if is_word_char(c) {
+            } else if is_word_char(c) {
                 scan_word(text, i)
             } else {
                 let (end, kind) = scan_symbol(text, i, c, space_before, &tokens);

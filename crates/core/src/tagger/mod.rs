@@ -307,7 +307,7 @@ impl Model {
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
         // template 0 has the value 0 for every token: its row is the start of every sum
-        let bias = rows.sum(&[features::BASE_SEEDS[0]], &[0], shift, [0; N_TAGS]);
+        let bias = rows.sum::<1, false>(&[features::BASE_SEEDS[0]], &[0], shift, [0; N_TAGS]);
         features::token_features(
             text,
             tokens,
@@ -324,7 +324,7 @@ impl Model {
                 };
                 debug_assert_eq!(vals[0], 0);
                 let e = rows
-                    .sum(&features::BASE_SEEDS_1, rest, shift, bias)
+                    .sum::<_, false>(&features::BASE_SEEDS_1, rest, shift, bias)
                     .map(|a| a as f32 * self.inv_scale);
                 if i >= em.len() {
                     em.resize(i, [0.0; N_TAGS]);
@@ -369,7 +369,7 @@ impl Model {
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
         features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
-            let acc = rows.sum_inline(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
+            let acc = rows.sum::<_, true>(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
             if let Some(e) = em.get_mut(i) {
                 for (e, a) in e[..N_A].iter_mut().zip(acc) {
                     *e += a as f32 * self.inv_scale;
@@ -457,35 +457,21 @@ enum Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// [`sum_rows`] of these rows.
+    /// [`sum_rows`] of these rows; with `INLINE`, [`sum_rows_inline`] (for the few stacked
+    /// rows a call costs as much as the sum).
     #[inline(always)]
-    fn sum<const N: usize>(
+    fn sum<const N: usize, const INLINE: bool>(
         self,
         seeds: &[u64; N],
         vals: &[u64; N],
         shift: u32,
         init: [i16; N_TAGS],
     ) -> [i16; N_TAGS] {
-        match self {
-            Rows::Signed(rows) => sum_rows(rows, seeds, vals, shift, init),
-            Rows::Biased(rows) => sum_rows(rows, seeds, vals, shift, init),
-        }
-    }
-}
-
-impl Rows<'_> {
-    /// [`Rows::sum`] inlined (for the few stacked rows a call costs as much as the sum).
-    #[inline(always)]
-    fn sum_inline<const N: usize>(
-        self,
-        seeds: &[u64; N],
-        vals: &[u64; N],
-        shift: u32,
-        init: [i16; N_TAGS],
-    ) -> [i16; N_TAGS] {
-        match self {
-            Rows::Signed(rows) => sum_rows_inline(rows, seeds, vals, shift, init),
-            Rows::Biased(rows) => sum_rows_inline(rows, seeds, vals, shift, init),
+        match (self, INLINE) {
+            (Rows::Signed(rows), false) => sum_rows(rows, seeds, vals, shift, init),
+            (Rows::Biased(rows), false) => sum_rows(rows, seeds, vals, shift, init),
+            (Rows::Signed(rows), true) => sum_rows_inline(rows, seeds, vals, shift, init),
+            (Rows::Biased(rows), true) => sum_rows_inline(rows, seeds, vals, shift, init),
         }
     }
 }
