@@ -1,25 +1,16 @@
-//! The tagger's model file parser (`Model::from_bytes`) on arbitrary bytes, and a model
-//! that parses tagging a few sentences: no panic, no huge allocation.
+//! The model file parsers (`Model::from_bytes`, `Refiner::from_bytes`) on arbitrary
+//! bytes, and a model or refiner that parses tagging a few sentences: no panic, no huge
+//! allocation.
 //!
-//! The model file ends in a checksum, so random bytes almost never get past it; the
+//! The model files end in a checksum, so random bytes almost never get past it; the
 //! target appends the right checksum to its input (the checksum check itself is tested
 //! on raw input too).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use whosaid_core::tagger::Model;
+use whosaid_core::refine::{self, Refiner};
+use whosaid_core::tagger::{self, checksum, Model};
 use whosaid_core::text::{split_sentences, tokenize};
-
-/// The model file's checksum (a copy of the private one in `tagger/mod.rs`).
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for c in bytes.chunks(8) {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    h
-}
 
 const TEXT: &str = "\"We will win,\" Mayor Ann Lee said on Monday. \
 She added that the budget was fine, according to officials.\n\n\
@@ -27,8 +18,16 @@ Critics called it \"a disaster\".";
 
 fuzz_target!(|data: &[u8]| {
     let _ = Model::from_bytes(data);
+    let _ = Refiner::from_bytes(data);
     let mut bytes = data.to_vec();
     bytes.extend_from_slice(&checksum(data).to_le_bytes());
+    if let (Some(refiner), Some(model)) = (Refiner::from_bytes(&bytes), tagger::model()) {
+        let tokens = tokenize(TEXT);
+        let sentences = split_sentences(TEXT, &tokens);
+        for c in refine::predict(model, Some(&refiner), TEXT, &tokens, &sentences) {
+            let _ = c;
+        }
+    }
     if let Ok(model) = Model::from_bytes(&bytes) {
         assert!(
             Model::from_bytes(&model.to_bytes()).is_ok(),

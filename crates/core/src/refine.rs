@@ -652,16 +652,6 @@ pub struct Refiner {
     dense: [Vec<i32>; KP],
 }
 
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for c in bytes.chunks(8) {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    h
-}
-
 impl Refiner {
     /// Quantises float weights (the largest magnitude maps to `i16::MAX`; the choice is an
     /// argmax, so the scale does not matter).
@@ -701,7 +691,7 @@ impl Refiner {
         for w in &self.weights {
             out.extend_from_slice(&w.to_le_bytes());
         }
-        let c = checksum(&out);
+        let c = tagger::checksum(&out);
         out.extend_from_slice(&c.to_le_bytes());
         out
     }
@@ -712,7 +702,7 @@ impl Refiner {
             return None;
         }
         let (body, sum) = b.split_at(b.len() - 8);
-        if checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
+        if tagger::checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
             return None;
         }
         if body.get(0..4)? != MAGIC

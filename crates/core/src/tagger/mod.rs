@@ -152,7 +152,9 @@ pub struct Model {
     pub classes: WordClasses,
 }
 
-fn checksum(bytes: &[u8]) -> u64 {
+/// The checksum that ends the model files (the tagger's and the span refiner's): a
+/// rotate-xor-multiply over little-endian 8-byte words, the last one zero-padded.
+pub fn checksum(bytes: &[u8]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     for c in bytes.chunks(8) {
         let mut w = [0u8; 8];
