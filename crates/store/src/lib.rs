@@ -286,15 +286,6 @@ impl Store {
         Ok(n)
     }
 
-    /// True when the corpus holds no article.
-    pub fn is_empty(&self) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |r| {
-                r.get(0)
-            })?)
-    }
-
     /// The underlying connection, for queries this API does not cover.
     pub fn connection(&self) -> &Connection {
         &self.conn
