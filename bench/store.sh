@@ -120,7 +120,7 @@ size = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p))
 arts = s["corpus"]["articles"]
 print(f"| {name} | {arts} | {s['bytes']/1e6:.1f} | {s['seconds']:.1f} | "
       f"{s['added']/s['seconds']:.0f} | {s['bytes']/1e6/s['seconds']:.2f} | "
-      f"{s['corpus']['quotes']} | {s['corpus']['speakers']} | "
+      f"{s['corpus']['quotes']} | {q['speakers']} | "
       f"{size/1e6:.1f} | {size/max(arts,1)/1024:.1f} | "
       f"{q['p50_ms']:.2f} | {q['p99_ms']:.2f} |")
 PY

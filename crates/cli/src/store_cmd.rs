@@ -6,8 +6,9 @@ use clap::{Args, ValueEnum};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::TryRecvError;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use whosaid_core::pipeline::analyze_with_sentences;
 use whosaid_io::{is_broken_pipe, read_inputs, Article};
@@ -17,12 +18,18 @@ use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store};
 
 /// Articles in the first batch of an ingest (later ones double up to `--batch`).
 const FIRST_BATCH: usize = 64;
+/// Articles sent to a waiting writer at least (fewer only at the end of the input).
+const MIN_BATCH: usize = 16;
 /// Quotes stored before the writer adds them to the full-text index in one go, when
 /// batches keep it busy (about 40,000 news articles; see `Store::set_index_chunk`). Fewer,
 /// larger FTS5 segments are rewritten by fewer merges; the gain is small: the writer alone
 /// (`write_bench`, 20k synthetic articles, 1,024 a batch) took 8.3 and 9.3 s indexing each
 /// batch, 8.0 and 8.5 s in one chunk.
 const INDEX_CHUNK: u64 = 1_000_000;
+/// Records analysed together (in parallel) before their results are gathered for the
+/// writer. Fewer than `whosaid extract`'s, so that the writer starts early and the last
+/// batch, written after the analysis ends, is short.
+const ANALYSIS_BATCH: usize = 32;
 /// Bytes of article text per batch at most.
 const BATCH_BYTES: usize = 32 << 20;
 
@@ -86,8 +93,6 @@ pub struct IngestSummary {
     pub writer_seconds: f64,
     /// Seconds spent adding the last waiting quotes to the full-text index at the end.
     pub index_seconds: f64,
-    /// Seconds spent rebuilding the speaker tables at the end.
-    pub canonicalize_seconds: f64,
     /// Corpus totals after the run.
     pub corpus: whosaid_store::Stats,
 }
@@ -124,6 +129,11 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
 
     type Batch = (Vec<Prepared>, Vec<(String, String)>);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(1);
+    // True while the writer waits for a batch: then whatever is ready is sent, so that the
+    // writer keeps pace with the analysis and the last batch, written after the analysis
+    // ends, stays small.
+    let writer_idle = Arc::new(AtomicBool::new(false));
+    let idle = Arc::clone(&writer_idle);
     let writer = std::thread::spawn(move || -> Result<Written> {
         let mut total = BatchReport::default();
         let mut busy = 0.0f64;
@@ -136,7 +146,10 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                     let t0 = Instant::now();
                     store.flush_index()?;
                     busy += t0.elapsed().as_secs_f64();
-                    match rx.recv() {
+                    idle.store(true, Ordering::Release);
+                    let next = rx.recv();
+                    idle.store(false, Ordering::Release);
+                    match next {
                         Ok(batch) => batch,
                         Err(_) => break,
                     }
@@ -181,7 +194,7 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut bytes = 0;
     let mut writer_gone = false;
-    for done in outcomes(inputs, threads, &work) {
+    for done in outcomes(inputs, threads, ANALYSIS_BATCH, &work) {
         if !args.input.quiet {
             for w in &done.warnings {
                 let _ = writeln!(err, "whosaid: {w}");
@@ -200,7 +213,11 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                 errors.push((record.id, record.error));
             }
         }
-        if prepared.len() + errors.len() >= batch_size || bytes >= BATCH_BYTES {
+        let ready = prepared.len() + errors.len();
+        if ready >= batch_size
+            || bytes >= BATCH_BYTES
+            || (ready >= MIN_BATCH && writer_idle.load(Ordering::Acquire))
+        {
             batch_size = (batch_size * 2).min(args.batch as usize);
             bytes = 0;
             let batch = (std::mem::take(&mut prepared), std::mem::take(&mut errors));
@@ -226,9 +243,9 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let t0 = Instant::now();
     store.flush_index()?;
     summary.index_seconds = t0.elapsed().as_secs_f64();
-    let t0 = Instant::now();
-    store.canonicalize()?;
-    summary.canonicalize_seconds = t0.elapsed().as_secs_f64();
+    // The speaker entities are grouped again by the first search, `speakers` or export
+    // that needs them (Store::ensure_canonical), not here: several ingests in a row pay for
+    // it once.
     summary.corpus = store.stats()?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
@@ -267,7 +284,7 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
                 let _ = writeln!(
                 stderr,
                 "whosaid: ingest: {} articles added ({} quotes, {:.1} MB) in {:.2} s ({:.0} articles/s, {:.2} MB/s); {} already stored; {} failed records\n\
-                 whosaid: corpus {}: {} articles, {} quotes, {} speakers",
+                 whosaid: corpus {}: {} articles, {} quotes, {}",
                 s.added,
                 s.quotes,
                 s.bytes as f64 / 1e6,
@@ -279,7 +296,10 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
                 args.db.display(),
                 s.corpus.articles,
                 s.corpus.quotes,
-                s.corpus.speakers,
+                match s.corpus.speakers {
+                    Some(n) => format!("{n} speakers"),
+                    None => "speakers grouped by the next search, speakers or export".into(),
+                },
                 );
             }
             if args.json {

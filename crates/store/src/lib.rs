@@ -114,8 +114,10 @@ pub struct Stats {
     pub sentences: u64,
     /// Quote occurrences stored (one per quote per article).
     pub quotes: u64,
-    /// Speaker entities (as of the last canonicalisation).
-    pub speakers: u64,
+    /// Speaker entities, or `None` when quotes or the gazetteer changed since they were
+    /// last grouped: [`Store::ensure_canonical`] (run by search, speakers and export)
+    /// groups them again.
+    pub speakers: Option<u64>,
     /// Artifacts stored.
     pub artifacts: u64,
     /// Reader errors recorded.
@@ -328,15 +330,20 @@ impl Store {
         let count = |key: &str| -> Result<u64> {
             Ok(self.meta(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
         };
-        let speakers: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM speakers", [], |r| r.get(0))?;
+        let speakers = if self.speakers_dirty()? {
+            None
+        } else {
+            let n: i64 = self
+                .conn
+                .query_row("SELECT count(*) FROM speakers", [], |r| r.get(0))?;
+            Some(u64::try_from(n).unwrap_or(0))
+        };
         Ok(Stats {
             articles: count("count_articles")?,
             text_bytes: count("count_text_bytes")?,
             sentences: count("count_sentences")?,
             quotes: count("count_quotes")?,
-            speakers: u64::try_from(speakers).unwrap_or(0),
+            speakers,
             artifacts: count("count_artifacts")?,
             errors: count("count_errors")?,
         })

@@ -118,6 +118,16 @@ fn reingest_adds_nothing() {
     assert_eq!(s.quotes, n("SELECT count(*) FROM quotes"));
     assert_eq!(s.artifacts, n("SELECT count(*) FROM artifacts"));
     assert!(s.quotes > 0);
+
+    // Speakers are grouped by the first query that needs them, not by each ingest.
+    assert_eq!(s.speakers, None);
+    let top = store.speakers(100).expect("speakers").len() as u64;
+    let grouped: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM speakers", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(store.stats().expect("stats").speakers, Some(grouped as u64));
+    assert!(top > 0 && top <= grouped as u64);
     // "the ceasefire in Syria is holding" twice (a1, a4): one group fewer than quotes.
     assert_eq!(store.quote_groups().expect("groups"), s.quotes - 1);
 }
