@@ -56,3 +56,10 @@ fn main() -> ExitCode {
         Command::Stories(args) => provenance_cmd::stories_main(args),
     }
 }
+
+/// mimalloc rather than the system allocator: the analysis allocates many short-lived
+/// vectors per article. Measured on PolNeAR train (`extract -j 1`): 2,198M → 2,127M
+/// instructions (callgrind), ×5 on one core 1.455 → 1.40 s (medians of 6 alternated runs);
+/// peak RSS 22 → 50 MiB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
