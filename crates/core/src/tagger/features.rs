@@ -604,40 +604,43 @@ pub(crate) fn stacked_features(
 ) {
     use super::{B_BQ, B_BS, B_IQ, B_IS};
     let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
-    // sized once for the longest sentence; every entry a sentence reads it writes first
+    // sized once for the longest sentence; every entry a sentence reads it writes first:
+    // the distance classes of the nearest cue and source start to the right
     let longest = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
-    let mut right_cue: Vec<Option<usize>> = vec![None; longest];
-    let mut right_src: Vec<Option<usize>> = vec![None; longest];
+    let mut right: Vec<(u64, u64)> = vec![(0, 0); longest];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() || r.end > b.len() {
             continue;
         }
+        let (Some(right), Some(tags)) = (right.get_mut(..r.len()), b.get(r.clone())) else {
+            continue;
+        };
         let (mut nc, mut ns) = (None, None);
-        for i in r.clone().rev() {
-            right_cue[i - r.start] = nc;
-            right_src[i - r.start] = ns;
-            if b[i] == B_BQ {
-                nc = Some(i);
+        for (j, (rt, &tag)) in right.iter_mut().zip(tags).enumerate().rev() {
+            *rt = (
+                dist_bucket(nc.map(|c: usize| c - j - 1)),
+                dist_bucket(ns.map(|c: usize| c - j - 1)),
+            );
+            if tag == B_BQ {
+                nc = Some(j);
             }
-            if b[i] == B_BS {
-                ns = Some(i);
+            if tag == B_BS {
+                ns = Some(j);
             }
         }
-        // nearest cue/source ending to the left: (index of its last token, its first word)
-        let mut lcue: Option<(usize, u64)> = None;
+        // nearest cue/source ending to the left: the index of its last token, its first
+        // word and the word after it
+        let mut lcue: Option<usize> = None;
+        let (mut head, mut after) = (0u64, 0u64);
         let mut lsrc: Option<usize> = None;
         let mut cue_head = 0u64;
-        for i in r.clone() {
-            let tag = b[i];
+        for (j, (&(rdb, rsb), &tag)) in right.iter().zip(tags).enumerate() {
+            let i = r.start + j;
             let in_cue = matches!(tag, B_BQ | B_IQ) as u64;
             let in_src = matches!(tag, B_BS | B_IS) as u64;
-            let ldb = dist_bucket(lcue.map(|(e, _)| i - e - 1));
-            let rdb = dist_bucket(right_cue[i - r.start].map(|c| c - i - 1));
-            let lsb = dist_bucket(lsrc.map(|e| i - e - 1));
-            let rsb = dist_bucket(right_src[i - r.start].map(|c| c - i - 1));
-            let head = lcue.map(|(_, h)| h).unwrap_or(0);
-            let after = lcue.map(|(e, _)| wh(e + 1)).unwrap_or(0);
+            let ldb = dist_bucket(lcue.map(|e| j - e - 1));
+            let lsb = dist_bucket(lsrc.map(|e| j - e - 1));
             let w0 = wh(i);
             let vals: [u64; NS] = [
                 ldb | rdb << 4 | in_cue << 8 | in_src << 9,
@@ -651,10 +654,12 @@ pub(crate) fn stacked_features(
                 cue_head = w0;
             }
             if in_cue == 1 {
-                lcue = Some((i, cue_head));
+                lcue = Some(j);
+                head = cue_head;
+                after = wh(i + 1);
             }
             if in_src == 1 {
-                lsrc = Some(i);
+                lsrc = Some(j);
             }
         }
     }
