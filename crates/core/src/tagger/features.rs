@@ -152,7 +152,7 @@ fn pack_shape(
 
 /// [`shape`] of `all[start..end]`, eight bytes at a time when a word of at most 8 bytes has
 /// 8 bytes of `all` from its start (no loop, no branch on the bytes).
-#[inline]
+#[inline(always)]
 pub(crate) fn shape_at(all: &[u8], start: usize, end: usize) -> u64 {
     const H: u64 = 0x8080_8080_8080_8080;
     const L: u64 = 0x0101_0101_0101_0101;

@@ -305,6 +305,18 @@ impl Model {
         sentences: &[Sentence],
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
+        self.emissions_with(text, tokens, sentences, words)
+    }
+
+    /// The body of [`Model::emissions`].
+    #[inline(always)]
+    fn emissions_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+    ) -> Vec<[f32; N_TAGS]> {
         // filled as the tokens come (in order), not zeroed first
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
@@ -318,6 +330,7 @@ impl Model {
             words,
             &self.cues,
             &self.classes,
+            #[inline(always)]
             |i, vals| {
                 if i >= tokens.len() {
                     return;
@@ -371,18 +384,61 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("bmi2")
+        {
+            // SAFETY: the CPU has the features `tag_avx2` is compiled for
+            return unsafe { self.tag_avx2(text, tokens, sentences) };
+        }
+        self.tag_with(text, tokens, sentences)
+    }
+
+    /// [`Model::tag`] compiled for CPUs with AVX2 and BMI2 (the feature loop and the row
+    /// sums inlined into one another; the same integer and f32 operations as without: no
+    /// fused multiply-add).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2, BMI1 and BMI2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2")]
+    unsafe fn tag_avx2(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
+        self.tag_with(text, tokens, sentences)
+    }
+
+    /// The body of [`Model::tag`].
+    #[inline(always)]
+    fn tag_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
         let words = word_hashes(text, tokens);
-        let mut em = self.emissions(text, tokens, sentences, &words);
+        let mut em = self.emissions_with(text, tokens, sentences, &words);
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
-        features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
-            let acc = rows.sum::<_, true>(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
-            if let Some(e) = em.get_mut(i) {
-                for (e, a) in e[..N_A].iter_mut().zip(acc) {
-                    *e += a as f32 * self.inv_scale;
+        features::stacked_features(
+            tokens,
+            sentences,
+            &words,
+            &b,
+            #[inline(always)]
+            |i, vals| {
+                let acc = rows.sum::<_, true>(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
+                if let Some(e) = em.get_mut(i) {
+                    for (e, a) in e[..N_A].iter_mut().zip(acc) {
+                        *e += a as f32 * self.inv_scale;
+                    }
                 }
-            }
-        });
+            },
+        );
         let mut a = vec![0u8; tokens.len()];
         let mut scratch = Vec::new();
         for p in paragraphs(sentences) {
@@ -516,6 +572,7 @@ mod avx2 {
     /// The CPU must have AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
+    #[inline]
     pub(super) unsafe fn sum_base(rows: &Table, vals: &[u64; features::NF]) -> [i16; N_TAGS] {
         const { assert!(features::NF.is_multiple_of(4) && N_TAGS == 8) };
         let seeds = &features::BASE_SEEDS;
