@@ -152,7 +152,7 @@ fn pack_shape(
 
 /// [`shape`] of `all[start..end]`, eight bytes at a time when a word of at most 8 bytes has
 /// 8 bytes of `all` from its start (no loop, no branch on the bytes).
-#[inline]
+#[inline(always)]
 pub(crate) fn shape_at(all: &[u8], start: usize, end: usize) -> u64 {
     const H: u64 = 0x8080_8080_8080_8080;
     const L: u64 = 0x0101_0101_0101_0101;
@@ -253,17 +253,6 @@ const PAD_INFO: TokInfo = TokInfo {
     ner: 7,
 };
 
-/// The nearest cue-like word on one side of a token: its offset in the sentence, its lemma
-/// hash, and what stands beside it (left cue: the next word and the parts of speech of the
-/// next two; right cue: the parts of speech of the previous two, the word unused).
-#[derive(Clone, Copy)]
-struct Near {
-    at: usize,
-    cue: u64,
-    word: u64,
-    pos: u64,
-}
-
 /// Splits the sentences into paragraph chains: ranges of token indices decoded as one sequence.
 pub fn paragraphs(sentences: &[Sentence]) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
@@ -305,6 +294,10 @@ pub fn for_each_token(
 
 /// [`for_each_token`] before hashing: calls `emit(i, &values)` for every token `i` with its
 /// [`NF`] feature values (bucket `k` is [`bucket`]`(k, values[k], bits)`).
+///
+/// One right-to-left pass per sentence (what lies to the right of each token), then one
+/// left-to-right pass that builds a token's values in a local array and hands them over:
+/// no per-sentence value table.
 #[inline(always)]
 pub(crate) fn token_features(
     text: &str,
@@ -374,22 +367,17 @@ pub(crate) fn token_features(
     let that_h = word_hash(b"that");
     let colon_h = word_hash(b":");
     // Per-sentence scratch, sized once for the longest sentence (every entry a sentence
-    // uses is written before it is read: no clearing per sentence): nearest cue to the
-    // right, quote marks to the right, the token windows, the feature values.
+    // uses is written before it is read: no clearing per sentence): what lies to the
+    // right of each token, the token windows.
     let longest = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
-    let mut right_cue: Vec<Option<Near>> = vec![None; longest];
-    let mut quote_right: Vec<bool> = vec![false; longest];
+    let mut right: Vec<Right> = vec![Right::default(); longest];
     let mut win: Vec<TokInfo> = Vec::with_capacity(longest + 4);
-    // (kept by the thread across documents: grown and zeroed only for a longer sentence)
-    let mut vals = VALS.take();
-    if vals.len() < longest {
-        vals.resize(longest, [0; NF]);
-    }
     let mut in_q = false;
     let mut open_ctx = 0u64;
     let mut par_first_quote = false;
     let mut sent_in_par = 0u64;
     let mut last_par = usize::MAX;
+    let mut v = [0u64; NF];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() {
@@ -408,6 +396,7 @@ pub(crate) fn token_features(
         }
         let par_b = s.paragraph.min(3) as u64;
         let sib = sent_in_par.min(2);
+        let pfq = par_first_quote as u64;
         // the sentence's token facts with two padding entries on each side: each token's
         // window `[-2, -1, 0, +1, +2]` is one `win.windows(5)` item
         win.clear();
@@ -415,111 +404,60 @@ pub(crate) fn token_features(
         win.extend_from_slice(&info[r.clone()]);
         win.extend([PAD_INFO; 2]);
         // right-to-left pass: nearest cue and quote marks to the right
-        let (Some(right_cue), Some(quote_right), Some(vals)) = (
-            right_cue.get_mut(..n),
-            quote_right.get_mut(..n),
-            vals.get_mut(..n),
-        ) else {
+        let (Some(right), Some(next_close)) = (right.get_mut(..n), next_close.get(r.clone()))
+        else {
             continue;
         };
-        let mut nxt: Option<Near> = None;
+        let mut nxt: Option<(usize, u64, u64)> = None;
         let mut qr = false;
         let mut has_cue = false;
-        for (j, ((rc, q), (x, t))) in right_cue
+        for (j, (rt, (x, t))) in right
             .iter_mut()
-            .zip(quote_right.iter_mut())
             .zip(win.windows(5).zip(stoks))
             .enumerate()
             .rev()
         {
-            *rc = nxt;
-            *q = qr;
+            *rt = match nxt {
+                Some((at, cue, pos)) => Right {
+                    cue,
+                    db: dist_bucket(Some(at - j)),
+                    pos,
+                    quote: qr,
+                },
+                None => Right {
+                    cue: 0,
+                    db: 0,
+                    pos: 1 << 13,
+                    quote: qr,
+                },
+            };
             if x[2].cue != 0 {
-                nxt = Some(Near {
-                    at: j,
-                    cue: x[2].cue,
-                    word: 0,
-                    pos: x[1].pos | x[0].pos << 6,
-                });
+                nxt = Some((j, x[2].cue, x[1].pos | x[0].pos << 6));
                 has_cue = true;
             }
             if t.is_quote() {
                 qr = true;
             }
         }
-        window_features(&win, vals);
-        // The cue context: the nearest cue-like words on either side, and the commas,
-        // "that" and ":" since the last one. (Templates that also read the quote state get
-        // it or-ed in by the next loop.)
-        let mut left: Option<Near> = None;
+        // Left-to-right: the cue context (the nearest cue-like word to the left, and the
+        // commas, "that" and ":" since it) and the quote context (inside a quotation or
+        // not, quote marks around, the next closing mark).
+        let mut left: Option<(usize, u64, u64, u64)> = None;
         let mut commas_since = 0u64;
         let mut that_since = false;
         let mut colon_left = false;
-        for (j, ((v, rc), (x, t))) in vals
-            .iter_mut()
-            .zip(right_cue.iter())
-            .zip(win.windows(5).zip(stoks))
-            .enumerate()
-        {
-            let ldb = dist_bucket(left.map(|l| j - l.at));
-            let rdb = dist_bucket(rc.map(|c| c.at - j));
-            let lc = left.map_or(0, |l| l.cue);
-            let rcl = rc.map_or(0, |c| c.cue);
-            let after_left = left.map_or(0, |l| l.word);
-            // the window templates are in already
-            let (w0, p0) = (v[1], v[29]);
-            let after_left_pos = left.map_or(1 << 13, |l| l.pos);
-            let before_right_pos = rc.map_or(1 << 13, |c| c.pos);
-            let cue = x[2].cue;
-            let own_cue = (cue != 0) as u64;
-            v[12] = ldb | rdb << 4 | own_cue << 8;
-            v[13] = mix(lc, ldb);
-            v[14] = mix(rcl, rdb);
-            v[16] = (that_since as u64) | ldb << 1;
-            v[17] = colon_left as u64;
-            v[18] = mix(after_left, ldb);
-            v[20] = mix(w0, ldb);
-            v[21] = mix(w0, rdb);
-            v[27] = mix(v[6], ldb.min(3) | rdb.min(3) << 2);
-            v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
-            v[35] = p0 | ldb << 6 | rdb << 10;
-            v[37] = after_left_pos | ldb << 14;
-            v[38] = before_right_pos | rdb << 14;
-            v[42] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8;
-            v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
-            // update the left context after the token's own features
-            if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
-                commas_since += 1;
-            }
-            if cue != 0 {
-                left = Some(Near {
-                    at: j,
-                    cue,
-                    word: x[3].word,
-                    pos: x[3].pos | x[4].pos << 6,
-                });
-                commas_since = 0;
-                that_since = false;
-            } else if w0 == that_h {
-                that_since = true;
-            }
-            if w0 == colon_h {
-                colon_left = true;
-            }
-        }
-        // The quote context: inside a quotation or not, quote marks around, the next
-        // closing mark.
         let mut quote_left = false;
         // `after_close` of the last closing mark seen (the same for runs of tokens)
         let mut ac_of = u32::MAX;
         let mut ac = 0u64;
-        for (j, ((v, &q_right), (t, &nclose))) in vals
-            .iter_mut()
-            .zip(quote_right.iter())
-            .zip(stoks.iter().zip(&next_close[r.clone()]))
+        for (j, ((x, t), (rt, &nclose))) in win
+            .windows(5)
+            .zip(stoks)
+            .zip(right.iter().zip(next_close))
             .enumerate()
         {
             let i = r.start + j;
+            let [m2, m1, c, p1, p2] = [&x[0], &x[1], &x[2], &x[3], &x[4]];
             // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
             let qs: u64 = match t.kind {
                 TokenKind::OpenQuote => {
@@ -538,7 +476,7 @@ pub(crate) fn token_features(
                 _ => 0,
             };
             let iq = in_q as u64;
-            let qrel = (quote_left as u64) | (q_right as u64) << 1;
+            let qrel = (quote_left as u64) | (rt.quote as u64) << 1;
             let close_info = if nclose == u32::MAX {
                 0
             } else {
@@ -548,72 +486,91 @@ pub(crate) fn token_features(
                 }
                 ac | dist_bucket(Some(nclose as usize - i)) << 10
             };
-            let (w0, wm1, wp1) = (v[1], v[2], v[3]);
+            let (ldb, lc, after_left, after_left_pos) = match left {
+                Some((at, cue, word, pos)) => (dist_bucket(Some(j - at)), cue, word, pos),
+                None => (0, 0, 0, 1 << 13),
+            };
+            let (rdb, rcl) = (rt.db, rt.cue);
+            let (w0, p0) = (c.word, c.pos);
+            let cue = c.cue;
+            let own_cue = (cue != 0) as u64;
+            let bigram = mix(m1.word, w0);
+            v[0] = 0;
+            v[1] = w0;
+            v[2] = m1.word;
+            v[3] = p1.word;
+            v[4] = m2.word;
+            v[5] = p2.word;
+            v[6] = bigram;
+            v[7] = mix(w0, p1.word);
+            v[8] = mix(c.shape, c.kind);
+            v[9] = mix(mix(m1.shape, c.shape), p1.shape);
             v[10] = qs | qrel << 2;
             v[11] = mix(w0, qs);
-            v[16] |= qs << 5;
-            v[17] |= qs << 1 | iq << 3;
+            v[12] = ldb | rdb << 4 | own_cue << 8;
+            v[13] = mix(lc, ldb);
+            v[14] = mix(rcl, rdb);
+            v[15] = pos_bucket(j) | pos_bucket(n - 1 - j) << 3;
+            v[16] = (that_since as u64) | ldb << 1 | qs << 5;
+            v[17] = (colon_left as u64) | qs << 1 | iq << 3;
+            v[18] = mix(after_left, ldb);
             v[19] = par_b | sib << 2 | qs << 4;
-            v[22] = mix(wm1, qs);
-            v[23] = mix(wp1, qs);
-            v[25] = (par_first_quote as u64) | qs << 1 | sib << 3;
+            v[20] = mix(w0, ldb);
+            v[21] = mix(w0, rdb);
+            v[22] = mix(m1.word, qs);
+            v[23] = mix(p1.word, qs);
+            v[24] = m1.kind | c.kind << 4 | p1.kind << 8;
+            v[25] = pfq | qs << 1 | sib << 3;
             // `pos_bucket(j).min(2)`
             v[26] = (has_cue as u64) | qs << 1 | (j.min(2) as u64) << 3;
-            v[35] |= qs << 14;
-            v[36] |= qs << 9;
-            v[37] |= iq << 18;
-            v[38] |= iq << 18;
+            v[27] = mix(bigram, ldb.min(3) | rdb.min(3) << 2);
+            v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
+            v[29] = p0;
+            v[30] = m1.pos | p0 << 6;
+            v[31] = p0 | p1.pos << 6;
+            v[32] = m1.pos | p0 << 6 | p1.pos << 12;
+            v[33] = m2.pos | m1.pos << 6 | p0 << 12;
+            v[34] = p0 | p1.pos << 6 | p2.pos << 12;
+            v[35] = p0 | ldb << 6 | rdb << 10 | qs << 14;
+            v[36] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11 | qs << 9;
+            v[37] = after_left_pos | ldb << 14 | iq << 18;
+            v[38] = rt.pos | rdb << 14 | iq << 18;
             v[39] = close_info | qs << 16;
-            v[41] = if in_q || qs == 3 { open_ctx } else { 0 }
-                | qs << 10
-                | (par_first_quote as u64) << 12;
-            v[42] |= qs << 6;
+            v[40] = mix(w0, p0);
+            v[41] = if in_q || qs == 3 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
+            v[42] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8 | qs << 6;
+            v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
+            emit(i, &v);
+            // update the left context after the token's own features
+            if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
+                commas_since += 1;
+            }
+            if cue != 0 {
+                left = Some((j, cue, p1.word, p1.pos | p2.pos << 6));
+                commas_since = 0;
+                that_since = false;
+            } else if w0 == that_h {
+                that_since = true;
+            }
+            if w0 == colon_h {
+                colon_left = true;
+            }
             if t.is_quote() {
                 quote_left = true;
             }
         }
-        for (i, v) in r.zip(vals.iter()) {
-            emit(i, v);
-        }
     }
-    VALS.set(vals);
 }
 
-thread_local! {
-    /// The feature-value scratch of [`token_features`] (352 bytes a token).
-    static VALS: std::cell::Cell<Vec<[u64; NF]>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// Fills the templates of `vals` that read only the tokens' windows (`win`: the facts of
-/// one sentence's tokens with two padding entries on each side; `vals`: one entry per
-/// token). The other templates are left as they were, but for 36, which gets the window
-/// part of its value.
-fn window_features(win: &[TokInfo], vals: &mut [[u64; NF]]) {
-    let n = vals.len();
-    for (j, (x, v)) in win.windows(5).zip(vals.iter_mut()).enumerate() {
-        let [m2, m1, c, p1, p2] = [&x[0], &x[1], &x[2], &x[3], &x[4]];
-        let (w0, p0) = (c.word, c.pos);
-        v[0] = 0;
-        v[1] = w0;
-        v[2] = m1.word;
-        v[3] = p1.word;
-        v[4] = m2.word;
-        v[5] = p2.word;
-        v[6] = mix(m1.word, w0);
-        v[7] = mix(w0, p1.word);
-        v[8] = mix(c.shape, c.kind);
-        v[9] = mix(mix(m1.shape, c.shape), p1.shape);
-        v[15] = pos_bucket(j) | pos_bucket(n - 1 - j) << 3;
-        v[24] = m1.kind | c.kind << 4 | p1.kind << 8;
-        v[29] = p0;
-        v[30] = m1.pos | p0 << 6;
-        v[31] = p0 | p1.pos << 6;
-        v[32] = m1.pos | p0 << 6 | p1.pos << 12;
-        v[33] = m2.pos | m1.pos << 6 | p0 << 12;
-        v[34] = p0 | p1.pos << 6 | p2.pos << 12;
-        v[36] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11;
-        v[40] = mix(w0, p0);
-    }
+/// What lies to the right of a token in its sentence: the nearest cue-like word's lemma
+/// hash (0: none), its distance class and the parts of speech of the two tokens before it
+/// (`1 << 13`: no cue), and whether a quote mark follows.
+#[derive(Clone, Copy, Default)]
+struct Right {
+    cue: u64,
+    db: u64,
+    pos: u64,
+    quote: bool,
 }
 
 /// Calls `emit(i, &buckets)` for every token `i` covered by `sentences` with the [`NS`]
@@ -647,40 +604,43 @@ pub(crate) fn stacked_features(
 ) {
     use super::{B_BQ, B_BS, B_IQ, B_IS};
     let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
-    // sized once for the longest sentence; every entry a sentence reads it writes first
+    // sized once for the longest sentence; every entry a sentence reads it writes first:
+    // the distance classes of the nearest cue and source start to the right
     let longest = sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
-    let mut right_cue: Vec<Option<usize>> = vec![None; longest];
-    let mut right_src: Vec<Option<usize>> = vec![None; longest];
+    let mut right: Vec<(u64, u64)> = vec![(0, 0); longest];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() || r.end > b.len() {
             continue;
         }
+        let (Some(right), Some(tags)) = (right.get_mut(..r.len()), b.get(r.clone())) else {
+            continue;
+        };
         let (mut nc, mut ns) = (None, None);
-        for i in r.clone().rev() {
-            right_cue[i - r.start] = nc;
-            right_src[i - r.start] = ns;
-            if b[i] == B_BQ {
-                nc = Some(i);
+        for (j, (rt, &tag)) in right.iter_mut().zip(tags).enumerate().rev() {
+            *rt = (
+                dist_bucket(nc.map(|c: usize| c - j - 1)),
+                dist_bucket(ns.map(|c: usize| c - j - 1)),
+            );
+            if tag == B_BQ {
+                nc = Some(j);
             }
-            if b[i] == B_BS {
-                ns = Some(i);
+            if tag == B_BS {
+                ns = Some(j);
             }
         }
-        // nearest cue/source ending to the left: (index of its last token, its first word)
-        let mut lcue: Option<(usize, u64)> = None;
+        // nearest cue/source ending to the left: the index of its last token, its first
+        // word and the word after it
+        let mut lcue: Option<usize> = None;
+        let (mut head, mut after) = (0u64, 0u64);
         let mut lsrc: Option<usize> = None;
         let mut cue_head = 0u64;
-        for i in r.clone() {
-            let tag = b[i];
+        for (j, (&(rdb, rsb), &tag)) in right.iter().zip(tags).enumerate() {
+            let i = r.start + j;
             let in_cue = matches!(tag, B_BQ | B_IQ) as u64;
             let in_src = matches!(tag, B_BS | B_IS) as u64;
-            let ldb = dist_bucket(lcue.map(|(e, _)| i - e - 1));
-            let rdb = dist_bucket(right_cue[i - r.start].map(|c| c - i - 1));
-            let lsb = dist_bucket(lsrc.map(|e| i - e - 1));
-            let rsb = dist_bucket(right_src[i - r.start].map(|c| c - i - 1));
-            let head = lcue.map(|(_, h)| h).unwrap_or(0);
-            let after = lcue.map(|(e, _)| wh(e + 1)).unwrap_or(0);
+            let ldb = dist_bucket(lcue.map(|e| j - e - 1));
+            let lsb = dist_bucket(lsrc.map(|e| j - e - 1));
             let w0 = wh(i);
             let vals: [u64; NS] = [
                 ldb | rdb << 4 | in_cue << 8 | in_src << 9,
@@ -694,10 +654,12 @@ pub(crate) fn stacked_features(
                 cue_head = w0;
             }
             if in_cue == 1 {
-                lcue = Some((i, cue_head));
+                lcue = Some(j);
+                head = cue_head;
+                after = wh(i + 1);
             }
             if in_src == 1 {
-                lsrc = Some(i);
+                lsrc = Some(j);
             }
         }
     }

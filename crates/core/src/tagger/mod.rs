@@ -305,6 +305,18 @@ impl Model {
         sentences: &[Sentence],
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
+        self.emissions_with(text, tokens, sentences, words)
+    }
+
+    /// The body of [`Model::emissions`].
+    #[inline(always)]
+    fn emissions_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+    ) -> Vec<[f32; N_TAGS]> {
         // filled as the tokens come (in order), not zeroed first
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let (rows, shift) = self.table();
@@ -317,6 +329,7 @@ impl Model {
             words,
             &self.cues,
             &self.classes,
+            #[inline(always)]
             |i, vals| {
                 if i >= tokens.len() {
                     return;
@@ -366,18 +379,63 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("bmi2")
+        {
+            // SAFETY: the CPU has the features `tag_avx2` is compiled for
+            return unsafe { self.tag_avx2(text, tokens, sentences) };
+        }
+        self.tag_with(text, tokens, sentences)
+    }
+
+    /// [`Model::tag`] compiled for CPUs with AVX2 and BMI2 (three-operand shifts and
+    /// rotates, VEX-encoded vector code in the feature loop: fewer instructions; the same
+    /// integer and f32 operations as without, no fused multiply-add). The row sums stay
+    /// scalar loads: an AVX2 gather of four rows at a time took 3% fewer instructions but
+    /// ran 7-10% slower on the AMD EPYC this was measured on.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2, BMI1 and BMI2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2")]
+    unsafe fn tag_avx2(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
+        self.tag_with(text, tokens, sentences)
+    }
+
+    /// The body of [`Model::tag`].
+    #[inline(always)]
+    fn tag_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
         let words = word_hashes(text, tokens);
-        let mut em = self.emissions(text, tokens, sentences, &words);
+        let mut em = self.emissions_with(text, tokens, sentences, &words);
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
-        features::stacked_features(tokens, sentences, &words, &b, |i, vals| {
-            let acc = rows.sum::<_, true>(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
-            if let Some(e) = em.get_mut(i) {
-                for (e, a) in e[..N_A].iter_mut().zip(acc) {
-                    *e += a as f32 * self.inv_scale;
+        features::stacked_features(
+            tokens,
+            sentences,
+            &words,
+            &b,
+            #[inline(always)]
+            |i, vals| {
+                let acc = rows.sum::<_, true>(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
+                if let Some(e) = em.get_mut(i) {
+                    for (e, a) in e[..N_A].iter_mut().zip(acc) {
+                        *e += a as f32 * self.inv_scale;
+                    }
                 }
-            }
-        });
+            },
+        );
         let mut a = vec![0u8; tokens.len()];
         let mut scratch = Vec::new();
         for p in paragraphs(sentences) {
@@ -596,7 +654,15 @@ pub fn viterbi(
     scores: &mut Vec<f32>,
 ) {
     match (off, nt) {
+        // SAFETY: every x86-64 CPU has SSE
+        #[cfg(target_arch = "x86_64")]
+        (0, N_A) => unsafe { viterbi_sse::<N_A, 0>(em, trans, out, scores) },
+        // SAFETY: as above
+        #[cfg(target_arch = "x86_64")]
+        (N_A, N_B) => unsafe { viterbi_sse::<N_B, N_A>(em, trans, out, scores) },
+        #[cfg(not(target_arch = "x86_64"))]
         (0, N_A) => viterbi_n::<N_A, 0>(em, trans, out, scores),
+        #[cfg(not(target_arch = "x86_64"))]
         (N_A, N_B) => viterbi_n::<N_B, N_A>(em, trans, out, scores),
         _ if off + nt <= N_TAGS => viterbi_at(em, off, nt, trans, out, scores),
         _ => {}
@@ -690,6 +756,121 @@ fn viterbi_n<const NT: usize, const OFF: usize>(
     let mut t = 0;
     for k in 1..NT {
         if cur[k] > cur[t] {
+            t = k;
+        }
+    }
+    out[n - 1] = t as u8;
+    for i in (0..n - 1).rev() {
+        let c = &rows[i];
+        let mut best = c[0] + tr[0][t];
+        let mut arg = 0;
+        for p in 1..NT {
+            let s = c[p] + tr[p][t];
+            if s > best {
+                best = s;
+                arg = p;
+            }
+        }
+        t = arg;
+        out[i] = t as u8;
+    }
+}
+
+/// [`viterbi_n`] with SSE (x86-64's baseline): the scores of all tags of a token in two
+/// 4-lane vectors (lanes from `NT` on at minus infinity), each step a broadcast, an add and
+/// a max per predecessor. Every lane gets the same f32 operations in the same order as in
+/// [`viterbi_n`] (`max(s, best)` is `if s > best { s } else { best }`), so the scores and
+/// the path are the same.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse")]
+fn viterbi_sse<const NT: usize, const OFF: usize>(
+    em: &[[f32; N_TAGS]],
+    trans: &[f32],
+    out: &mut [u8],
+    scores: &mut Vec<f32>,
+) {
+    use std::arch::x86_64::*;
+    const W: usize = 8;
+    let n = em.len().min(out.len());
+    if n == 0 || NT > W || OFF + NT > N_TAGS || trans.len() < (NT + 1) * NT {
+        return;
+    }
+    if scores.len() < n * W {
+        scores.resize(n * W, 0.0);
+    }
+    let rows = &mut scores.as_chunks_mut::<W>().0[..n];
+    let neg = f32::NEG_INFINITY;
+    // transitions with the BIO constraints folded in: start row, then tr[p][t]
+    let mut start = [neg; W];
+    let mut tr = [[neg; W]; NT];
+    for t in 0..NT {
+        if allowed(NT, None, t as u8) {
+            start[t] = trans[t];
+        }
+        for p in 0..NT {
+            if allowed(NT, Some(p as u8), t as u8) {
+                tr[p][t] = trans[(1 + p) * NT + t];
+            }
+        }
+    }
+    let load = |x: &[f32; W]| -> [__m128; 2] {
+        // SAFETY: both loads read inside `x` (8 lanes)
+        unsafe { [_mm_loadu_ps(x.as_ptr()), _mm_loadu_ps(x.as_ptr().add(4))] }
+    };
+    // the layer's emissions in lanes 0..NT, zeros after (finite: minus infinity stays)
+    let emit = |e: &[f32; N_TAGS]| -> [__m128; 2] {
+        let mut x = [0f32; W];
+        x[..NT].copy_from_slice(&e[OFF..OFF + NT]);
+        load(&x)
+    };
+    let store = |row: &mut [f32; W], v: [__m128; 2]| {
+        // SAFETY: both stores write inside `row` (8 lanes)
+        unsafe {
+            _mm_storeu_ps(row.as_mut_ptr(), v[0]);
+            _mm_storeu_ps(row.as_mut_ptr().add(4), v[1]);
+        }
+    };
+    let trv: [[__m128; 2]; NT] = std::array::from_fn(|p| load(&tr[p]));
+    let halves = if NT > 4 { 2 } else { 1 };
+    let mut cur = load(&start);
+    let e0 = emit(&em[0]);
+    for h in 0..halves {
+        cur[h] = _mm_add_ps(cur[h], e0[h]);
+    }
+    store(&mut rows[0], cur);
+    for (e, row) in em[1..n].iter().zip(rows[1..].iter_mut()) {
+        let x = emit(e);
+        // lane p of `cur` in every lane
+        let bcast = |p: usize| -> __m128 {
+            let v = cur[p / 4];
+            match p % 4 {
+                0 => _mm_shuffle_ps::<0x00>(v, v),
+                1 => _mm_shuffle_ps::<0x55>(v, v),
+                2 => _mm_shuffle_ps::<0xaa>(v, v),
+                _ => _mm_shuffle_ps::<0xff>(v, v),
+            }
+        };
+        let mut nxt = cur;
+        let b0 = bcast(0);
+        for h in 0..halves {
+            nxt[h] = _mm_add_ps(b0, trv[0][h]);
+        }
+        for (p, trp) in trv.iter().enumerate().skip(1) {
+            let b = bcast(p);
+            for h in 0..halves {
+                nxt[h] = _mm_max_ps(_mm_add_ps(b, trp[h]), nxt[h]);
+            }
+        }
+        for h in 0..halves {
+            nxt[h] = _mm_add_ps(nxt[h], x[h]);
+        }
+        cur = nxt;
+        store(row, cur);
+    }
+    let last = &rows[n - 1];
+    let mut t = 0;
+    for k in 1..NT {
+        if last[k] > last[t] {
             t = k;
         }
     }
