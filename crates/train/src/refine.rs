@@ -108,8 +108,24 @@ fn rng_next(s: &mut u64) -> u64 {
     *s
 }
 
-/// Trains a refiner on `insts` (those with a choice that matches).
-pub fn train(insts: &[&Instance], bits: u32, epochs: usize, seed: u64) -> Refiner {
+/// Trains a refiner on `insts` (those with a choice that matches): the sum of the
+/// averaged weights of `bag` perceptrons, each on its own shuffle (the choice is an argmax,
+/// so the sum scores as the mean).
+pub fn train(insts: &[&Instance], bits: u32, epochs: usize, seed: u64, bag: usize) -> Refiner {
+    let mut acc = vec![0f32; 1usize << bits];
+    let mut s = seed;
+    for _ in 0..bag.max(1) {
+        let w = train_one(insts, bits, epochs, s);
+        for (a, x) in acc.iter_mut().zip(&w) {
+            *a += x;
+        }
+        s = s.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1);
+    }
+    Refiner::from_f32(bits, &acc)
+}
+
+/// One averaged perceptron's weights.
+fn train_one(insts: &[&Instance], bits: u32, epochs: usize, seed: u64) -> Vec<f32> {
     let n = 1usize << bits;
     let mut w = vec![0f32; n];
     let mut u = vec![0f32; n];
@@ -163,8 +179,7 @@ pub fn train(insts: &[&Instance], bits: u32, epochs: usize, seed: u64) -> Refine
             c += 1.0;
         }
     }
-    let avg: Vec<f32> = w.iter().zip(&u).map(|(w, u)| w - u / c).collect();
-    Refiner::from_f32(bits, &avg)
+    w.iter().zip(&u).map(|(w, u)| w - u / c).collect()
 }
 
 /// Counts of (matched before, matched after, moved, fixed, broken) over `insts` with `r`.
