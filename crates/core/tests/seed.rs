@@ -153,6 +153,34 @@ fn seed_artifacts_reported_and_never_quoted() {
     assert_eq!(analysis.artifacts.len(), 3, "{:#?}", analysis.artifacts);
 }
 
+#[test]
+fn a_fronted_clause_of_speaking_is_no_quote() {
+    let Some((analysis, _)) = run() else {
+        return;
+    };
+    // "Speaking amid a backdrop of US investigations …, Lavrov also said Russia confirmed …"
+    assert!(
+        !analysis
+            .quotes
+            .iter()
+            .any(|q| q.content.text.starts_with("Speaking")),
+        "{:#?}",
+        analysis.quotes
+    );
+    assert!(analysis
+        .quotes
+        .iter()
+        .any(|q| q.content.text.starts_with("Russia confirmed its willingness")));
+    let text = "Talks\n\nSpeaking to reporters in Moscow after the meeting, Lavrov said the talks \
+                had been useful and frank.\n";
+    let a = analyze(&Document::new("t", text.to_string()));
+    assert!(
+        a.quotes.iter().all(|q| !q.content.text.starts_with("Speaking")),
+        "{:#?}",
+        a.quotes
+    );
+}
+
 mod robustness {
     use proptest::prelude::*;
     use whosaid_core::{analyze, Document};
