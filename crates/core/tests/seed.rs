@@ -167,15 +167,17 @@ fn a_fronted_clause_of_speaking_is_no_quote() {
         "{:#?}",
         analysis.quotes
     );
-    assert!(analysis
-        .quotes
-        .iter()
-        .any(|q| q.content.text.starts_with("Russia confirmed its willingness")));
+    assert!(analysis.quotes.iter().any(|q| q
+        .content
+        .text
+        .starts_with("Russia confirmed its willingness")));
     let text = "Talks\n\nSpeaking to reporters in Moscow after the meeting, Lavrov said the talks \
                 had been useful and frank.\n";
     let a = analyze(&Document::new("t", text.to_string()));
     assert!(
-        a.quotes.iter().all(|q| !q.content.text.starts_with("Speaking")),
+        a.quotes
+            .iter()
+            .all(|q| !q.content.text.starts_with("Speaking")),
         "{:#?}",
         a.quotes
     );
