@@ -715,19 +715,7 @@ fn viterbi_n<const NT: usize, const OFF: usize>(
     }
     let rows = &mut scores.as_chunks_mut::<NT>().0[..n];
     let neg = f32::NEG_INFINITY;
-    // transitions with the BIO constraints folded in: start row, then tr[p][t]
-    let mut start = [neg; NT];
-    let mut tr = [[neg; NT]; NT];
-    for t in 0..NT {
-        if allowed(NT, None, t as u8) {
-            start[t] = trans[t];
-        }
-        for p in 0..NT {
-            if allowed(NT, Some(p as u8), t as u8) {
-                tr[p][t] = trans[(1 + p) * NT + t];
-            }
-        }
-    }
+    let (start, tr) = constrained::<NT, NT>(trans);
     let mut cur = [neg; NT];
     for t in 0..NT {
         cur[t] = start[t] + em[0][OFF + t];
@@ -753,9 +741,47 @@ fn viterbi_n<const NT: usize, const OFF: usize>(
         cur = nxt;
         *row = cur;
     }
+    backtrace::<NT, NT>(rows, &tr, &mut out[..n]);
+}
+
+/// The start row and the transitions `tr[p][t]` of an `NT`-tag layer with its BIO
+/// constraints folded in (minus infinity where a tag may not start or follow), in `W ≥ NT`
+/// lanes (the lanes from `NT` on at minus infinity).
+#[inline]
+fn constrained<const NT: usize, const W: usize>(trans: &[f32]) -> ([f32; W], [[f32; W]; NT]) {
+    let neg = f32::NEG_INFINITY;
+    let mut start = [neg; W];
+    let mut tr = [[neg; W]; NT];
+    for t in 0..NT {
+        if allowed(NT, None, t as u8) {
+            start[t] = trans[t];
+        }
+        for p in 0..NT {
+            if allowed(NT, Some(p as u8), t as u8) {
+                tr[p][t] = trans[(1 + p) * NT + t];
+            }
+        }
+    }
+    (start, tr)
+}
+
+/// Writes to `out` the best path through `rows` (each token's best score per tag, as the
+/// forward pass left them): the best last tag, then for each earlier token the first
+/// predecessor that reaches the next tag on the path with the highest score.
+#[inline]
+fn backtrace<const NT: usize, const W: usize>(
+    rows: &[[f32; W]],
+    tr: &[[f32; W]; NT],
+    out: &mut [u8],
+) {
+    let n = rows.len().min(out.len());
+    if n == 0 {
+        return;
+    }
+    let last = &rows[n - 1];
     let mut t = 0;
     for k in 1..NT {
-        if cur[k] > cur[t] {
+        if last[k] > last[t] {
             t = k;
         }
     }
@@ -799,20 +825,7 @@ fn viterbi_sse<const NT: usize, const OFF: usize>(
         scores.resize(n * W, 0.0);
     }
     let rows = &mut scores.as_chunks_mut::<W>().0[..n];
-    let neg = f32::NEG_INFINITY;
-    // transitions with the BIO constraints folded in: start row, then tr[p][t]
-    let mut start = [neg; W];
-    let mut tr = [[neg; W]; NT];
-    for t in 0..NT {
-        if allowed(NT, None, t as u8) {
-            start[t] = trans[t];
-        }
-        for p in 0..NT {
-            if allowed(NT, Some(p as u8), t as u8) {
-                tr[p][t] = trans[(1 + p) * NT + t];
-            }
-        }
-    }
+    let (start, tr) = constrained::<NT, W>(trans);
     let load = |x: &[f32; W]| -> [__m128; 2] {
         // SAFETY: both loads read inside `x` (8 lanes)
         unsafe { [_mm_loadu_ps(x.as_ptr()), _mm_loadu_ps(x.as_ptr().add(4))] }
@@ -867,28 +880,7 @@ fn viterbi_sse<const NT: usize, const OFF: usize>(
         cur = nxt;
         store(row, cur);
     }
-    let last = &rows[n - 1];
-    let mut t = 0;
-    for k in 1..NT {
-        if last[k] > last[t] {
-            t = k;
-        }
-    }
-    out[n - 1] = t as u8;
-    for i in (0..n - 1).rev() {
-        let c = &rows[i];
-        let mut best = c[0] + tr[0][t];
-        let mut arg = 0;
-        for p in 1..NT {
-            let s = c[p] + tr[p][t];
-            if s > best {
-                best = s;
-                arg = p;
-            }
-        }
-        t = arg;
-        out[i] = t as u8;
-    }
+    backtrace::<NT, W>(rows, &tr, &mut out[..n]);
 }
 
 /// Distance in tokens between two ranges (0 when they overlap or one lies inside the other).
