@@ -73,17 +73,108 @@ const fn seeds_from<const N: usize>(from: usize) -> [u64; N] {
     out
 }
 
-/// Seeds of the base templates.
-pub(crate) const BASE_SEEDS: [u64; NF] = seeds_from(0);
-/// Seeds of the base templates but template 0 (whose value is always 0).
-pub(crate) const BASE_SEEDS_1: [u64; NF - 1] = seeds_from(1);
+/// The templates whose values [`token_features`] emits, in the order it lays them out:
+/// template 0 (whose value is always 0), then the templates inference hashes one by one.
+/// The templates of [`G1`] and [`G2`] take their values from small domains: it emits one
+/// key per group instead ([`g1_values`], [`g2_values`] give the values), and inference
+/// looks up the sum of each group's rows by key ([`Joint`](super::Joint)).
+pub(crate) const ORDER: [usize; NV] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 18, 20, 21, 22, 23, 24, 27, 28, 29, 30, 31,
+    32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
+];
+/// Number of values [`token_features`] emits per token.
+pub(crate) const NV: usize = NF - G1.len() - G2.len();
+/// The position of each template's value in the value array (the inverse of [`ORDER`];
+/// `usize::MAX` for the group templates).
+const SLOT: [usize; NF] = {
+    let mut out = [usize::MAX; NF];
+    let mut p = 0;
+    while p < NV {
+        out[ORDER[p]] = p;
+        p += 1;
+    }
+    out
+};
+/// Number of values inference hashes one by one (all but template 0's).
+pub(crate) const N_HASHED: usize = NV - 1;
+/// Seed of template 0.
+pub(crate) const SEED_0: u64 = SEEDS[0];
+/// Seeds of the values inference hashes one by one (`ORDER[1..]`).
+pub(crate) const HASHED_SEEDS: [u64; N_HASHED] = {
+    let mut out = [0u64; N_HASHED];
+    let mut p = 0;
+    while p < N_HASHED {
+        out[p] = SEEDS[ORDER[p + 1]];
+        p += 1;
+    }
+    out
+};
+/// Seeds of the group templates: [`G1`]'s, then [`G2`]'s.
+pub(crate) const GROUP_SEEDS: [u64; NF - NV] = {
+    let mut out = [0u64; NF - NV];
+    let mut p = 0;
+    while p < G1.len() {
+        out[p] = SEEDS[G1[p]];
+        p += 1;
+    }
+    while p < NF - NV {
+        out[p] = SEEDS[G2[p - G1.len()]];
+        p += 1;
+    }
+    out
+};
+
+/// The values of the group templates of keys `keys` (as [`GROUP_SEEDS`] orders them).
+#[inline(always)]
+pub(crate) fn group_values(keys: [usize; 2]) -> [u64; NF - NV] {
+    let (a, b) = (g1_values(keys[0]), g2_values(keys[1]));
+    [a[0], a[1], a[2], b[0], b[1], b[2]]
+}
+
+/// Group 1: the quote state and the cue context to the left (templates 10, 16, 17), with
+/// values `qs | qrel << 2`, `that | ldb << 1 | qs << 5` and `colon | qs << 1 | iq << 3`
+/// (`iq`, inside a quotation after the token, follows from the quote state `qs`: 1 or 2).
+/// Its key: `that | ldb << 1 | qs << 5 | qrel << 7 | colon << 9`.
+pub(crate) const G1: [usize; 3] = [10, 16, 17];
+/// Bits of a [`G1`] key.
+pub(crate) const G1_BITS: u32 = 10;
+
+/// The [`G1`] values of key `k`.
+pub(crate) fn g1_values(k: usize) -> [u64; 3] {
+    let k = k as u64;
+    let v16 = k & 127;
+    let qs = v16 >> 5;
+    let qrel = (k >> 7) & 3;
+    let colon = (k >> 9) & 1;
+    let iq = (qs == 1 || qs == 2) as u64;
+    [qs | qrel << 2, v16, colon | qs << 1 | iq << 3]
+}
+
+/// Group 2: the token's place in its paragraph and the quote state (templates 19, 25,
+/// 26), with values `par_b | sib << 2 | qs << 4`, `pfq | qs << 1 | sib << 3` and
+/// `has_cue | qs << 1 | jm2 << 3` (`jm2` is `j.min(2)`). Its key: `par_b | sib << 2 |
+/// qs << 4 | pfq << 6 | has_cue << 7 | jm2 << 8`.
+pub(crate) const G2: [usize; 3] = [19, 25, 26];
+/// Bits of a [`G2`] key.
+pub(crate) const G2_BITS: u32 = 10;
+
+/// The [`G2`] values of key `k`.
+pub(crate) fn g2_values(k: usize) -> [u64; 3] {
+    let k = k as u64;
+    let v19 = k & 63;
+    let (pfq, has_cue, jm2) = ((k >> 6) & 1, (k >> 7) & 1, (k >> 8) & 3);
+    let sib = (v19 >> 2) & 3;
+    let qs = v19 >> 4;
+    [v19, pfq | qs << 1 | sib << 3, has_cue | qs << 1 | jm2 << 3]
+}
+
 /// Seeds of the stacked templates.
 pub(crate) const STACKED_SEEDS: [u64; NS] = seeds_from(NF);
 
 /// Bucket of feature `value` of template `k` (`NF + j` for stacked template `j`), `bits`
 /// bits wide.
 #[inline]
-fn bucket(k: usize, value: u64, bits: u32) -> u32 {
+pub(crate) fn bucket(k: usize, value: u64, bits: u32) -> u32 {
     row_of(value ^ SEEDS[k], 64 - bits) as u32
 }
 
@@ -284,16 +375,20 @@ pub fn for_each_token(
     mut emit: impl FnMut(usize, &[u32; NF]),
 ) {
     let mut f = [0u32; NF];
-    token_features(text, tokens, sentences, words, cues, wc, |i, vals| {
-        for (k, v) in vals.iter().enumerate() {
+    token_features(text, tokens, sentences, words, cues, wc, |i, vals, keys| {
+        for (&k, v) in ORDER.iter().zip(vals) {
             f[k] = bucket(k, *v, bits);
+        }
+        for (&k, v) in G1.iter().chain(&G2).zip(group_values(keys)) {
+            f[k] = bucket(k, v, bits);
         }
         emit(i, &f);
     });
 }
 
-/// [`for_each_token`] before hashing: calls `emit(i, &values)` for every token `i` with its
-/// [`NF`] feature values (bucket `k` is [`bucket`]`(k, values[k], bits)`).
+/// [`for_each_token`] before hashing: calls `emit(i, &values, keys)` for every token `i`
+/// with the values of the templates of [`ORDER`] (the bucket of template `ORDER[p]` is
+/// [`bucket`]`(ORDER[p], values[p], bits)`) and the keys of groups [`G1`] and [`G2`].
 ///
 /// One right-to-left pass per sentence (what lies to the right of each token), then one
 /// left-to-right pass that builds a token's values in a local array and hands them over:
@@ -306,7 +401,7 @@ pub(crate) fn token_features(
     words: &[u64],
     cues: &CueSet,
     wc: &WordClasses,
-    mut emit: impl FnMut(usize, &[u64; NF]),
+    mut emit: impl FnMut(usize, &[u64; NV], [usize; 2]),
 ) {
     let bytes = text.as_bytes();
     let mut info: Vec<TokInfo> = Vec::with_capacity(tokens.len());
@@ -377,7 +472,7 @@ pub(crate) fn token_features(
     let mut par_first_quote = false;
     let mut sent_in_par = 0u64;
     let mut last_par = usize::MAX;
-    let mut v = [0u64; NF];
+    let mut v = [0u64; NV];
     for s in sentences {
         let r = s.tokens.clone();
         if r.is_empty() || r.end > tokens.len() {
@@ -495,52 +590,58 @@ pub(crate) fn token_features(
             let cue = c.cue;
             let own_cue = (cue != 0) as u64;
             let bigram = mix(m1.word, w0);
-            v[0] = 0;
-            v[1] = w0;
-            v[2] = m1.word;
-            v[3] = p1.word;
-            v[4] = m2.word;
-            v[5] = p2.word;
-            v[6] = bigram;
-            v[7] = mix(w0, p1.word);
-            v[8] = mix(c.shape, c.kind);
-            v[9] = mix(mix(m1.shape, c.shape), p1.shape);
-            v[10] = qs | qrel << 2;
-            v[11] = mix(w0, qs);
-            v[12] = ldb | rdb << 4 | own_cue << 8;
-            v[13] = mix(lc, ldb);
-            v[14] = mix(rcl, rdb);
-            v[15] = pos_bucket(j) | pos_bucket(n - 1 - j) << 3;
-            v[16] = (that_since as u64) | ldb << 1 | qs << 5;
-            v[17] = (colon_left as u64) | qs << 1 | iq << 3;
-            v[18] = mix(after_left, ldb);
-            v[19] = par_b | sib << 2 | qs << 4;
-            v[20] = mix(w0, ldb);
-            v[21] = mix(w0, rdb);
-            v[22] = mix(m1.word, qs);
-            v[23] = mix(p1.word, qs);
-            v[24] = m1.kind | c.kind << 4 | p1.kind << 8;
-            v[25] = pfq | qs << 1 | sib << 3;
-            // `pos_bucket(j).min(2)`
-            v[26] = (has_cue as u64) | qs << 1 | (j.min(2) as u64) << 3;
-            v[27] = mix(bigram, ldb.min(3) | rdb.min(3) << 2);
-            v[28] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
-            v[29] = p0;
-            v[30] = m1.pos | p0 << 6;
-            v[31] = p0 | p1.pos << 6;
-            v[32] = m1.pos | p0 << 6 | p1.pos << 12;
-            v[33] = m2.pos | m1.pos << 6 | p0 << 12;
-            v[34] = p0 | p1.pos << 6 | p2.pos << 12;
-            v[35] = p0 | ldb << 6 | rdb << 10 | qs << 14;
-            v[36] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11 | qs << 9;
-            v[37] = after_left_pos | ldb << 14 | iq << 18;
-            v[38] = rt.pos | rdb << 14 | iq << 18;
-            v[39] = close_info | qs << 16;
-            v[40] = mix(w0, p0);
-            v[41] = if in_q || qs == 3 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
-            v[42] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8 | qs << 6;
-            v[43] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
-            emit(i, &v);
+            v[SLOT[15]] = pos_bucket(j) | pos_bucket(n - 1 - j) << 3;
+            v[SLOT[0]] = 0;
+            v[SLOT[1]] = w0;
+            v[SLOT[2]] = m1.word;
+            v[SLOT[3]] = p1.word;
+            v[SLOT[4]] = m2.word;
+            v[SLOT[5]] = p2.word;
+            v[SLOT[6]] = bigram;
+            v[SLOT[7]] = mix(w0, p1.word);
+            v[SLOT[8]] = mix(c.shape, c.kind);
+            v[SLOT[9]] = mix(mix(m1.shape, c.shape), p1.shape);
+            v[SLOT[11]] = mix(w0, qs);
+            v[SLOT[12]] = ldb | rdb << 4 | own_cue << 8;
+            v[SLOT[13]] = mix(lc, ldb);
+            v[SLOT[14]] = mix(rcl, rdb);
+            v[SLOT[18]] = mix(after_left, ldb);
+            v[SLOT[20]] = mix(w0, ldb);
+            v[SLOT[21]] = mix(w0, rdb);
+            v[SLOT[22]] = mix(m1.word, qs);
+            v[SLOT[23]] = mix(p1.word, qs);
+            v[SLOT[24]] = m1.kind | c.kind << 4 | p1.kind << 8;
+            v[SLOT[27]] = mix(bigram, ldb.min(3) | rdb.min(3) << 2);
+            v[SLOT[28]] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
+            v[SLOT[29]] = p0;
+            v[SLOT[30]] = m1.pos | p0 << 6;
+            v[SLOT[31]] = p0 | p1.pos << 6;
+            v[SLOT[32]] = m1.pos | p0 << 6 | p1.pos << 12;
+            v[SLOT[33]] = m2.pos | m1.pos << 6 | p0 << 12;
+            v[SLOT[34]] = p0 | p1.pos << 6 | p2.pos << 12;
+            v[SLOT[35]] = p0 | ldb << 6 | rdb << 10 | qs << 14;
+            v[SLOT[36]] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11 | qs << 9;
+            v[SLOT[37]] = after_left_pos | ldb << 14 | iq << 18;
+            v[SLOT[38]] = rt.pos | rdb << 14 | iq << 18;
+            v[SLOT[39]] = close_info | qs << 16;
+            v[SLOT[40]] = mix(w0, p0);
+            v[SLOT[41]] = if in_q || qs == 3 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
+            v[SLOT[42]] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8 | qs << 6;
+            v[SLOT[43]] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
+            let keys = [
+                (that_since as usize)
+                    | (ldb as usize) << 1
+                    | (qs as usize) << 5
+                    | (qrel as usize) << 7
+                    | (colon_left as usize) << 9,
+                par_b as usize
+                    | (sib as usize) << 2
+                    | (qs as usize) << 4
+                    | (pfq as usize) << 6
+                    | (has_cue as usize) << 7
+                    | j.min(2) << 8,
+            ];
+            emit(i, &v, keys);
             // update the left context after the token's own features
             if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
                 commas_since += 1;

@@ -419,3 +419,93 @@ fn training_buckets_stay_the_same() {
         assert_eq!(bucket_digest(m), 15_741_775_492_893_752_990);
     }
 }
+
+/// Checks every entry of `m`'s group sums ([`Joint`]) against the rows of its templates'
+/// buckets, summed one by one in i32.
+fn check_joint_sums(m: &Model) {
+    let Some(joint) = Joint::new(m) else {
+        panic!("no group sums");
+    };
+    let (rows, _) = m.weights.as_chunks::<N_TAGS>();
+    let sum = |templates: &[usize], vals: &[u64]| -> [i32; N_TAGS] {
+        let mut acc = [0i32; N_TAGS];
+        for (&k, &v) in templates.iter().zip(vals) {
+            let b = features::bucket(k, v, m.bits) as usize;
+            for (a, &x) in acc.iter_mut().zip(&rows[b]) {
+                *a += x as i32;
+            }
+        }
+        acc
+    };
+    let bias = sum(&[0], &[0]);
+    for (k, g) in joint.g1.iter().enumerate() {
+        let s = sum(&features::G1, &features::g1_values(k));
+        let want: [i32; N_TAGS] = std::array::from_fn(|t| s[t] + bias[t]);
+        assert_eq!(g.map(i32::from), want, "G1 key {k}");
+    }
+    for (k, g) in joint.g2.iter().enumerate() {
+        let want = sum(&features::G2, &features::g2_values(k));
+        assert_eq!(g.map(i32::from), want, "G2 key {k}");
+    }
+}
+
+#[test]
+fn group_sums_are_the_sums_of_the_template_rows() {
+    if let Some(m) = model() {
+        check_joint_sums(m);
+    }
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let weights = (0..(1usize << 10) * N_TAGS)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as i8
+        })
+        .collect();
+    check_joint_sums(&Model {
+        bits: 10,
+        weights,
+        inv_scale: 0.25,
+        trans_a: [0.0; 12],
+        trans_b: [0.0; 30],
+        calib: (1.0, 0.0),
+        cues: CueSet::new(&[]),
+        classes: WordClasses::default(),
+    });
+}
+
+#[test]
+fn group_keys_stay_in_their_tables() {
+    // every key a token gets lies in its table, its fields in their ranges
+    let Some(m) = model() else {
+        return;
+    };
+    let t = "“We will win,” Smith said on Monday. He told reporters that “it’s over.”\n\n\
+             The minister, who spoke in Kyiv, said: the talks failed, and added that \
+             “nobody wanted this. Not us,” she said. A. B. C. D. E. F.\n\n\
+             “It is a shame,” according to Jones. Officials declined to comment, \
+             saying only: “We are reviewing it.” Lavrov, however, warned “the West”.";
+    let toks = tokenize(t);
+    let sents = split_sentences(t, &toks);
+    let words = word_hashes(t, &toks);
+    let mut seen = 0;
+    features::token_features(
+        t,
+        &toks,
+        &sents,
+        &words,
+        &m.cues,
+        &m.classes,
+        |_, _, keys| {
+            assert!(keys[0] < 1 << features::G1_BITS && keys[1] < 1 << features::G2_BITS);
+            // G1: that | ldb << 1 | qs << 5 | qrel << 7 | colon << 9 with ldb <= 8
+            assert!((keys[0] >> 1) & 15 <= 8, "{keys:?}");
+            // G2: par_b | sib << 2 | qs << 4 | pfq << 6 | has_cue << 7 | jm2 << 8 with
+            // sib, jm2 <= 2
+            assert!((keys[1] >> 2) & 3 <= 2 && keys[1] >> 8 <= 2, "{keys:?}");
+            seen += 1;
+        },
+    );
+    assert_eq!(seen, toks.len());
+}
