@@ -94,8 +94,7 @@ pub struct ExtractArgs {
     pub input: InputArgs,
 }
 
-/// Records read and analysed together before their results are written, in order, by
-/// `whosaid extract`.
+/// Records read and analysed together before their results are written, in order.
 const BATCH_RECORDS: usize = 256;
 /// Bytes of input held at most per batch (bounds memory on huge inputs).
 const BATCH_BYTES: usize = 32 << 20;
@@ -251,7 +250,6 @@ pub fn thread_count(requested: usize) -> usize {
 pub(crate) fn outcomes<'a, T: Send + 'a>(
     mut records: Inputs,
     threads: usize,
-    batch_records: usize,
     work: &'a (impl Fn(Article) -> T + Sync),
 ) -> impl Iterator<Item = Processed<T>> + 'a {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord>>(1);
@@ -259,7 +257,7 @@ pub(crate) fn outcomes<'a, T: Send + 'a>(
     std::thread::spawn(move || loop {
         let mut batch = Vec::new();
         let mut bytes = 0;
-        while batch.len() < batch_records.max(1) && bytes < BATCH_BYTES {
+        while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
             match records.next_raw() {
                 Some(r) => {
                     bytes += r.size();
@@ -351,7 +349,7 @@ where
     let mut summary = Summary::default();
     let threads = thread_count(args.threads);
     let mut result = Ok(());
-    for done in outcomes(inputs, threads, BATCH_RECORDS, &work) {
+    for done in outcomes(inputs, threads, &work) {
         if !args.quiet {
             for w in &done.warnings {
                 progress.line(&mut err, &format!("whosaid: {w}"));

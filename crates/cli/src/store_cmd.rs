@@ -26,10 +26,6 @@ const MIN_BATCH: usize = 16;
 /// (`write_bench`, 20k synthetic articles, 1,024 a batch) took 8.3 and 9.3 s indexing each
 /// batch, 8.0 and 8.5 s in one chunk.
 const INDEX_CHUNK: u64 = 1_000_000;
-/// Records analysed together (in parallel) before their results are gathered for the
-/// writer. Fewer than `whosaid extract`'s, so that the writer starts early and the last
-/// batch, written after the analysis ends, is short.
-const ANALYSIS_BATCH: usize = 32;
 /// Bytes of article text per batch at most.
 const BATCH_BYTES: usize = 32 << 20;
 
@@ -194,7 +190,7 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut bytes = 0;
     let mut writer_gone = false;
-    for done in outcomes(inputs, threads, ANALYSIS_BATCH, &work) {
+    for done in outcomes(inputs, threads, &work) {
         if !args.input.quiet {
             for w in &done.warnings {
                 let _ = writeln!(err, "whosaid: {w}");
