@@ -317,6 +317,50 @@ impl Model {
         sentences: &[Sentence],
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
+        let (rows, shift) = self.table();
+        match self.joint() {
+            // the group rows summed once per key: one lookup per group
+            Some(joint) => self.emissions_from(
+                text,
+                tokens,
+                sentences,
+                words,
+                #[inline(always)]
+                |keys| joint.init(keys),
+            ),
+            None => {
+                // template 0 has the value 0 for every token: its row is the start of every sum
+                let bias = rows.sum::<1, false>(&[features::SEED_0], &[0], shift, [0; N_TAGS]);
+                self.emissions_from(
+                    text,
+                    tokens,
+                    sentences,
+                    words,
+                    #[inline(always)]
+                    |keys| {
+                        rows.sum::<_, true>(
+                            &features::GROUP_SEEDS,
+                            &features::group_values(keys),
+                            shift,
+                            bias,
+                        )
+                    },
+                )
+            }
+        }
+    }
+
+    /// [`Model::emissions_with`] with each token's sum started from `init(group keys)`:
+    /// template 0's row plus the rows of the group templates.
+    #[inline(always)]
+    fn emissions_from(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+        init: impl Fn([usize; 2]) -> [i16; N_TAGS],
+    ) -> Vec<[f32; N_TAGS]> {
         // filled as the tokens come (in order), not zeroed first
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let mut put = |i: usize, e: [f32; N_TAGS]| {
@@ -328,61 +372,28 @@ impl Model {
             }
         };
         let (rows, shift) = self.table();
-        // template 0 has the value 0 for every token: its row is the start of every sum
-        let bias = rows.sum::<1, false>(&[features::SEED_0], &[0], shift, [0; N_TAGS]);
-        match self.joint() {
-            // the group rows summed once per key: one lookup per group
-            Some(joint) => features::token_features(
-                text,
-                tokens,
-                sentences,
-                words,
-                &self.cues,
-                &self.classes,
-                #[inline(always)]
-                |i, vals, keys| {
-                    if i >= tokens.len() {
-                        return;
-                    }
-                    let Some(hashed) = vals.last_chunk::<{ features::N_HASHED }>() else {
-                        return;
-                    };
-                    debug_assert_eq!(vals[0], 0);
-                    let e = rows
-                        .sum::<_, false>(&features::HASHED_SEEDS, hashed, shift, joint.init(keys))
-                        .map(|a| a as f32 * self.inv_scale);
-                    put(i, e);
-                },
-            ),
-            None => features::token_features(
-                text,
-                tokens,
-                sentences,
-                words,
-                &self.cues,
-                &self.classes,
-                #[inline(always)]
-                |i, vals, keys| {
-                    if i >= tokens.len() {
-                        return;
-                    }
-                    let Some(hashed) = vals.last_chunk::<{ features::N_HASHED }>() else {
-                        return;
-                    };
-                    debug_assert_eq!(vals[0], 0);
-                    let init = rows.sum::<_, true>(
-                        &features::GROUP_SEEDS,
-                        &features::group_values(keys),
-                        shift,
-                        bias,
-                    );
-                    let e = rows
-                        .sum::<_, false>(&features::HASHED_SEEDS, hashed, shift, init)
-                        .map(|a| a as f32 * self.inv_scale);
-                    put(i, e);
-                },
-            ),
-        }
+        features::token_features(
+            text,
+            tokens,
+            sentences,
+            words,
+            &self.cues,
+            &self.classes,
+            #[inline(always)]
+            |i, vals, keys| {
+                if i >= tokens.len() {
+                    return;
+                }
+                let Some(hashed) = vals.last_chunk::<{ features::N_HASHED }>() else {
+                    return;
+                };
+                debug_assert_eq!(vals[0], 0);
+                let e = rows
+                    .sum::<_, false>(&features::HASHED_SEEDS, hashed, shift, init(keys))
+                    .map(|a| a as f32 * self.inv_scale);
+                put(i, e);
+            },
+        );
         em.resize(tokens.len(), [0.0; N_TAGS]);
         em
     }
