@@ -365,7 +365,15 @@ fn emissions_sum_the_rows_of_the_training_buckets() {
         check_emissions_match_buckets(m);
     }
     // a table size without a specialised loop
-    let mut x = 0x2545_f491_4f6c_dd1du64;
+    check_emissions_match_buckets(&random_model(
+        0x2545_f491_4f6c_dd1d,
+        CueSet::new(&[(word_hash(b"said"), word_hash(b"say"))]),
+    ));
+}
+
+/// A model of 2^10 rows of xorshift weights from `seed`, with cue set `cues`.
+fn random_model(seed: u64, cues: CueSet) -> Model {
+    let mut x = seed;
     let weights = (0..(1usize << 10) * N_TAGS)
         .map(|_| {
             x ^= x << 13;
@@ -374,16 +382,16 @@ fn emissions_sum_the_rows_of_the_training_buckets() {
             x as i8
         })
         .collect();
-    check_emissions_match_buckets(&Model {
+    Model {
         bits: 10,
         weights,
         inv_scale: 0.25,
         trans_a: [0.0; 12],
         trans_b: [0.0; 30],
         calib: (1.0, 0.0),
-        cues: CueSet::new(&[(word_hash(b"said"), word_hash(b"say"))]),
+        cues,
         classes: WordClasses::default(),
-    });
+    }
 }
 
 /// A digest of every bucket `for_each_token` gives on a few paragraphs (quotes across
@@ -454,25 +462,7 @@ fn group_sums_are_the_sums_of_the_template_rows() {
     if let Some(m) = model() {
         check_joint_sums(m);
     }
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let weights = (0..(1usize << 10) * N_TAGS)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as i8
-        })
-        .collect();
-    check_joint_sums(&Model {
-        bits: 10,
-        weights,
-        inv_scale: 0.25,
-        trans_a: [0.0; 12],
-        trans_b: [0.0; 30],
-        calib: (1.0, 0.0),
-        cues: CueSet::new(&[]),
-        classes: WordClasses::default(),
-    });
+    check_joint_sums(&random_model(0x9e37_79b9_7f4a_7c15, CueSet::new(&[])));
 }
 
 #[test]
