@@ -1,10 +1,11 @@
 //! `whosaid extract`: read articles, analyse each one, write one JSON line per article.
 //!
 //! The reading and batching machinery here ([`InputArgs`], [`run_with`]) is shared with
-//! `whosaid clean`: records are read on a reader thread in bounded batches (count and
-//! bytes), one batch ahead, parsed (HTML) and processed on `--threads` workers, and
-//! written in input order.
+//! `whosaid clean`: records are read on a reader thread, parsed (HTML) and processed on
+//! `--threads` workers that live for the whole run (see [`crate::workers`]), and written
+//! in input order.
 
+use crate::workers::outcomes;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -12,13 +13,12 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 use whosaid_core::analyze;
 use whosaid_io::{
-    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, Inputs, JsonLine,
-    JsonlWriter, RawRecord, ReadOptions, Stats,
+    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, JsonLine, JsonlWriter,
+    RawRecord, ReadOptions, Stats,
 };
 
 /// The exit-code contract, shown in `--help`.
@@ -93,11 +93,6 @@ pub struct ExtractArgs {
     /// What to read and how.
     pub input: InputArgs,
 }
-
-/// Records read and analysed together before their results are written, in order.
-const BATCH_RECORDS: usize = 256;
-/// Bytes of input held at most per batch (bounds memory on huge inputs).
-const BATCH_BYTES: usize = 32 << 20;
 
 /// What became of one record.
 #[derive(Debug)]
@@ -187,51 +182,6 @@ pub fn process<T>(raw: RawRecord, work: &(impl Fn(Article) -> T + Sync)) -> Proc
     }
 }
 
-/// Processes a batch of records on `threads` threads; results come back in input order.
-pub fn process_batch<T: Send>(
-    batch: Vec<RawRecord>,
-    threads: usize,
-    work: &(impl Fn(Article) -> T + Sync),
-) -> Vec<Processed<T>> {
-    if threads <= 1 || batch.len() <= 1 {
-        return batch.into_iter().map(|r| process(r, work)).collect();
-    }
-    let n = batch.len();
-    let slots: Vec<Mutex<Option<RawRecord>>> =
-        batch.into_iter().map(|r| Mutex::new(Some(r))).collect();
-    let results: Vec<Mutex<Option<Processed<T>>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(n) {
-            scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                if k >= n {
-                    break;
-                }
-                let record = slots[k].lock().ok().and_then(|mut s| s.take());
-                if let Some(record) = record {
-                    let done = process(record, work);
-                    if let Ok(mut slot) = results[k].lock() {
-                        *slot = Some(done);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|m| {
-            m.into_inner().ok().flatten().unwrap_or_else(|| Processed {
-                outcome: Outcome::Failed(
-                    ErrorRecord::new(String::new(), "internal error: worker lost the record"),
-                    "internal error: worker lost a record".to_string(),
-                ),
-                warnings: Vec::new(),
-            })
-        })
-        .collect()
-}
-
 /// The number of worker threads `--threads N` asks for (0 = all cores).
 pub fn thread_count(requested: usize) -> usize {
     if requested > 0 {
@@ -241,37 +191,6 @@ pub fn thread_count(requested: usize) -> usize {
             .map(|n| n.get())
             .unwrap_or(1)
     }
-}
-
-/// Reads records in bounded batches (count and bytes) on a reader thread, one batch
-/// ahead, and processes each batch in parallel on this thread's workers; results in
-/// input order. At most three batches are alive at once (one being read, one queued,
-/// one being processed), so memory is bounded whatever the input size.
-pub(crate) fn outcomes<'a, T: Send + 'a>(
-    mut records: Inputs,
-    threads: usize,
-    work: &'a (impl Fn(Article) -> T + Sync),
-) -> impl Iterator<Item = Processed<T>> + 'a {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawRecord>>(1);
-    // The thread ends when the input does, or when the receiver is gone.
-    std::thread::spawn(move || loop {
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
-            match records.next_raw() {
-                Some(r) => {
-                    bytes += r.size();
-                    batch.push(r);
-                }
-                None => break,
-            }
-        }
-        if batch.is_empty() || tx.send(batch).is_err() {
-            break;
-        }
-    });
-    rx.into_iter()
-        .flat_map(move |batch| process_batch(batch, threads, work))
 }
 
 /// The progress bar on stderr, when there is one.
@@ -349,33 +268,35 @@ where
     let mut summary = Summary::default();
     let threads = thread_count(args.threads);
     let mut result = Ok(());
-    for done in outcomes(inputs, threads, &work) {
-        if !args.quiet {
-            for w in &done.warnings {
-                progress.line(&mut err, &format!("whosaid: {w}"));
+    std::thread::scope(|scope| {
+        for done in outcomes(scope, inputs, threads, &work) {
+            if !args.quiet {
+                for w in &done.warnings {
+                    progress.line(&mut err, &format!("whosaid: {w}"));
+                }
+            }
+            let written = match &done.outcome {
+                Outcome::Done(value) => {
+                    summary.done += 1;
+                    out.write_line(value)
+                }
+                Outcome::Failed(record, message) => {
+                    summary.failed += 1;
+                    progress.line(&mut err, &format!("whosaid: {message}"));
+                    out.write(record)
+                }
+            };
+            progress.update(&summary);
+            if let Err(e) = written {
+                if is_broken_pipe(&e) {
+                    summary.closed = true;
+                } else {
+                    result = Err(e).context("cannot write output");
+                }
+                break;
             }
         }
-        let written = match &done.outcome {
-            Outcome::Done(value) => {
-                summary.done += 1;
-                out.write_line(value)
-            }
-            Outcome::Failed(record, message) => {
-                summary.failed += 1;
-                progress.line(&mut err, &format!("whosaid: {message}"));
-                out.write(record)
-            }
-        };
-        progress.update(&summary);
-        if let Err(e) = written {
-            if is_broken_pipe(&e) {
-                summary.closed = true;
-            } else {
-                result = Err(e).context("cannot write output");
-            }
-            break;
-        }
-    }
+    });
     if result.is_ok() && !summary.closed {
         match out.flush() {
             Err(e) if is_broken_pipe(&e) => summary.closed = true,

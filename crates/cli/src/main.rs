@@ -5,6 +5,7 @@ mod eval;
 mod extract;
 mod provenance_cmd;
 mod store_cmd;
+mod workers;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 //! The corpus commands over `whosaid-store`: `ingest`, `search`, `speakers`, `export`.
 
-use crate::extract::{outcomes, thread_count, InputArgs, Outcome};
+use crate::extract::{thread_count, InputArgs, Outcome};
+use crate::workers::outcomes;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -190,40 +191,43 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut bytes = 0;
     let mut writer_gone = false;
-    for done in outcomes(inputs, threads, &work) {
-        if !args.input.quiet {
-            for w in &done.warnings {
-                let _ = writeln!(err, "whosaid: {w}");
+    std::thread::scope(|scope| -> Result<()> {
+        for done in outcomes(scope, inputs, threads, &work) {
+            if !args.input.quiet {
+                for w in &done.warnings {
+                    let _ = writeln!(err, "whosaid: {w}");
+                }
+            }
+            match done.outcome {
+                Outcome::Done(Ok(Some(p))) => {
+                    bytes += p.doc.text.len();
+                    prepared.push(p);
+                }
+                Outcome::Done(Ok(None)) => summary.already_stored += 1,
+                Outcome::Done(Err(e)) => return Err(e).context("cannot look up stored articles"),
+                Outcome::Failed(record, message) => {
+                    let _ = writeln!(err, "whosaid: {message}");
+                    summary.failed += 1;
+                    errors.push((record.id, record.error));
+                }
+            }
+            let ready = prepared.len() + errors.len();
+            if ready >= batch_size
+                || bytes >= BATCH_BYTES
+                || (ready >= MIN_BATCH && writer_idle.load(Ordering::Acquire))
+            {
+                batch_size = (batch_size * 2).min(args.batch as usize);
+                bytes = 0;
+                let batch = (std::mem::take(&mut prepared), std::mem::take(&mut errors));
+                if tx.send(batch).is_err() {
+                    // The writer stopped on an error; joining it below reports the error.
+                    writer_gone = true;
+                    break;
+                }
             }
         }
-        match done.outcome {
-            Outcome::Done(Ok(Some(p))) => {
-                bytes += p.doc.text.len();
-                prepared.push(p);
-            }
-            Outcome::Done(Ok(None)) => summary.already_stored += 1,
-            Outcome::Done(Err(e)) => return Err(e).context("cannot look up stored articles"),
-            Outcome::Failed(record, message) => {
-                let _ = writeln!(err, "whosaid: {message}");
-                summary.failed += 1;
-                errors.push((record.id, record.error));
-            }
-        }
-        let ready = prepared.len() + errors.len();
-        if ready >= batch_size
-            || bytes >= BATCH_BYTES
-            || (ready >= MIN_BATCH && writer_idle.load(Ordering::Acquire))
-        {
-            batch_size = (batch_size * 2).min(args.batch as usize);
-            bytes = 0;
-            let batch = (std::mem::take(&mut prepared), std::mem::take(&mut errors));
-            if tx.send(batch).is_err() {
-                // The writer stopped on an error; joining it below reports the error.
-                writer_gone = true;
-                break;
-            }
-        }
-    }
+        Ok(())
+    })?;
     if !writer_gone && (!prepared.is_empty() || !errors.is_empty()) {
         let _ = tx.send((prepared, errors));
     }
