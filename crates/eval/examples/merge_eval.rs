@@ -24,6 +24,19 @@ struct P {
     conf: f32,
 }
 
+impl P {
+    /// The scorer's record of this prediction in document `doc`.
+    fn prediction(self, doc: &str) -> Prediction {
+        Prediction {
+            doc: doc.to_string(),
+            content: self.content,
+            content_start: Some(self.span.0),
+            content_end: Some(self.span.1),
+            speaker: self.speaker,
+        }
+    }
+}
+
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
@@ -159,117 +172,61 @@ fn main() {
     let all: fn(&P) -> bool = |_| true;
     let none: fn(&P) -> bool = |_| false;
     let direct: fn(&P) -> bool = is_direct;
+    let not_direct: fn(&P) -> bool = |r| !is_direct(r);
+    // Every policy is this one with some fields changed: the model alone.
+    let base = |name: &'static str| Policy {
+        name,
+        rules_first: none,
+        rules_fill: false,
+        min_conf: 0.0,
+        model: true,
+        fill_only: None,
+        speaker_match: false,
+        rule_span: none,
+        artifacts: false,
+        rule_speaker: none,
+    };
     let mut policies = vec![
+        base("model only"),
         Policy {
-            name: "model only",
-            rules_first: none,
-            rules_fill: false,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
-            rule_speaker: none,
-        },
-        Policy {
-            name: "rules only",
             rules_first: all,
-            rules_fill: false,
-            min_conf: 0.0,
             model: false,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
-            rule_speaker: none,
+            ..base("rules only")
         },
         Policy {
-            name: "rules win everywhere, model fills (old)",
             rules_first: all,
-            rules_fill: false,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
-            rule_speaker: none,
+            ..base("rules win everywhere, model fills (old)")
         },
         Policy {
-            name: "model wins, rules fill",
-            rules_first: none,
             rules_fill: true,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
-            rule_speaker: none,
+            ..base("model wins, rules fill")
         },
         Policy {
-            name: "model wins, rules fill, rule speaker",
-            rules_first: none,
             rules_fill: true,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
             rule_speaker: all,
+            ..base("model wins, rules fill, rule speaker")
         },
         Policy {
-            name: "model wins, rule speaker, no fill",
-            rules_first: none,
-            rules_fill: false,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
             rule_speaker: all,
+            ..base("model wins, rule speaker, no fill")
         },
         Policy {
-            name: "rules win on direct, model, rules fill",
             rules_first: direct,
             rules_fill: true,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
-            rule_speaker: none,
+            ..base("rules win on direct, model, rules fill")
         },
         Policy {
-            name: "rules win on direct, model + rule speaker, rules fill",
             rules_first: direct,
             rules_fill: true,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
             rule_speaker: all,
+            ..base("rules win on direct, model + rule speaker, rules fill")
         },
         Policy {
-            name: "rules win on direct, model + rule speaker, no fill",
             rules_first: direct,
-            rules_fill: false,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
             rule_speaker: all,
+            ..base("rules win on direct, model + rule speaker, no fill")
         },
     ];
-    let not_direct: fn(&P) -> bool = |r| !is_direct(r);
     for (name, fill_only, speaker_match, rule_speaker) in [
         (
             "model wins, speaker of a matching rule, rules fill",
@@ -309,16 +266,11 @@ fn main() {
         ),
     ] {
         policies.push(Policy {
-            name,
-            rules_first: none,
             rules_fill: true,
-            min_conf: 0.0,
-            model: true,
             fill_only,
             speaker_match,
-            rule_span: none,
-            artifacts: false,
             rule_speaker,
+            ..base(name)
         });
     }
     for (name, rule_span, artifacts) in [
@@ -344,16 +296,12 @@ fn main() {
         ),
     ] {
         policies.push(Policy {
-            name,
-            rules_first: none,
             rules_fill: true,
-            min_conf: 0.0,
-            model: true,
-            fill_only: None,
             speaker_match: true,
             rule_span,
             artifacts,
             rule_speaker: all,
+            ..base(name)
         });
     }
     for t in [0.4, 0.5, 0.6, 0.7, 0.8] {
@@ -361,31 +309,20 @@ fn main() {
             format!("model wins, rule speaker, rules fill if conf >= {t}").into_boxed_str(),
         );
         policies.push(Policy {
-            name,
-            rules_first: none,
             rules_fill: true,
             min_conf: t,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
             rule_speaker: all,
+            ..base(name)
         });
         let name: &'static str = Box::leak(
             format!("rules win on direct, rule speaker, fill if conf >= {t}").into_boxed_str(),
         );
         policies.push(Policy {
-            name,
             rules_first: direct,
             rules_fill: true,
             min_conf: t,
-            model: true,
-            fill_only: None,
-            speaker_match: false,
-            rule_span: none,
-            artifacts: false,
             rule_speaker: all,
+            ..base(name)
         });
     }
     println!("| policy | content P | R | F1 | speaker acc |");
@@ -396,16 +333,10 @@ fn main() {
     // dropped, and rule candidates of confidence >= `t` that overlap model contents
     // without matching any of them are kept beside them.
     let chosen = Policy {
-        name: "chosen",
-        rules_first: none,
         rules_fill: true,
-        min_conf: 0.0,
-        model: true,
-        fill_only: None,
         speaker_match: true,
-        rule_span: none,
-        artifacts: false,
         rule_speaker: all,
+        ..base("chosen")
     };
     for w in [1usize, 2, 3] {
         for t in [2.0f32, 0.9, 0.8, 0.7, 0.6, 0.5] {
@@ -428,15 +359,7 @@ fn main() {
                         out.push(x.clone());
                     }
                 }
-                for x in out {
-                    preds.push(Prediction {
-                        doc: d.name.clone(),
-                        content: x.content,
-                        content_start: Some(x.span.0),
-                        content_end: Some(x.span.1),
-                        speaker: x.speaker,
-                    });
-                }
+                preds.extend(out.into_iter().map(|x| x.prediction(&d.name)));
             }
             let s = score(&gold, &preds);
             println!(
@@ -453,15 +376,8 @@ fn main() {
         for d in &gold {
             let r = rules.get(&d.name).unwrap_or(&empty);
             let m = model.get(&d.name).unwrap_or(&empty);
-            for x in apply(p, r, m, arts.get(&d.name).unwrap_or(&noart)) {
-                preds.push(Prediction {
-                    doc: d.name.clone(),
-                    content: x.content,
-                    content_start: Some(x.span.0),
-                    content_end: Some(x.span.1),
-                    speaker: x.speaker,
-                });
-            }
+            let out = apply(p, r, m, arts.get(&d.name).unwrap_or(&noart));
+            preds.extend(out.into_iter().map(|x| x.prediction(&d.name)));
         }
         let s = score(&gold, &preds);
         println!(
