@@ -208,16 +208,28 @@ type LastDirect = (usize, Option<Range<usize>>, Option<Range<usize>>);
 /// [`Rules::cue_at_with`]):
 /// one lexicon lookup per content word, none for grammar words.
 fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
-    (0..l.tokens.len())
-        .map(|i| {
-            // Words inside quotations never cue an attribution of their own here.
-            if quote_of.get(i).is_some_and(|&q| q != NONE) || !l.is_lower_word(i) {
+    let bytes = l.text.as_bytes();
+    l.tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            // Words inside quotations never cue an attribution of their own here; nor
+            // do words under three bytes (the length and kind first: no text read).
+            if t.kind != TokenKind::Word
+                || t.end - t.start < 3
+                || quote_of.get(i).is_some_and(|&q| q != NONE)
+            {
+                return None;
+            }
+            // (`is_lower_word`, without its checks of the kind and the range again)
+            let lower = match bytes.get(t.start) {
+                Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
+                _ => l.is_lower_word(i),
+            };
+            if !lower {
                 return None;
             }
             let w = l.word(i);
-            if w.len() < 3 {
-                return None;
-            }
             if matches!(w, "said" | "says" | "say" | "saying") {
                 return Some("say");
             }

@@ -734,7 +734,13 @@ impl Inputs {
                 }),
             }
         }
-        found.sort();
+        // (by the bytes of the paths: all of them are `dir` joined with a name, so this is
+        // `Path`'s component order, without splitting every path into components)
+        found.sort_unstable_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         // Listing errors come after the directory's files.
         self.stack
             .extend(failed.into_iter().rev().map(Todo::Failed));
@@ -1072,7 +1078,8 @@ pub fn text_document(at: Location, mut bytes: Vec<u8>) -> Result<Document, ReadE
             })
         }
     };
-    check_text(&at, &text, skipped)?;
+    // (no NUL byte, as checked above)
+    check_text(&at, &text, skipped, false)?;
     Ok(Document::new(at.to_string(), text))
 }
 
@@ -1085,13 +1092,14 @@ fn nul_position(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// Rejects empty and binary-looking text. `base` is added to reported offsets.
-fn check_text(at: &Location, text: &str, base: u64) -> Result<(), ReadError> {
+/// Rejects empty and binary-looking text. `base` is added to reported offsets; `nul`:
+/// look for NUL bytes too (false when the caller has).
+fn check_text(at: &Location, text: &str, base: u64, nul: bool) -> Result<(), ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::Empty { at: at.clone() });
     }
     let bytes = text.as_bytes();
-    if let Some(i) = nul_position(bytes) {
+    if let Some(i) = nul.then(|| nul_position(bytes)).flatten() {
         return Err(ReadError::Binary {
             at: at.clone(),
             what: "NUL byte",
@@ -1187,7 +1195,7 @@ fn jsonl_document(at: Location, bytes: &[u8]) -> Record {
     let url = meta("url")?;
     let date = meta("date")?;
     let source = meta("source")?;
-    check_text(&at, &text, 0).map_err(|e| fail(&id, e))?;
+    check_text(&at, &text, 0, true).map_err(|e| fail(&id, e))?;
     Ok(Document {
         id,
         title,
