@@ -103,7 +103,10 @@ fn is_photo_caption(l: &Layout, p: &Range<usize>) -> bool {
         return false;
     }
     let para = l.slice(p);
-    if para.contains("AP Photo") || para.contains("Getty Images") || para.contains("(Photo") {
+    // (one search for "Photo" stands for the two credits that hold it)
+    if (para.contains("Photo") && (para.contains("AP Photo") || para.contains("(Photo")))
+        || para.contains("Getty Images")
+    {
         return true;
     }
     // A caption is one or two sentences.

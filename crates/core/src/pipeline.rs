@@ -120,7 +120,11 @@ fn run(
                 && !is_speaking_adjunct(&layout, c)
                 && {
                     let (a, b) = (tokens[c.content.start].start, tokens[c.content.end - 1].end);
-                    !c.content.clone().any(|i| blocked[layout.paragraph(i)])
+                    // (paragraphs are contiguous runs of tokens: those of the content
+                    // are the ones from its first token's to its last token's)
+                    let paras =
+                        layout.paragraph(c.content.start)..=layout.paragraph(c.content.end - 1);
+                    !blocked.get(paras).is_some_and(|b| b.iter().any(|&x| x))
                         && !artifacts.iter().any(|x| x.span.start < b && a < x.span.end)
                 }
         })
@@ -346,8 +350,14 @@ pub fn merge(
     out
 }
 
-/// The kind of a candidate, from the shape of its content.
-fn kind_of(l: &Layout, spans: &[QuoteSpan], c: &Candidate) -> QuoteKind {
+/// The kind of a candidate, from the shape of its content; `fragments` are its
+/// [`fragments`].
+fn kind_of(
+    l: &Layout,
+    spans: &[QuoteSpan],
+    c: &Candidate,
+    fragments: &[Range<usize>],
+) -> QuoteKind {
     let headline = c
         .cue
         .as_ref()
@@ -364,12 +374,13 @@ fn kind_of(l: &Layout, spans: &[QuoteSpan], c: &Candidate) -> QuoteKind {
             )
         })
     };
-    let direct = spans.iter().any(|q| {
-        q.inner.start == c.content.start
-            && c.content.end <= q.inner.end
-            && trailing(c.content.end..q.inner.end)
-    });
-    if direct || fragments(l, spans, c).len() > 1 {
+    // (the spans are in order of their marks, so of their inner starts)
+    let first = spans.partition_point(|q| q.inner.start < c.content.start);
+    let direct = spans[first..]
+        .iter()
+        .take_while(|q| q.inner.start == c.content.start)
+        .any(|q| c.content.end <= q.inner.end && trailing(c.content.end..q.inner.end));
+    if direct || fragments.len() > 1 {
         QuoteKind::Direct
     } else if c.content.clone().any(|i| l.tokens[i].is_quote()) {
         QuoteKind::Mixed
@@ -459,7 +470,8 @@ fn to_quote(
     resolver: &Resolver,
     c: &Candidate,
 ) -> (Quote, Evidence) {
-    let kind = kind_of(l, spans, c);
+    let parts = fragments(l, spans, c);
+    let kind = kind_of(l, spans, c, &parts);
     let speaker = resolver.resolve(c.source.as_ref());
     let valid = |r: &&Range<usize>| !r.is_empty() && r.end <= l.tokens.len();
     // Confidence: the proposer's score, weighed by how the speaker was found and by
@@ -496,10 +508,7 @@ fn to_quote(
     let quote = Quote {
         kind,
         content: span_of(l, map, &c.content),
-        fragments: fragments(l, spans, c)
-            .iter()
-            .map(|r| span_of(l, map, r))
-            .collect(),
+        fragments: parts.iter().map(|r| span_of(l, map, r)).collect(),
         cue: c.cue.as_ref().filter(valid).map(|r| span_of(l, map, r)),
         speaker,
         addressee: c

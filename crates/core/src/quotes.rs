@@ -208,16 +208,28 @@ type LastDirect = (usize, Option<Range<usize>>, Option<Range<usize>>);
 /// [`Rules::cue_at_with`]):
 /// one lexicon lookup per content word, none for grammar words.
 fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
-    (0..l.tokens.len())
-        .map(|i| {
-            // Words inside quotations never cue an attribution of their own here.
-            if quote_of.get(i).is_some_and(|&q| q != NONE) || !l.is_lower_word(i) {
+    let bytes = l.text.as_bytes();
+    l.tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            // Words inside quotations never cue an attribution of their own here; nor
+            // do words under three bytes (the length and kind first: no text read).
+            if t.kind != TokenKind::Word
+                || t.end - t.start < 3
+                || quote_of.get(i).is_some_and(|&q| q != NONE)
+            {
+                return None;
+            }
+            // (`is_lower_word`, without its checks of the kind and the range again)
+            let lower = match bytes.get(t.start) {
+                Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
+                _ => l.is_lower_word(i),
+            };
+            if !lower {
                 return None;
             }
             let w = l.word(i);
-            if w.len() < 3 {
-                return None;
-            }
             if matches!(w, "said" | "says" | "say" | "saying") {
                 return Some("say");
             }
@@ -256,20 +268,33 @@ impl Rules<'_, '_> {
     /// The length and lemma of a reporting cue starting at token `i`: a strong
     /// speech verb (see [`cue_strength`]), or with `broad`, any communication verb of
     /// the lexicon (for positions where the quote marks already vouch for it).
+    #[inline]
     fn cue_at_with(&self, i: usize, broad: bool) -> Option<(usize, &'static str)> {
-        if self.l.kind(i) != Some(TokenKind::Word) {
-            return None;
-        }
-        // Only lowercase words have a lemma (see `cue_lemmas`): most tokens stop here.
-        let Some(lemma) = self.lemma.get(i).copied().flatten() else {
-            if self.l.is_cap_word(i) {
-                let w = self.word(i);
-                return (w.eq_ignore_ascii_case("according")
+        // Only lowercase words have a lemma (see `cue_lemmas`): most tokens stop here,
+        // but for a capitalized "According" (nine bytes from an `A`: its length and first
+        // byte first).
+        match self.lemma.get(i).copied().flatten() {
+            Some(lemma) => self.cue_of_lemma(i, lemma, broad),
+            None => {
+                let t = self.l.tokens.get(i)?;
+                if t.end - t.start != 9 || self.l.text.as_bytes().get(t.start) != Some(&b'A') {
+                    return None;
+                }
+                (self.l.is_cap_word(i)
+                    && self.word(i).eq_ignore_ascii_case("according")
                     && self.word(i + 1).eq_ignore_ascii_case("to"))
-                .then_some((2, "according to"));
+                .then_some((2, "according to"))
             }
-            return None;
-        };
+        }
+    }
+
+    /// [`Rules::cue_at_with`] for word `i` of communication-verb lemma `lemma`.
+    fn cue_of_lemma(
+        &self,
+        i: usize,
+        lemma: &'static str,
+        broad: bool,
+    ) -> Option<(usize, &'static str)> {
         if lemma == "according" {
             return self
                 .word(i + 1)
@@ -292,11 +317,16 @@ impl Rules<'_, '_> {
 
     /// Whether the comma at `m` ends a reported clause (`, according to`, `, adding`).
     fn is_clause_break(&self, m: usize) -> bool {
-        self.word(m) == ","
+        // (a one-byte token first: no text compare for most)
+        let comma = self.l.tokens.get(m).is_some_and(|t| {
+            t.end - t.start == 1 && self.l.text.as_bytes().get(t.start) == Some(&b',')
+        });
+        comma
             && (self.word(m + 1).eq_ignore_ascii_case("according")
                 || (self.word(m + 1).ends_with("ing") && self.cue_at(m + 1).is_some()))
     }
 
+    #[inline]
     fn cue_at(&self, i: usize) -> Option<(usize, &'static str)> {
         self.cue_at_with(i, false)
     }

@@ -72,9 +72,9 @@ pub enum EntityKind {
 
 /// One entity of the article and what is known about it.
 #[derive(Debug, Clone)]
-pub struct Entity {
+pub struct Entity<'a> {
     /// The canonical name: the longest full name seen, or the lexicon's name.
-    pub canonical: String,
+    pub canonical: &'a str,
     /// Person or organisation.
     pub kind: EntityKind,
     /// Gender, when first names and titles agree on one.
@@ -82,8 +82,11 @@ pub struct Entity {
     /// True when something shows the entity is a person (first name, title, speaking).
     pub is_person: bool,
     name_tokens: usize,
-    first_name: Option<String>,
+    first_name: Option<&'a str>,
     gender_conflict: bool,
+    /// The entity found before this one under the same surname (or organisation name)
+    /// key, if any: the keys' entity lists, most recent first, without a list apiece.
+    prev_same_key: Option<usize>,
 }
 
 /// One mention of an entity in the text.
@@ -108,7 +111,7 @@ pub struct Resolver<'l, 'a> {
     l: &'l Layout<'a>,
     map: &'l CharMap,
     /// The entities, in order of first mention.
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Entity<'a>>,
     /// The mentions, in text order (pronouns resolved while building are included).
     pub mentions: Vec<Mention>,
     pronouns: FxMap<usize, Option<usize>>,
@@ -136,7 +139,8 @@ impl<'l, 'a> Resolver<'l, 'a> {
             l,
             map,
             entities: Vec::new(),
-            mentions: Vec::new(),
+            // (about one mention per ten tokens in news)
+            mentions: Vec::with_capacity(l.tokens.len() / 8),
             pronouns: FxMap::default(),
         };
         r.collect_mentions(in_quote, &speaker_tok);
@@ -173,8 +177,12 @@ impl<'l, 'a> Resolver<'l, 'a> {
 
     fn collect_mentions(&mut self, in_quote: &[bool], speaker_tok: &[bool]) {
         let l = self.l;
-        let mut by_surname: FxMap<&str, Vec<usize>> = FxMap::default();
-        let mut by_org: FxMap<&'static str, usize> = FxMap::default();
+        // key -> the latest entity under it (earlier ones chain by `prev_same_key`)
+        // (sized for a usual article: no rehashing while its names go in)
+        let mut by_surname: FxMap<&str, usize> =
+            FxMap::with_capacity_and_hasher(64, Default::default());
+        let mut by_org: FxMap<&'static str, usize> =
+            FxMap::with_capacity_and_hasher(16, Default::default());
         let mut i = 0;
         while i < l.tokens.len() {
             if !l.is_cap_word(i) || {
@@ -254,13 +262,14 @@ impl<'l, 'a> Resolver<'l, 'a> {
             if let Some(canon) = org {
                 let id = *by_org.entry(canon).or_insert_with(|| {
                     self.entities.push(Entity {
-                        canonical: canon.to_string(),
+                        canonical: canon,
                         kind: EntityKind::Organisation,
                         gender: None,
                         is_person: false,
                         name_tokens: 0,
                         first_name: None,
                         gender_conflict: false,
+                        prev_same_key: None,
                     });
                     self.entities.len() - 1
                 });
@@ -282,19 +291,19 @@ impl<'l, 'a> Resolver<'l, 'a> {
                     || prefix.clone().any(|k| is_person_title(l.word(k)))
                     || speaker);
             // Find the entity: same surname and compatible first name, most recent first.
-            let candidates = by_surname.entry(key).or_default();
-            let found = candidates.iter().rev().copied().find(|&id| {
-                let ent = &self.entities[id];
-                match (&ent.first_name, first) {
+            let latest = by_surname.get(key).copied();
+            let entities = &self.entities;
+            let found = std::iter::successors(latest, |&id| entities[id].prev_same_key).find(
+                |&id| match (entities[id].first_name, first) {
                     (Some(a), Some(b)) => same_first_name(a, b),
                     _ => true,
-                }
-            });
+                },
+            );
             let id = match found {
                 Some(id) => id,
                 None => {
                     self.entities.push(Entity {
-                        canonical: name_text.to_string(),
+                        canonical: name_text,
                         kind: if is_org {
                             EntityKind::Organisation
                         } else {
@@ -305,18 +314,19 @@ impl<'l, 'a> Resolver<'l, 'a> {
                         name_tokens: name.len(),
                         first_name: None,
                         gender_conflict: false,
+                        prev_same_key: latest,
                     });
-                    candidates.push(self.entities.len() - 1);
+                    by_surname.insert(key, self.entities.len() - 1);
                     self.entities.len() - 1
                 }
             };
             let ent = &mut self.entities[id];
             if name.len() > ent.name_tokens {
-                ent.canonical = name_text.to_string();
+                ent.canonical = name_text;
                 ent.name_tokens = name.len();
             }
             if ent.first_name.is_none() {
-                ent.first_name = first.map(str::to_string);
+                ent.first_name = first;
             }
             ent.is_person |= evidence;
             for g in [first_gender, title_gender].into_iter().flatten() {
@@ -374,13 +384,34 @@ impl<'l, 'a> Resolver<'l, 'a> {
             || is_adverb(&lower)
             || is_function_word(&lower)
             || SENTENCE_OPENERS.contains(&lower.as_str())
-            || l.tokens.iter().enumerate().any(|(k, t)| {
-                // the length first: it rules out most tokens without reading them
-                t.end.saturating_sub(t.start) == lower.len()
-                    && l.word(k) == lower
-                    && l.is_lower_word(k)
-            });
+            || self.has_lower_word(&lower);
         !common
+    }
+
+    /// True when some lowercase word token of the text is `word`: every occurrence of
+    /// the bytes in the text (overlapping ones too), found by `memmem`, is checked for a
+    /// token with exactly its range, instead of comparing every token.
+    fn has_lower_word(&self, word: &str) -> bool {
+        let l = self.l;
+        let (text, needle) = (l.text.as_bytes(), word.as_bytes());
+        if needle.is_empty() {
+            return false;
+        }
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut from = 0;
+        while let Some(at) = text.get(from..).and_then(|t| finder.find(t)) {
+            let p = from + at;
+            let k = l.tokens.partition_point(|t| t.start < p);
+            if l.tokens
+                .get(k)
+                .is_some_and(|t| t.start == p && t.end == p + needle.len())
+                && l.is_lower_word(k)
+            {
+                return true;
+            }
+            from = p + 1;
+        }
+        false
     }
 
     /// True when the phrase starting at `start` opens its sentence's main clause.
@@ -478,7 +509,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
             return match found {
                 Some(e) => Speaker {
                     mention: Some(mention),
-                    name: Some(self.entities[e].canonical.clone()),
+                    name: Some(self.entities[e].canonical.to_string()),
                     resolution: Resolution::Pronoun,
                 },
                 None => Speaker::unresolved(Some(mention)),
@@ -502,7 +533,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
             };
             return Speaker {
                 mention: Some(mention),
-                name: Some(ent.canonical.clone()),
+                name: Some(ent.canonical.to_string()),
                 resolution,
             };
         }

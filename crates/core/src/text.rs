@@ -197,6 +197,11 @@ fn is_other_abbrev(word: &str) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    // General Punctuation (curly quotes, dashes, ellipsis: most non-ASCII characters of
+    // news) holds no letter or digit: no Unicode table lookup for it
+    if matches!(c as u32, 0x2000..=0x206F) {
+        return c == '\u{200D}';
+    }
     c.is_alphanumeric() || c == '_' || is_combining(c)
 }
 
@@ -707,6 +712,16 @@ fn next_starts_sentence_after_abbrev(text: &str, tokens: &[Token], j: usize) -> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn general_punctuation_shortcut_keeps_word_chars() {
+        for u in 0x1f00..0x2100u32 {
+            if let Some(c) = char::from_u32(u) {
+                let full = c.is_alphanumeric() || c == '_' || super::is_combining(c);
+                assert_eq!(super::is_word_char(c), full, "{u:#x}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -22,6 +22,10 @@ pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Capacity of the buffered readers.
 const READ_BUFFER: usize = 64 * 1024;
 
+/// Largest regular file read whole before its format is known ([`Inputs::open_whole`]);
+/// larger ones are streamed.
+const WHOLE_READ: u64 = 1 << 20;
+
 /// Smallest capacity of a buffered reader sized to its file ([`buffer_capacity`]).
 const MIN_READ_BUFFER: usize = 8 * 1024;
 
@@ -573,7 +577,12 @@ impl Inputs {
                     let size = meta.is_file().then_some(meta.len());
                     match File::open(&path) {
                         Ok(f) => {
-                            if let Some(rec) = self.open(path, Box::new(f), size) {
+                            let small = size.filter(|&n| n <= WHOLE_READ.min(self.opts.max_bytes));
+                            let rec = match small {
+                                Some(n) => self.open_whole(path, f, n),
+                                None => self.open(path, Box::new(f), size),
+                            };
+                            if let Some(rec) = rec {
                                 return Some(rec);
                             }
                         }
@@ -689,6 +698,53 @@ impl Inputs {
         }
     }
 
+    /// [`Inputs::open`] for a regular file of `size` bytes (at most [`WHOLE_READ`] and
+    /// the record limit): the file is read whole, in one go, into the vector the text
+    /// article keeps (no buffered readers, no copy between them); a plain-text or HTML
+    /// file becomes its record here, anything else (gzip, JSON Lines, WARC) is read from
+    /// the bytes by [`Inputs::open`].
+    fn open_whole(&mut self, path: PathBuf, file: File, size: u64) -> Option<RawRecord> {
+        let limit = self.opts.max_bytes.saturating_add(1);
+        // (`File` reads into the vector's spare room without zeroing it first)
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+        if let Err(source) = (&file).take(limit).read_to_end(&mut bytes) {
+            self.add_read(&bytes);
+            let at = Location::file(&path);
+            return Some(RawRecord::error(ReadError::from_io(at, source).into()));
+        }
+        let format = match self.opts.format {
+            _ if is_gzip(&bytes) => None,
+            Format::Auto => {
+                let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+                Some(if path.as_os_str() == STDIN_PATH {
+                    sniff(head, None)
+                } else {
+                    sniff(head, Some(&path))
+                })
+            }
+            forced => Some(forced),
+        };
+        match format {
+            Some(Format::Text | Format::Auto) => {
+                self.add_read(&bytes);
+                Some(text_record(&path, capped(&path, bytes, &self.opts)))
+            }
+            Some(Format::Html) => {
+                self.add_read(&bytes);
+                Some(html_record(&path, capped(&path, bytes, &self.opts)))
+            }
+            // (counted as `open` reads them)
+            _ => self.open(path, Box::new(io::Cursor::new(bytes)), Some(size)),
+        }
+    }
+
+    /// Counts `bytes` as read ([`Stats::bytes_read`]).
+    fn add_read(&self, bytes: &[u8]) {
+        self.stats
+            .bytes_read
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    }
+
     /// Lists `dir` and pushes its visible entries, sorted, in front of the rest.
     fn push_dir(&mut self, dir: &Path) {
         let entries = match fs::read_dir(dir) {
@@ -734,7 +790,13 @@ impl Inputs {
                 }),
             }
         }
-        found.sort();
+        // (by the bytes of the paths: all of them are `dir` joined with a name, so this is
+        // `Path`'s component order, without splitting every path into components)
+        found.sort_unstable_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         // Listing errors come after the directory's files.
         self.stack
             .extend(failed.into_iter().rev().map(Todo::Failed));
@@ -998,9 +1060,15 @@ fn read_capped<R: Read>(
     {
         return Err(ReadError::from_io(at, source).into());
     }
+    capped(path, bytes, opts)
+}
+
+/// `bytes`, read with a limit of `max_bytes` + 1, or the error when they are more than
+/// `max_bytes`.
+fn capped(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Vec<u8>, RecordError> {
     if bytes.len() as u64 > opts.max_bytes {
         return Err(ReadError::TooLarge {
-            at,
+            at: Location::file(path),
             size: None,
             limit: opts.max_bytes,
         }
@@ -1011,7 +1079,12 @@ fn read_capped<R: Read>(
 
 /// Reads one plain-text article.
 fn read_text<R: Read>(path: &Path, reader: R, size: Option<u64>, opts: &ReadOptions) -> RawRecord {
-    let article = read_capped(path, reader, size, opts).and_then(|bytes| {
+    text_record(path, read_capped(path, reader, size, opts))
+}
+
+/// The record of a plain-text article whose bytes were read (or failed to be).
+fn text_record(path: &Path, bytes: Result<Vec<u8>, RecordError>) -> RawRecord {
+    let article = bytes.and_then(|bytes| {
         text_document(Location::file(path), bytes)
             .map(|doc| Article {
                 doc,
@@ -1030,7 +1103,12 @@ fn read_html_file<R: Read>(
     size: Option<u64>,
     opts: &ReadOptions,
 ) -> RawRecord {
-    match read_capped(path, reader, size, opts) {
+    html_record(path, read_capped(path, reader, size, opts))
+}
+
+/// The record of an HTML page whose bytes were read (or failed to be).
+fn html_record(path: &Path, bytes: Result<Vec<u8>, RecordError>) -> RawRecord {
+    match bytes {
         Err(e) => RawRecord::error(e),
         Ok(bytes) => RawRecord(Raw::Html(HtmlJob {
             at: Location::file(path),
@@ -1072,7 +1150,8 @@ pub fn text_document(at: Location, mut bytes: Vec<u8>) -> Result<Document, ReadE
             })
         }
     };
-    check_text(&at, &text, skipped)?;
+    // (no NUL byte, as checked above)
+    check_text(&at, &text, skipped, false)?;
     Ok(Document::new(at.to_string(), text))
 }
 
@@ -1085,13 +1164,14 @@ fn nul_position(bytes: &[u8]) -> Option<usize> {
     }
 }
 
-/// Rejects empty and binary-looking text. `base` is added to reported offsets.
-fn check_text(at: &Location, text: &str, base: u64) -> Result<(), ReadError> {
+/// Rejects empty and binary-looking text. `base` is added to reported offsets; `nul`:
+/// look for NUL bytes too (false when the caller has).
+fn check_text(at: &Location, text: &str, base: u64, nul: bool) -> Result<(), ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::Empty { at: at.clone() });
     }
     let bytes = text.as_bytes();
-    if let Some(i) = nul_position(bytes) {
+    if let Some(i) = nul.then(|| nul_position(bytes)).flatten() {
         return Err(ReadError::Binary {
             at: at.clone(),
             what: "NUL byte",
@@ -1187,7 +1267,7 @@ fn jsonl_document(at: Location, bytes: &[u8]) -> Record {
     let url = meta("url")?;
     let date = meta("date")?;
     let source = meta("source")?;
-    check_text(&at, &text, 0).map_err(|e| fail(&id, e))?;
+    check_text(&at, &text, 0, true).map_err(|e| fail(&id, e))?;
     Ok(Document {
         id,
         title,

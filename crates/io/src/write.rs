@@ -3,7 +3,9 @@
 use crate::error::RecordError;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
-use whosaid_core::analysis::{Analysis, Artifact, Quote, Speaker};
+use whosaid_core::analysis::{
+    Analysis, Artifact, ArtifactKind, Quote, QuoteKind, Resolution, Speaker,
+};
 use whosaid_core::doc::Span;
 
 /// The record written in place of a document that could not be read or analysed:
@@ -120,20 +122,67 @@ fn json_str(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     }
 }
 
-/// Appends `n` in decimal.
+/// The decimal digits of 0 to 99, two bytes each (`"00"` to `"99"`).
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Appends `n` in decimal (two digits a division).
 fn json_usize(out: &mut Vec<u8>, n: usize) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = n;
-    loop {
+    while n >= 100 {
+        let pair = 2 * (n % 100);
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[2 * n..2 * n + 2]);
+    } else {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[at] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[at..]);
+}
+
+/// The JSON of a [`QuoteKind`] as `serde_json` writes it (`"direct"`).
+fn quote_kind_json(k: QuoteKind) -> &'static [u8] {
+    match k {
+        QuoteKind::Direct => b"\"direct\"",
+        QuoteKind::Mixed => b"\"mixed\"",
+        QuoteKind::Indirect => b"\"indirect\"",
+        QuoteKind::Headline => b"\"headline\"",
+    }
+}
+
+/// The JSON of a [`Resolution`] as `serde_json` writes it (`"named"`).
+fn resolution_json(r: Resolution) -> &'static [u8] {
+    match r {
+        Resolution::Named => b"\"named\"",
+        Resolution::Pronoun => b"\"pronoun\"",
+        Resolution::Nominal => b"\"nominal\"",
+        Resolution::Unresolved => b"\"unresolved\"",
+    }
+}
+
+/// The JSON of an [`ArtifactKind`] as `serde_json` writes it (`"photo_caption"`).
+fn artifact_kind_json(k: ArtifactKind) -> &'static [u8] {
+    match k {
+        ArtifactKind::PhotoCaption => b"\"photo_caption\"",
+        ArtifactKind::TruncatedSentence => b"\"truncated_sentence\"",
+        ArtifactKind::Byline => b"\"byline\"",
+        ArtifactKind::Boilerplate => b"\"boilerplate\"",
+    }
 }
 
 /// Appends a [`Span`] object.
@@ -191,7 +240,7 @@ fn json_speaker(out: &mut Vec<u8>, s: &Speaker) -> io::Result<()> {
     out.extend_from_slice(b",\"name\":");
     json_opt(out, s.name.as_deref(), json_str)?;
     out.extend_from_slice(b",\"resolution\":");
-    write_serde(&s.resolution, out)?;
+    out.extend_from_slice(resolution_json(s.resolution));
     out.push(b'}');
     Ok(())
 }
@@ -199,7 +248,7 @@ fn json_speaker(out: &mut Vec<u8>, s: &Speaker) -> io::Result<()> {
 /// Appends a [`Quote`] object.
 fn json_quote(out: &mut Vec<u8>, q: &Quote) -> io::Result<()> {
     out.extend_from_slice(b"{\"kind\":");
-    write_serde(&q.kind, out)?;
+    out.extend_from_slice(quote_kind_json(q.kind));
     out.extend_from_slice(b",\"content\":");
     json_span(out, &q.content)?;
     if !q.fragments.is_empty() {
@@ -221,7 +270,7 @@ fn json_quote(out: &mut Vec<u8>, q: &Quote) -> io::Result<()> {
 /// Appends an [`Artifact`] object.
 fn json_artifact(out: &mut Vec<u8>, a: &Artifact) -> io::Result<()> {
     out.extend_from_slice(b"{\"kind\":");
-    write_serde(&a.kind, out)?;
+    out.extend_from_slice(artifact_kind_json(a.kind));
     out.extend_from_slice(b",\"span\":");
     json_span(out, &a.span)?;
     out.push(b'}');
@@ -245,4 +294,59 @@ impl JsonLine for Analysis {
 /// command-line tool should treat as a quiet end rather than a failure.
 pub fn is_broken_pipe(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::BrokenPipe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json<T: Serialize>(v: &T) -> Vec<u8> {
+        serde_json::to_vec(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn enum_names_are_serdes() {
+        for k in [
+            QuoteKind::Direct,
+            QuoteKind::Mixed,
+            QuoteKind::Indirect,
+            QuoteKind::Headline,
+        ] {
+            assert_eq!(quote_kind_json(k), json(&k).as_slice());
+        }
+        for r in [
+            Resolution::Named,
+            Resolution::Pronoun,
+            Resolution::Nominal,
+            Resolution::Unresolved,
+        ] {
+            assert_eq!(resolution_json(r), json(&r).as_slice());
+        }
+        for k in [
+            ArtifactKind::PhotoCaption,
+            ArtifactKind::TruncatedSentence,
+            ArtifactKind::Byline,
+            ArtifactKind::Boilerplate,
+        ] {
+            assert_eq!(artifact_kind_json(k), json(&k).as_slice());
+        }
+    }
+
+    #[test]
+    fn numbers_are_serdes() {
+        let mut n = 0usize;
+        let mut step = 1usize;
+        while let Some(next) = n.checked_add(step) {
+            for m in [n, n + 1, n.saturating_sub(1)] {
+                let mut out = Vec::new();
+                json_usize(&mut out, m);
+                assert_eq!(out, serde_json::to_vec(&m).unwrap_or_default(), "{m}");
+            }
+            n = next;
+            step = step.saturating_mul(3) / 2 + 1;
+        }
+        let mut out = Vec::new();
+        json_usize(&mut out, usize::MAX);
+        assert_eq!(out, usize::MAX.to_string().into_bytes());
+    }
 }
