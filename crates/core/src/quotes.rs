@@ -18,7 +18,6 @@
 
 use crate::candidate::{Candidate, Origin};
 use crate::layout::Layout;
-use crate::lexicon;
 use crate::text::TokenKind;
 use crate::wordclass::{
     is_adverb, is_auxiliary, is_capitalized_non_name, is_determiner, is_preposition, is_role_word,
@@ -813,7 +812,7 @@ impl Rules<'_, '_> {
     }
 
     fn is_tell(&self, i: usize) -> bool {
-        lexicon::reporting_verb_lemma(self.word(i)) == Some("tell")
+        self.l.info(i).lemma(self.word(i)) == Some("tell")
     }
 
     /// `X said: "…"` · `X labelled "…"` · `X told reporters: "…"` · `…, saying "…"`.

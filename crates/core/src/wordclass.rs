@@ -840,6 +840,55 @@ mod tests {
     }
 
     #[test]
+    fn word_info_answers_as_the_tests_on_the_text() {
+        let listed = LISTS.iter().flat_map(|(_, words)| words.iter().copied());
+        let others = [
+            "",
+            "x",
+            "Smith",
+            "said",
+            "SAID",
+            "labelled",
+            "told",
+            "e-mailed",
+            "Sept.",
+            "Sen.",
+            "Mr.",
+            "A.",
+            "minister",
+            "Minister",
+            "secretary-general",
+            "Ministry",
+            "thé",
+            "administrations",
+            "spokeswoman",
+            "critically",
+            "Quickly",
+            "n't",
+            "directors-general",
+        ];
+        for w in listed.chain(others) {
+            for w in [w.to_string(), w.to_uppercase(), format!("{w}.")] {
+                let w = w.as_str();
+                let i = WordInfo::of(w);
+                assert_eq!(i.lemma(w), crate::lexicon::reporting_verb_lemma(w), "{w}");
+                assert_eq!(i.is_function_word(w), is_function_word(w), "{w}");
+                assert_eq!(i.is_auxiliary(w), is_auxiliary(w), "{w}");
+                assert_eq!(i.is_determiner(w), is_determiner(w), "{w}");
+                assert_eq!(i.is_preposition(w), is_preposition(w), "{w}");
+                assert_eq!(i.is_adverb(w), is_adverb(w), "{w}");
+                assert_eq!(
+                    i.is_capitalized_non_name(w),
+                    is_capitalized_non_name(w),
+                    "{w}"
+                );
+                assert_eq!(i.is_role_word(w), is_role_word(w), "{w}");
+                assert_eq!(i.is_org_word(w), is_org_word(w), "{w}");
+            }
+        }
+    }
+
+    #[test]
     fn class_table_finds_every_listed_word_in_any_case() {
         for (bit, words) in LISTS {
             for w in words {
