@@ -220,6 +220,14 @@ fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
             {
                 return None;
             }
+            // (a word without a lemma, most, is settled by its bytes, lowercase or not:
+            // "said" and the like have one, see the test
+            // `wordclass::tests::say_forms_have_a_lemma`)
+            let info = l.info(i);
+            if !info.may_have_lemma() {
+                return (bytes.get(t.start..t.end) == Some(b"according".as_slice()))
+                    .then_some("according");
+            }
             // (`is_lower_word`, without its checks of the kind and the range again)
             let lower = match bytes.get(t.start) {
                 Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
@@ -227,13 +235,6 @@ fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
             };
             if !lower {
                 return None;
-            }
-            // (a word without a lemma is settled by its bytes: "said" and the like have
-            // one, see the test `wordclass::tests::say_forms_have_a_lemma`)
-            let info = l.info(i);
-            if !info.may_have_lemma() {
-                return (bytes.get(t.start..t.end) == Some(b"according".as_slice()))
-                    .then_some("according");
             }
             let w = l.word(i);
             if matches!(w, "said" | "says" | "say" | "saying") {
