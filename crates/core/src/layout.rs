@@ -2,6 +2,7 @@
 //! and the sentence of every token — computed once, in one linear pass.
 
 use crate::text::{Sentence, Token, TokenKind};
+use crate::wordclass::WordInfo;
 use std::ops::Range;
 
 /// Tokens, sentences and paragraphs of one text, with index maps between them.
@@ -17,6 +18,9 @@ pub struct Layout<'a> {
     pub paragraphs: Vec<Range<usize>>,
     /// For each token, the index of its sentence.
     pub sentence_of: Vec<u32>,
+    /// For each token, what the word lists know of it (one lookup per word, for every
+    /// stage).
+    info: Vec<WordInfo>,
 }
 
 impl<'a> Layout<'a> {
@@ -38,12 +42,14 @@ impl<'a> Layout<'a> {
             }
             paragraphs_len = paragraphs.len();
         }
+        let info = WordInfo::of_tokens(text, tokens);
         Layout {
             text,
             tokens,
             sentences,
             paragraphs,
             sentence_of,
+            info,
         }
     }
 
@@ -54,6 +60,12 @@ impl<'a> Layout<'a> {
             Some(t) => &self.text[t.start..t.end],
             None => "",
         }
+    }
+
+    /// What the word lists know of token `i` ([`WordInfo::none`] past the end).
+    #[inline]
+    pub fn info(&self, i: usize) -> WordInfo {
+        self.info.get(i).copied().unwrap_or_else(WordInfo::none)
     }
 
     /// The kind of token `i`, if it exists.

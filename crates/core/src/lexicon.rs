@@ -85,7 +85,12 @@ pub(crate) type Packed = (u64, u64);
 /// or not ASCII.
 #[inline]
 pub(crate) fn pack_lower(word: &str) -> Option<Packed> {
-    let b = word.as_bytes();
+    pack_lower_bytes(word.as_bytes())
+}
+
+/// [`pack_lower`] of the bytes of a word (`None` for bytes that are not ASCII).
+#[inline]
+pub(crate) fn pack_lower_bytes(b: &[u8]) -> Option<Packed> {
     let n = b.len();
     // bytes 0-7 and 8-14 as little-endian integers, from two (overlapping) loads of the
     // word's head and tail: no byte loop, no copy into a buffer
@@ -347,12 +352,32 @@ fn verbs() -> &'static FxMap<&'static str, &'static str> {
 
 /// The entries of a word map whose keys pack ([`pack_lower`]), for [`lookup`]. Keys with
 /// capitals are left out: a lowercased word never matches them.
-fn pack_keys<'k, V: Copy + Default>(entries: impl Iterator<Item = (&'k str, V)>) -> PackedMap<V> {
-    let lower = entries.filter(|(k, _)| !k.bytes().any(|b| b.is_ascii_uppercase()));
-    PackedMap::new(
-        lower.filter_map(|(k, v)| Some((pack_lower(k)?, v))),
-        |first, _| first,
-    )
+fn pack_keys<V: Copy + Default + 'static>(
+    entries: impl Iterator<Item = (&'static str, V)> + 'static,
+) -> PackedMap<V> {
+    PackedMap::new(packable(entries), |first, _| first)
+}
+
+/// The communication-verb forms that pack ([`pack_lower`]) with their lemmas, as
+/// [`reporting_verb_lemma`] finds them (for [`crate::wordclass::WordInfo`]'s table).
+pub(crate) fn packed_verb_forms() -> impl Iterator<Item = (Packed, &'static str)> {
+    packable(verbs().iter().map(|(&f, &l)| (f, l)))
+}
+
+/// The one-word titles that pack ([`pack_lower`]), as [`is_title`] finds them (for
+/// [`crate::wordclass::WordInfo`]'s table).
+pub(crate) fn packed_titles() -> impl Iterator<Item = Packed> {
+    packable(titles().iter().map(|&t| (t, ()))).map(|(k, ())| k)
+}
+
+/// The entries of a word map whose keys have no capitals (a lowercased word never
+/// matches those) and pack, with their keys packed.
+fn packable<V: 'static>(
+    entries: impl Iterator<Item = (&'static str, V)> + 'static,
+) -> impl Iterator<Item = (Packed, V)> {
+    entries
+        .filter(|(k, _)| !k.bytes().any(|b| b.is_ascii_uppercase()))
+        .filter_map(|(k, v)| Some((pack_lower(k)?, v)))
 }
 
 /// `word`, in any case, in a word map: in its packed copy ([`pack_keys`]) when the word

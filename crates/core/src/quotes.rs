@@ -18,11 +18,10 @@
 
 use crate::candidate::{Candidate, Origin};
 use crate::layout::Layout;
-use crate::lexicon;
 use crate::text::TokenKind;
 use crate::wordclass::{
-    is_adverb, is_auxiliary, is_capitalized_non_name, is_determiner, is_function_word,
-    is_preposition, is_role_word, is_subject_pronoun, is_subordinator, is_weekday,
+    is_adverb, is_auxiliary, is_capitalized_non_name, is_determiner, is_preposition, is_role_word,
+    is_subject_pronoun, is_subordinator, is_weekday,
 };
 use std::ops::Range;
 
@@ -221,6 +220,14 @@ fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
             {
                 return None;
             }
+            // (a word without a lemma, most, is settled by its bytes, lowercase or not:
+            // "said" and the like have one, see the test
+            // `wordclass::tests::say_forms_have_a_lemma`)
+            let info = l.info(i);
+            if !info.may_have_lemma() {
+                return (bytes.get(t.start..t.end) == Some(b"according".as_slice()))
+                    .then_some("according");
+            }
             // (`is_lower_word`, without its checks of the kind and the range again)
             let lower = match bytes.get(t.start) {
                 Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
@@ -237,7 +244,7 @@ fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
                 return Some("according");
             }
             // (the function-word test only for the few words the lexicon knows)
-            lexicon::reporting_verb_lemma(w).filter(|_| !is_function_word(w))
+            info.lemma(w).filter(|_| !info.is_function_word(w))
         })
         .collect()
 }
@@ -334,7 +341,7 @@ impl Rules<'_, '_> {
     /// The cue range including directly preceding auxiliaries (`has said`).
     fn cue_with_aux(&self, i: usize, len: usize, floor: usize) -> Range<usize> {
         let mut s = i;
-        while s > floor && is_auxiliary(self.word(s - 1)) && s + 3 > i {
+        while s > floor && self.l.info(s - 1).is_auxiliary(self.word(s - 1)) && s + 3 > i {
             s -= 1;
         }
         s..i + len
@@ -354,15 +361,16 @@ impl Rules<'_, '_> {
             return Some(j..end);
         }
         let l = self.l;
-        let cap_head = l.is_cap_word(j) && !is_capitalized_non_name(w);
-        if cap_head || (is_role_word(w) && !is_function_word(w)) {
+        let info = l.info(j);
+        let cap_head = l.is_cap_word(j) && !info.is_capitalized_non_name(w);
+        if cap_head || (info.is_role_word(w) && !info.is_function_word(w)) {
             let mut s = j;
             while s > floor {
                 let k = s - 1;
-                let wk = self.word(k);
-                let name_word = (l.is_cap_word(k) && !is_capitalized_non_name(wk))
-                    || (is_role_word(wk) && l.kind(k) == Some(TokenKind::Word))
-                    || (wk == "of" && k > floor && is_role_word(self.word(k - 1)))
+                let (wk, ik) = (self.word(k), l.info(k));
+                let name_word = (l.is_cap_word(k) && !ik.is_capitalized_non_name(wk))
+                    || (ik.is_role_word(wk) && l.kind(k) == Some(TokenKind::Word))
+                    || (wk == "of" && k > floor && l.info(k - 1).is_role_word(self.word(k - 1)))
                     || (is_particle(wk) && l.is_cap_word(s));
                 if name_word {
                     s = k;
@@ -372,7 +380,7 @@ impl Rules<'_, '_> {
                 } else if l.kind(k) == Some(TokenKind::Clitic)
                     && k > floor
                     && l.is_cap_word(k - 1)
-                    && is_role_word(self.word(s))
+                    && l.info(s).is_role_word(self.word(s))
                 {
                     s = k; // Russia's foreign minister …
                 } else {
@@ -383,25 +391,25 @@ impl Rules<'_, '_> {
         }
         // A common noun phrase: "officials", "a Kremlin spokesman", "the ministry".
         if l.is_lower_word(j)
-            && !is_function_word(w)
-            && !is_adverb(w)
+            && !info.is_function_word(w)
+            && !info.is_adverb(w)
             && !w.ends_with("ing")
             && !w.ends_with("ed")
         {
             let mut s = j;
             while s > floor && j - s < 4 {
-                let wk = self.word(s - 1);
+                let (wk, ik) = (self.word(s - 1), l.info(s - 1));
                 let modifier = (l.is_lower_word(s - 1)
-                    && !is_function_word(wk)
-                    && !is_adverb(wk)
-                    && !is_auxiliary(wk))
-                    || (l.is_cap_word(s - 1) && !is_capitalized_non_name(wk));
+                    && !ik.is_function_word(wk)
+                    && !ik.is_adverb(wk)
+                    && !ik.is_auxiliary(wk))
+                    || (l.is_cap_word(s - 1) && !ik.is_capitalized_non_name(wk));
                 if !modifier {
                     break;
                 }
                 s -= 1;
             }
-            if s > floor && is_determiner(self.word(s - 1)) {
+            if s > floor && l.info(s - 1).is_determiner(self.word(s - 1)) {
                 s -= 1;
             }
             return Some(s..end);
@@ -434,25 +442,26 @@ impl Rules<'_, '_> {
         if is_subject_pronoun(w) || crate::wordclass::is_object_pronoun(w) {
             return Some(start..start + 1);
         }
+        let determiner = l.info(start).is_determiner(w);
         let mut e = start;
-        if is_determiner(w) {
+        if determiner {
             e += 1;
         }
         let mut lower_words = 0;
         while e < ceil && e - start < 8 {
-            let we = self.word(e);
-            let name_word = (l.is_cap_word(e) && !is_capitalized_non_name(we))
-                || (is_role_word(we) && l.kind(e) == Some(TokenKind::Word))
-                || (we == "of" && e > start && is_role_word(self.word(e - 1)))
+            let (we, ie) = (self.word(e), l.info(e));
+            let name_word = (l.is_cap_word(e) && !ie.is_capitalized_non_name(we))
+                || (ie.is_role_word(we) && l.kind(e) == Some(TokenKind::Word))
+                || (we == "of" && e > start && l.info(e - 1).is_role_word(self.word(e - 1)))
                 || (is_particle(we) && l.is_cap_word(e + 1));
             if name_word {
                 e += 1;
             } else if l.is_lower_word(e)
-                && (bare_nouns || is_determiner(w))
-                && !is_function_word(we)
-                && !is_auxiliary(we)
-                && !is_adverb(we)
-                && lexicon::reporting_verb_lemma(we).is_none()
+                && (bare_nouns || determiner)
+                && !ie.is_function_word(we)
+                && !ie.is_auxiliary(we)
+                && !ie.is_adverb(we)
+                && ie.lemma(we).is_none()
                 && lower_words < 3
             {
                 lower_words += 1;
@@ -465,7 +474,7 @@ impl Rules<'_, '_> {
         while e > start && (self.word(e - 1) == "of" || is_particle(self.word(e - 1))) {
             e -= 1;
         }
-        if e == start || (e == start + 1 && is_determiner(w)) {
+        if e == start || (e == start + 1 && determiner) {
             return None;
         }
         Some(start..e)
@@ -477,8 +486,8 @@ impl Rules<'_, '_> {
         let mut k = cue_start;
         let mut skipped = 0;
         while k > floor && skipped < 4 {
-            let w = self.word(k - 1);
-            if is_auxiliary(w) || is_adverb(w) {
+            let (w, info) = (self.word(k - 1), self.l.info(k - 1));
+            if info.is_auxiliary(w) || info.is_adverb(w) {
                 k -= 1;
                 skipped += 1;
             } else {
@@ -810,7 +819,7 @@ impl Rules<'_, '_> {
     }
 
     fn is_tell(&self, i: usize) -> bool {
-        lexicon::reporting_verb_lemma(self.word(i)) == Some("tell")
+        self.l.info(i).lemma(self.word(i)) == Some("tell")
     }
 
     /// `X said: "…"` · `X labelled "…"` · `X told reporters: "…"` · `…, saying "…"`.

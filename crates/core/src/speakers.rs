@@ -23,8 +23,7 @@ use crate::lexicon::{self, Gender};
 use crate::text::TokenKind;
 use crate::wordclass::{
     is_adverb, is_capitalized_non_name, is_determiner, is_function_word, is_nationality,
-    is_org_word, is_person_title, is_role_word, is_subordinator, pronoun_class, role_gender,
-    PronounClass,
+    is_person_title, is_role_word, is_subordinator, pronoun_class, role_gender, PronounClass,
 };
 use std::ops::Range;
 
@@ -186,8 +185,8 @@ impl<'l, 'a> Resolver<'l, 'a> {
         let mut i = 0;
         while i < l.tokens.len() {
             if !l.is_cap_word(i) || {
-                let w = l.word(i);
-                is_capitalized_non_name(w) && !is_role_word(w)
+                let (w, info) = (l.word(i), l.info(i));
+                info.is_capitalized_non_name(w) && !info.is_role_word(w)
             } {
                 i += 1;
                 continue;
@@ -196,12 +195,13 @@ impl<'l, 'a> Resolver<'l, 'a> {
             let mut e = i + 1;
             while e < l.tokens.len() && !l.tokens[e].line_start {
                 let we = l.word(e);
-                let cap = l.is_cap_word(e) && !is_capitalized_non_name(we);
+                let cap = l.is_cap_word(e) && !l.info(e).is_capitalized_non_name(we);
                 let particle = matches!(
                     we,
                     "de" | "van" | "von" | "bin" | "al" | "da" | "di" | "del"
                 ) && l.is_cap_word(e + 1);
-                let of = we == "of" && is_role_word(l.word(e - 1)) && l.is_cap_word(e + 1);
+                let of =
+                    we == "of" && l.info(e - 1).is_role_word(l.word(e - 1)) && l.is_cap_word(e + 1);
                 if cap || particle || of {
                     e += 1;
                 } else {
@@ -223,7 +223,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
             let mut n = full.start;
             for k in full.start..full.end - 1 {
                 let wk = l.word(k);
-                if is_role_word(wk)
+                if l.info(k).is_role_word(wk)
                     || is_nationality(wk)
                     || wk == "of"
                     || lexicon::canonical_entity(wk).is_some()
@@ -236,12 +236,13 @@ impl<'l, 'a> Resolver<'l, 'a> {
             let name_text = l.slice(&name);
             let sentence = l.sentence(full.start);
             let speaker = speaker_tok[full.clone()].iter().any(|&b| b);
+            let (after, after_info) = (l.word(full.end), l.info(full.end));
             let modifier = l.kind(full.end) == Some(TokenKind::Clitic)
                 || (l.is_lower_word(full.end)
                     && !l.tokens[full.end].line_start
-                    && !crate::wordclass::is_function_word(l.word(full.end))
-                    && lexicon::reporting_verb_lemma(l.word(full.end)).is_none()
-                    && !crate::wordclass::is_adverb(l.word(full.end)));
+                    && !after_info.is_function_word(after)
+                    && after_info.lemma(after).is_none()
+                    && !after_info.is_adverb(after));
             let subject = self.is_subject(full.start);
             let mention = |entity| Mention {
                 full: full.clone(),
@@ -278,7 +279,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
                 continue;
             }
             let prefix = full.start..name.start;
-            let is_org = name.clone().any(|k| is_org_word(l.word(k)));
+            let is_org = name.clone().any(|k| l.info(k).is_org_word(l.word(k)));
             let surname = l.word(name.end - 1);
             // Names keep their case in running text, so the slice itself is the key
             // (organisations by their whole name, people by surname).

@@ -7,7 +7,7 @@
 //! on); the short ones are `match`es. Every check is case-insensitive and allocates
 //! nothing.
 
-use crate::lexicon::{pack_lower, Gender, PackedMap};
+use crate::lexicon::{pack_lower, pack_lower_bytes, Gender, Packed, PackedMap};
 use std::sync::OnceLock;
 
 /// `word` lowercased (into `buf` when it has a capital), or `None` when it is too long
@@ -53,6 +53,11 @@ const WEEKDAY: u16 = 1 << 8;
 const ROLE: u16 = 1 << 9;
 const PERSON_TITLE: u16 = 1 << 10;
 const ORG: u16 = 1 << 11;
+/// A one-word title of [`crate::lexicon::is_title`] (only in [`WordInfo`]'s table).
+const TITLE: u16 = 1 << 12;
+/// Set in a [`WordInfo`] that holds every answer for its word (the word packs, or is no
+/// word at all); without it the tests fall back on the word's text.
+const KNOWN: u16 = 1 << 15;
 
 /// Words of [`is_auxiliary`].
 const AUXILIARIES: &[&str] = &[
@@ -457,28 +462,216 @@ const LISTS: [(u16, &[&str]); 12] = [
 
 /// The bits of the lists `word` (any case) is on; 0 for most words.
 fn class_bits(word: &str) -> u16 {
-    static TABLE: OnceLock<PackedMap<u16>> = OnceLock::new();
-    pack_lower(word)
-        .and_then(|k| {
-            TABLE
-                .get_or_init(|| {
-                    let words = LISTS
-                        .iter()
-                        .flat_map(|&(bit, words)| words.iter().map(move |w| (w, bit)));
-                    PackedMap::new(
-                        words.filter_map(|(w, bit)| Some((pack_lower(w)?, bit))),
-                        |a, b| a | b,
-                    )
-                })
-                .get(k)
-        })
-        .unwrap_or(0)
+    pack_lower(word).map_or(0, |k| WordInfo::packed_bits(k) & !TITLE)
 }
 
 /// Whether `word`, in any case, is on one of the lists of `bits`.
 #[inline]
 fn in_class(word: &str, bits: u16) -> bool {
     class_bits(word) & bits != 0
+}
+
+/// What the word lists know of one token, from one lookup: the lists of this module it
+/// is on, whether it is a title ([`crate::lexicon::is_title`]) and its communication-verb
+/// lemma ([`crate::lexicon::reporting_verb_lemma`]). [`crate::layout::Layout`] keeps one
+/// per token, so the rules and the speaker stage need not look a word up again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordInfo {
+    bits: u16,
+    /// 0: no lemma; [`ASK_LEXICON`]: the word did not pack, ask the lexicon; else the
+    /// lemma's index in [`Table::lemmas`] plus one.
+    lemma: u16,
+}
+
+/// [`WordInfo::lemma`] of a word the table cannot hold.
+const ASK_LEXICON: u16 = u16::MAX;
+
+/// [`WordInfo`]'s table: the packed words of the lists, titles and verb forms.
+struct Table {
+    map: PackedMap<WordInfo>,
+    /// The lemmas the entries point to.
+    lemmas: Vec<&'static str>,
+}
+
+/// The table of [`WordInfo`], built on first use.
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut lemmas: Vec<&'static str> = Vec::new();
+        let mut index: crate::lexicon::FxMap<&'static str, u16> = Default::default();
+        let verbs: Vec<(Packed, WordInfo)> = crate::lexicon::packed_verb_forms()
+            .map(|(k, lemma)| {
+                let n = *index.entry(lemma).or_insert_with(|| {
+                    lemmas.push(lemma);
+                    lemmas.len() as u16
+                });
+                (k, WordInfo { bits: 0, lemma: n })
+            })
+            .collect();
+        let lists = LISTS
+            .iter()
+            .flat_map(|&(bit, words)| {
+                words
+                    .iter()
+                    .filter_map(move |w| Some((pack_lower(w)?, bit)))
+            })
+            .chain(crate::lexicon::packed_titles().map(|k| (k, TITLE)))
+            .map(|(k, bits)| (k, WordInfo { bits, lemma: 0 }));
+        let map = PackedMap::new(lists.chain(verbs), |a, b| WordInfo {
+            bits: a.bits | b.bits,
+            lemma: if a.lemma != 0 { a.lemma } else { b.lemma },
+        });
+        Table { map, lemmas }
+    })
+}
+
+impl WordInfo {
+    /// The entry of `word` (any case).
+    pub fn of(word: &str) -> Self {
+        Self::in_table(table(), word.as_bytes())
+    }
+
+    /// The entry of a word of bytes `word` in `table`.
+    #[inline]
+    fn in_table(table: &Table, word: &[u8]) -> Self {
+        match pack_lower_bytes(word) {
+            Some(k) => {
+                let info = table.map.get(k).unwrap_or_default();
+                WordInfo {
+                    bits: info.bits | KNOWN,
+                    lemma: info.lemma,
+                }
+            }
+            // (no list word is this long or not ASCII, but a verb form may be)
+            None => WordInfo {
+                bits: 0,
+                lemma: ASK_LEXICON,
+            },
+        }
+    }
+
+    /// The entries of `tokens` of `text`: a word's or clitic's from the table, any other
+    /// token's [`WordInfo::none`].
+    pub fn of_tokens(text: &str, tokens: &[crate::text::Token]) -> Vec<Self> {
+        use crate::text::TokenKind;
+        let (table, bytes) = (table(), text.as_bytes());
+        tokens
+            .iter()
+            .map(|t| match t.kind {
+                TokenKind::Word | TokenKind::Clitic => match bytes.get(t.start..t.end) {
+                    Some(w) => Self::in_table(table, w),
+                    None => Self::none(),
+                },
+                _ => Self::none(),
+            })
+            .collect()
+    }
+
+    /// The list bits of packed word `k` (0 for most words).
+    #[inline]
+    fn packed_bits(k: Packed) -> u16 {
+        table().map.get(k).map_or(0, |i| i.bits)
+    }
+
+    /// The entry of a token that is no word (a number, a quote mark, punctuation): on no
+    /// list, no verb.
+    pub fn none() -> Self {
+        WordInfo {
+            bits: KNOWN,
+            lemma: 0,
+        }
+    }
+
+    /// False when the word surely has no lemma ([`WordInfo::lemma`] is `None`).
+    #[inline]
+    pub fn may_have_lemma(self) -> bool {
+        self.lemma != 0
+    }
+
+    /// [`crate::lexicon::reporting_verb_lemma`] of `word`, this entry's text.
+    #[inline]
+    pub fn lemma(self, word: &str) -> Option<&'static str> {
+        match self.lemma {
+            0 => None,
+            ASK_LEXICON => crate::lexicon::reporting_verb_lemma(word),
+            n => table().lemmas.get(usize::from(n) - 1).copied(),
+        }
+    }
+
+    /// The bits of the lists the word is on, if this entry settles the tests of `word`
+    /// (its text): not for a word the table cannot hold, nor for one ending in a dot
+    /// (the tests differ in the dots they take off).
+    #[inline]
+    fn bits_for(self, word: &str) -> Option<u16> {
+        (self.bits & KNOWN != 0 && !word.ends_with('.')).then_some(self.bits)
+    }
+
+    /// Whether `word`, this entry's text, is on one of the lists of `bits`, as `test`
+    /// (the test of those lists on the text) says.
+    #[inline]
+    fn in_lists(self, word: &str, bits: u16, test: fn(&str) -> bool) -> bool {
+        match self.bits_for(word) {
+            Some(b) => b & bits != 0,
+            None => test(word),
+        }
+    }
+
+    /// [`is_function_word`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_function_word(self, word: &str) -> bool {
+        self.in_lists(word, FUNCTION, is_function_word)
+    }
+
+    /// [`is_auxiliary`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_auxiliary(self, word: &str) -> bool {
+        self.in_lists(word, AUXILIARY, is_auxiliary)
+    }
+
+    /// [`is_determiner`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_determiner(self, word: &str) -> bool {
+        self.in_lists(word, DETERMINER, is_determiner)
+    }
+
+    /// [`is_preposition`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_preposition(self, word: &str) -> bool {
+        self.in_lists(word, PREPOSITION, is_preposition)
+    }
+
+    /// [`is_capitalized_non_name`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_capitalized_non_name(self, word: &str) -> bool {
+        self.in_lists(
+            word,
+            FUNCTION | MONTH | WEEKDAY | NON_NAME,
+            is_capitalized_non_name,
+        )
+    }
+
+    /// [`is_role_word`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_role_word(self, word: &str) -> bool {
+        self.in_lists(word, TITLE | ROLE, is_role_word)
+    }
+
+    /// [`is_org_word`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_org_word(self, word: &str) -> bool {
+        self.in_lists(word, ORG, is_org_word)
+    }
+
+    /// [`is_adverb`] of `word`, this entry's text.
+    #[inline]
+    pub fn is_adverb(self, word: &str) -> bool {
+        match self.bits_for(word) {
+            Some(b) => {
+                (word.len() > 4 && word.ends_with("ly") && is_lowercase(word)) || b & ADVERB != 0
+            }
+            None => is_adverb(word),
+        }
+    }
 }
 
 /// True when `word` starts with an uppercase letter.
@@ -650,6 +843,63 @@ mod tests {
         assert!(is_month("Sept."));
         assert_eq!(role_gender("Mrs"), Some(Gender::Female));
         assert!(is_person_title("Mr."));
+    }
+
+    #[test]
+    fn word_info_answers_as_the_tests_on_the_text() {
+        let listed = LISTS.iter().flat_map(|(_, words)| words.iter().copied());
+        let others = [
+            "",
+            "x",
+            "Smith",
+            "said",
+            "SAID",
+            "labelled",
+            "told",
+            "e-mailed",
+            "Sept.",
+            "Sen.",
+            "Mr.",
+            "A.",
+            "minister",
+            "Minister",
+            "secretary-general",
+            "Ministry",
+            "thé",
+            "administrations",
+            "spokeswoman",
+            "critically",
+            "Quickly",
+            "n't",
+            "directors-general",
+        ];
+        for w in listed.chain(others) {
+            for w in [w.to_string(), w.to_uppercase(), format!("{w}.")] {
+                let w = w.as_str();
+                let i = WordInfo::of(w);
+                assert_eq!(i.lemma(w), crate::lexicon::reporting_verb_lemma(w), "{w}");
+                assert_eq!(i.is_function_word(w), is_function_word(w), "{w}");
+                assert_eq!(i.is_auxiliary(w), is_auxiliary(w), "{w}");
+                assert_eq!(i.is_determiner(w), is_determiner(w), "{w}");
+                assert_eq!(i.is_preposition(w), is_preposition(w), "{w}");
+                assert_eq!(i.is_adverb(w), is_adverb(w), "{w}");
+                assert_eq!(
+                    i.is_capitalized_non_name(w),
+                    is_capitalized_non_name(w),
+                    "{w}"
+                );
+                assert_eq!(i.is_role_word(w), is_role_word(w), "{w}");
+                assert_eq!(i.is_org_word(w), is_org_word(w), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn say_forms_have_a_lemma() {
+        // (the lemma pass of the rules skips words without one before it tests these)
+        for w in ["said", "says", "say", "saying"] {
+            assert!(WordInfo::of(w).may_have_lemma(), "{w}");
+        }
     }
 
     #[test]
