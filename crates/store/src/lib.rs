@@ -282,8 +282,14 @@ impl Store {
     /// (after an ingest with [`Store::set_index_chunk`], or one stopped by a crash).
     /// Returns the number of quotes indexed.
     pub fn flush_index(&mut self) -> Result<u64> {
+        self.flush_index_from(1)
+    }
+
+    /// [`Store::flush_index`] when at least `min` quotes wait for the index; otherwise
+    /// nothing. Returns the number of quotes indexed.
+    pub fn flush_index_from(&mut self, min: u64) -> Result<u64> {
         let tx = self.conn.transaction()?;
-        let n = index_waiting(&tx, 1)?;
+        let n = index_waiting(&tx, min.max(1))?;
         tx.commit()?;
         Ok(n)
     }
