@@ -34,58 +34,38 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_lexicons import DATA, WN, inflect, plural, read_verb_exc  # noqa: E402
+from build_lexicons import DATA, WordNet, inflect, plural, read_verb_exc  # noqa: E402
 
 TOP = 3
 VERB_BITS = {32: 1, 31: 2, 37: 2, 39: 2, 41: 4, 42: 4}
 NOUN_BITS = {10: 8, 9: 16, 12: 16}
 
 
-def lexfiles(pos_file: str) -> dict[str, int]:
-    out = {}
-    with open(WN / pos_file, encoding="latin-1") as f:
-        for line in f:
-            if line.startswith("  "):
-                continue
-            p = line.split(" ", 2)
-            out[p[0]] = int(p[1])
-    return out
-
-
-def index(pos_file: str) -> dict[str, list[str]]:
-    out = {}
-    with open(WN / pos_file, encoding="latin-1") as f:
-        for line in f:
-            if line.startswith("  "):
-                continue
-            p = line.split()
-            n = int(p[2])
-            out[p[0]] = p[-n:]
-    return out
-
-
-def flags(offsets: list[str], lex: dict[str, int], bits: dict[int, int]) -> int:
+def flags(wn: WordNet, pos: str, offsets: list[int], bits: dict[int, int]) -> int:
+    """The flags of the lexicographer files of the first TOP senses (most frequent first)."""
     code = 0
     for off in offsets[:TOP]:
-        code |= bits.get(lex.get(off, -1), 0)
+        synset = wn.synsets.get((pos, off))
+        code |= bits.get(synset["lex"], 0) if synset else 0
     return code
 
 
 def main() -> None:
     codes: dict[str, int] = collections.defaultdict(int)
-    vlex, nlex = lexfiles("data.verb"), lexfiles("data.noun")
+    wn = WordNet()
     exc = read_verb_exc()
-    for lemma, offs in index("index.verb").items():
+    lemmas = {pos: {lemma: offs for (p, lemma), offs in wn.index.items() if p == pos} for pos in "vn"}
+    for lemma, offs in lemmas["v"].items():
         if not lemma.isalpha() or not lemma.isascii():
             continue
-        code = flags(offs, vlex, VERB_BITS)
+        code = flags(wn, "v", offs, VERB_BITS)
         if code:
             for form in inflect(lemma, exc):
                 codes[form] |= code
-    for lemma, offs in index("index.noun").items():
+    for lemma, offs in lemmas["n"].items():
         if not lemma.replace("-", "").isalpha() or not lemma.isascii():
             continue
-        code = flags(offs, nlex, NOUN_BITS)
+        code = flags(wn, "n", offs, NOUN_BITS)
         if code:
             codes[lemma] |= code
             codes[plural(lemma)] |= code
