@@ -66,8 +66,10 @@ impl Prepared {
             .collect();
         // An article quotes a few speakers many times, often by the same mention: their
         // keys, titles and aliases are derived once per (name, mention) pair.
+        // A few pairs per article: a list searched in order beats hashing each lookup.
+        type SpeakerPair<'a> = (Option<&'a str>, Option<&'a str>);
         type SpeakerFields = (Option<String>, Option<String>, Option<String>);
-        let mut speakers: HashMap<(Option<&str>, Option<&str>), SpeakerFields> = HashMap::new();
+        let mut speakers: Vec<(SpeakerPair, SpeakerFields)> = Vec::new();
         let extras = analysis
             .quotes
             .iter()
@@ -85,17 +87,21 @@ impl Prepared {
                     .as_ref()
                     .filter(|_| q.speaker.resolution != Resolution::Pronoun)
                     .map(|m| m.text.as_str());
-                let (speaker_key, title, mention_alias) = speakers
-                    .entry((name, mention))
-                    .or_insert_with(|| {
-                        let speaker_key = name.map(name_key).filter(|k| !k.is_empty());
-                        let (title, alias) = match (name, mention) {
-                            (Some(n), Some(m)) => split_mention(m, n),
-                            _ => (None, None),
-                        };
-                        (speaker_key, title, alias)
-                    })
-                    .clone();
+                let pair = (name, mention);
+                let (speaker_key, title, mention_alias) =
+                    match speakers.iter().find(|(p, _)| *p == pair) {
+                        Some((_, fields)) => fields.clone(),
+                        None => {
+                            let speaker_key = name.map(name_key).filter(|k| !k.is_empty());
+                            let (title, alias) = match pair {
+                                (Some(n), Some(m)) => split_mention(m, n),
+                                _ => (None, None),
+                            };
+                            let fields = (speaker_key, title, alias);
+                            speakers.push((pair, fields.clone()));
+                            fields
+                        }
+                    };
                 QuoteExtra {
                     group: (!key.is_empty()).then(|| quote_group_id(&key)),
                     speaker_key,

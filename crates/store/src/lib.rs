@@ -227,9 +227,10 @@ impl Store {
             2,
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
             |ctx| {
-                let prefix: String = ctx.get(0)?;
-                let value: Option<String> = ctx.get(1)?;
-                Ok(value.map(|v| norm::index_tag(prefix.chars().next().unwrap_or('x'), &v)))
+                // Borrowed: called for two columns of every quote indexed.
+                let prefix = ctx.get_raw(0).as_str()?;
+                let value = ctx.get_raw(1).as_str_or_null()?;
+                Ok(value.map(|v| norm::index_tag(prefix.chars().next().unwrap_or('x'), v)))
             },
         )?;
         conn.execute_batch(schema::SCHEMA)?;

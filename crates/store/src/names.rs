@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 use whosaid_core::lexicon::is_title;
 
 /// Words dropped from the start of a name key.
-const HONORIFICS: &[&str] = &[
+pub(crate) const HONORIFICS: &[&str] = &[
     "mr",
     "mrs",
     "ms",
@@ -56,7 +56,7 @@ const SOCIAL: &[&str] = &[
 ];
 
 /// Words dropped from the end of a name key.
-const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"];
+pub(crate) const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"];
 
 /// Words that may open a role before a name and are not part of the role itself.
 const DETERMINERS: &[&str] = &[
@@ -74,29 +74,49 @@ const DETERMINERS: &[&str] = &[
 /// assert_eq!(name_key("Martin Luther King, Jr."), "martin luther king");
 /// ```
 pub fn name_key(name: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
+    // The folded words are written straight into `out`, one space apart; `words` holds
+    // each word's byte range there, so that honorifics and suffixes are cut by slicing.
+    let mut out = String::with_capacity(name.len());
+    let mut words: Vec<(usize, usize)> = Vec::with_capacity(8);
     for raw in name.split(|c: char| c.is_whitespace() || c == ',') {
         let raw = raw
             .strip_suffix("'s")
             .or_else(|| raw.strip_suffix("’s"))
             .unwrap_or(raw);
-        let mut w = String::with_capacity(raw.len());
+        let before = out.len();
+        if before > 0 {
+            out.push(' ');
+        }
+        let start = out.len();
         for c in raw.chars() {
-            if c.is_alphanumeric() {
-                fold_char(c, &mut w);
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    out.push(c.to_ascii_lowercase());
+                }
+            } else if c.is_alphanumeric() {
+                fold_char(c, &mut out);
             }
         }
-        if !w.is_empty() {
-            words.push(w);
+        if out.len() == start {
+            out.truncate(before);
+        } else {
+            words.push((start, out.len()));
         }
     }
-    while words.len() > 1 && HONORIFICS.contains(&words[0].as_str()) {
-        words.remove(0);
+    let word = |&(s, e): &(usize, usize)| &out[s..e];
+    let mut first = 0;
+    while words.len() - first > 1 && HONORIFICS.contains(&word(&words[first])) {
+        first += 1;
     }
-    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
-        words.pop();
+    let mut last = words.len();
+    while last - first > 1 && SUFFIXES.contains(&word(&words[last - 1])) {
+        last -= 1;
     }
-    words.join(" ")
+    match (words.get(first), words.get(last.wrapping_sub(1))) {
+        _ if first == 0 && last == words.len() => out,
+        (Some(&(s, _)), Some(&(_, e))) => out[s..e].to_string(),
+        _ => String::new(),
+    }
 }
 
 /// A name key split into the parts the clustering compares.
@@ -225,22 +245,20 @@ fn spelling_variant(a: &str, b: &str) -> bool {
 /// assert_eq!(alias.as_deref(), Some("Sergei Lavrov"));
 /// ```
 pub fn split_mention(mention: &str, name: &str) -> (Option<String>, Option<String>) {
-    let name_words: Vec<String> = name_key(name).split(' ').map(str::to_string).collect();
+    let name = name_key(name);
+    let name_words: Vec<&str> = name.split(' ').collect();
     let words: Vec<&str> = mention.split_whitespace().collect();
-    let pos = words.iter().position(|w| {
-        let k = name_key(w);
-        !k.is_empty() && name_words.contains(&k)
-    });
-    let Some(pos) = pos else {
+    // Each mention word's key, computed once.
+    let keys: Vec<String> = words.iter().map(|w| name_key(w)).collect();
+    let in_name = |k: &str| name_words.contains(&k);
+    let Some(pos) = keys.iter().position(|k| !k.is_empty() && in_name(k)) else {
         return (None, None);
     };
     let alias_words: Vec<&str> = words[pos..]
         .iter()
-        .take_while(|w| {
-            let k = name_key(w);
-            name_words.contains(&k) || (k.chars().count() == 1 && w.ends_with('.'))
-        })
-        .copied()
+        .zip(&keys[pos..])
+        .take_while(|(w, k)| in_name(k) || (k.chars().count() == 1 && w.ends_with('.')))
+        .map(|(w, _)| *w)
         .collect();
     let alias = alias_words
         .join(" ")
@@ -248,27 +266,21 @@ pub fn split_mention(mention: &str, name: &str) -> (Option<String>, Option<Strin
         .trim_end_matches("'s")
         .trim_end_matches("’s")
         .to_string();
-    let mut lead: &[&str] = &words[..pos];
-    while let Some((w, rest)) = lead.split_first() {
-        if DETERMINERS.contains(&w.to_lowercase().as_str()) {
-            lead = rest;
-        } else {
-            break;
-        }
+    // The words before the name, as the index range lo..hi of `words`.
+    let (mut lo, mut hi) = (0, pos);
+    while lo < hi && lowercase_in(words[lo], DETERMINERS) {
+        lo += 1;
     }
-    if let Some(i) = lead
-        .iter()
-        .rposition(|w| matches!(w.to_lowercase().as_str(), "and" | "or" | "&"))
+    if let Some(i) = (lo..hi)
+        .rev()
+        .find(|&i| lowercase_in(words[i], &["and", "or", "&"]))
     {
-        lead = &lead[i + 1..];
+        lo = i + 1;
     }
-    while let Some((w, rest)) = lead.split_last() {
-        if SOCIAL.contains(&name_key(w).as_str()) {
-            lead = rest;
-        } else {
-            break;
-        }
+    while lo < hi && SOCIAL.contains(&keys[hi - 1].as_str()) {
+        hi -= 1;
     }
+    let lead = &words[lo..hi];
     // A role has a title word in it ("minister", "Sen.", "campaign manager"); a comma
     // means an apposition, not a title; honorifics alone are not roles.
     let title = if lead.is_empty()
@@ -277,13 +289,23 @@ pub fn split_mention(mention: &str, name: &str) -> (Option<String>, Option<Strin
         || !lead
             .iter()
             .any(|w| is_title(w.trim_end_matches(['.', ',', ':'])))
-        || (lead.len() == 1 && SOCIAL.contains(&name_key(lead[0]).as_str()))
+        || (lead.len() == 1 && SOCIAL.contains(&keys[lo].as_str()))
     {
         None
     } else {
         Some(lead.join(" "))
     };
     (title, (!alias.is_empty()).then_some(alias))
+}
+
+/// Whether the lowercased word is one of `list` (lowercase words); without allocating
+/// when the word is ASCII, the common case.
+fn lowercase_in(word: &str, list: &[&str]) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|w| w.eq_ignore_ascii_case(word))
+    } else {
+        list.contains(&word.to_lowercase().as_str())
+    }
 }
 
 /// One name as it occurs in the corpus, the input of [`cluster`].

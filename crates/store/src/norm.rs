@@ -5,10 +5,12 @@ use sha2::{Digest, Sha256};
 
 /// The content hash of an article text: SHA-256 of its bytes, as 64 lowercase hex digits.
 pub fn content_hash(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(text.as_bytes());
     let mut out = String::with_capacity(64);
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
     }
     out
 }
@@ -63,24 +65,34 @@ pub fn fold_char(c: char, out: &mut String) {
 /// assert_eq!(quote_key("“We will WIN,”  he—"), quote_key("we will win he"));
 /// ```
 pub fn quote_key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Built as bytes: ASCII (the common case) is pushed byte by byte without decoding.
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    let mut folded = String::new();
     let mut gap = false;
-    for c in text.chars() {
-        // ASCII without the Unicode tables: the common case
-        let word = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (word, c) = if b.is_ascii() {
+            i += 1;
+            (b.is_ascii_alphanumeric(), char::from(b))
         } else {
-            c.is_alphanumeric()
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
+            (c.is_alphanumeric(), c)
         };
         if word {
             if gap && !out.is_empty() {
-                out.push(' ');
+                out.push(b' ');
             }
             gap = false;
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
+            if b.is_ascii() {
+                out.push(b.to_ascii_lowercase());
             } else {
-                fold_char(c, &mut out);
+                folded.clear();
+                fold_char(c, &mut folded);
+                out.extend_from_slice(folded.as_bytes());
             }
         } else if c == '\'' || c == '’' {
             // "don't" and "don’t" are one word.
@@ -88,7 +100,8 @@ pub fn quote_key(text: &str) -> String {
             gap = true;
         }
     }
-    out
+    // Only ASCII bytes and whole folded chars were pushed, so this never fails.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The id of the quote group of a quote key: the first 63 bits of its SHA-256, so it is a
@@ -121,7 +134,16 @@ pub fn quote_group_id(key: &str) -> i64 {
 /// assert_ne!(index_tag('k', "sergei lavrov"), index_tag('o', "sergei lavrov"));
 /// ```
 pub fn index_tag(prefix: char, value: &str) -> String {
-    format!("{prefix}{}", quote_group_id(&value.to_lowercase()))
+    // ASCII without capitals (speaker keys, most outlets) is its own lowercase.
+    let id = if value
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        quote_group_id(&value.to_lowercase())
+    } else {
+        quote_group_id(value)
+    };
+    format!("{prefix}{id}")
 }
 
 /// A sentence's `(start, end, char_start, char_end)`: byte and char offsets into the text.

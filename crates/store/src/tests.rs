@@ -534,3 +534,84 @@ fn index_filters_keep_exact_speaker_and_outlet_semantics() {
     got.sort();
     assert_eq!(got, ["w1", "w2"]);
 }
+
+/// The byte-level fast paths of `quote_key` and `name_key` against their definitions,
+/// written char by char as they were before the fast paths.
+mod normalisation_definitions {
+    use crate::names::{name_key, HONORIFICS, SUFFIXES};
+    use crate::norm::{fold_char, quote_key};
+    use proptest::prelude::*;
+
+    fn quote_key_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        let mut gap = false;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                fold_char(c, &mut out);
+            } else if c != '\'' && c != '’' {
+                gap = true;
+            }
+        }
+        out
+    }
+
+    fn name_key_by_words(name: &str) -> String {
+        let mut words: Vec<String> = Vec::new();
+        for raw in name.split(|c: char| c.is_whitespace() || c == ',') {
+            let raw = raw
+                .strip_suffix("'s")
+                .or_else(|| raw.strip_suffix("’s"))
+                .unwrap_or(raw);
+            let mut w = String::new();
+            for c in raw.chars().filter(|c| c.is_alphanumeric()) {
+                fold_char(c, &mut w);
+            }
+            if !w.is_empty() {
+                words.push(w);
+            }
+        }
+        while words.len() > 1 && HONORIFICS.contains(&words[0].as_str()) {
+            words.remove(0);
+        }
+        while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
+            words.pop();
+        }
+        words.join(" ")
+    }
+
+    /// Text mixing the cases both paths take: ASCII words and punctuation, apostrophes,
+    /// diacritics, combining marks, other scripts, and the honorifics and suffixes above.
+    fn texty() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[A-Za-z0-9]{1,6}",
+            Just(" ".to_string()),
+            Just(", ".to_string()),
+            Just("'s".to_string()),
+            Just("’s ".to_string()),
+            Just("Mr. ".to_string()),
+            Just("Dr ".to_string()),
+            Just("President ".to_string()),
+            Just(" Jr.".to_string()),
+            Just(" III".to_string()),
+            "[“”—.!?;:()\"'-]{1,3}",
+            "[éÉßøŁİǅ\u{301}\u{345}ж中٣]{1,3}",
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn quote_key_equals_its_definition(text in texty()) {
+            prop_assert_eq!(quote_key(&text), quote_key_by_chars(&text));
+        }
+
+        #[test]
+        fn name_key_equals_its_definition(name in texty()) {
+            prop_assert_eq!(name_key(&name), name_key_by_words(&name));
+        }
+    }
+}
