@@ -3,8 +3,9 @@
 #
 #  1. ingest beside extract, in one run, same input, same thread count, one after the
 #     other: `whosaid extract -j T INPUT > /dev/null` vs `whosaid ingest -j T INPUT` into a
-#     fresh database — MB/s and articles/s of each, and ingest/extract, on PolNeAR train
-#     and on the first COMPARE articles of the synthetic corpus;
+#     fresh database, ROUNDS times alternated — median MB/s and articles/s of each, and
+#     the ratio of the medians (and of each round), on PolNeAR train and on the first
+#     COMPARE articles of the synthetic corpus;
 #  2. ingest throughput (articles/s, MB/s of article text), database size per article and
 #     search latency (p50/p99 over QUERIES in-process searches drawn from the corpus, see
 #     crates/store/examples/search_bench.rs) on PolNeAR train and on a synthetic corpus of
@@ -17,8 +18,8 @@
 #   bench/store.sh --threads 1 --articles 50000
 #
 # Options: --articles N (default 20000), --compare N (synthetic articles in the side-by-side
-# run, default min(ARTICLES, 20000)), --queries N (1000), --threads N (2), --work DIR
-# (/tmp/store-bench/run; deleted at the end unless --keep).
+# run, default min(ARTICLES, 20000)), --queries N (1000), --threads N (2), --rounds N (3),
+# --work DIR (/tmp/store-bench/run; deleted at the end unless --keep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED:-../shared}
@@ -27,6 +28,7 @@ articles=20000
 compare=
 queries=1000
 threads=2
+rounds=3
 work=/tmp/store-bench/run
 keep=0
 while [ $# -gt 0 ]; do
@@ -35,9 +37,10 @@ while [ $# -gt 0 ]; do
         --compare) compare=$2; shift 2 ;;
         --queries) queries=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        *) echo "usage: bench/store.sh [--articles N] [--compare N] [--queries N] [--threads N] [--work DIR] [--keep]" >&2; exit 2 ;;
+        *) echo "usage: bench/store.sh [--articles N] [--compare N] [--queries N] [--threads N] [--rounds N] [--work DIR] [--keep]" >&2; exit 2 ;;
     esac
 done
 compare=${compare:-$(( articles < 20000 ? articles : 20000 ))}
@@ -86,27 +89,35 @@ head -n "$compare" "$work/synth.jsonl" > "$work/compare.jsonl"
 
 now() { date +%s.%N; }
 
-# extract vs ingest, one after the other, same input and threads
-echo "### ingest beside extract ($threads threads, same run)"
+# extract vs ingest, one after the other, same input and threads, ROUNDS times alternated:
+# the VM's speed moves by ±10% from minute to minute, so the ratio is of the medians.
+echo "### ingest beside extract ($threads threads, same run, median of $rounds alternated rounds)"
 echo
-echo "| input | articles | MB | extract s | extract MB/s | extract articles/s | ingest s | ingest MB/s | ingest articles/s | ingest / extract |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| input | articles | MB | extract s | extract MB/s | extract articles/s | ingest s | ingest MB/s | ingest articles/s | ingest / extract | rounds: ingest / extract |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 for c in polnear compare; do
     if [ $c = polnear ]; then input=$train; name="PolNeAR train"; else input=$work/compare.jsonl; name="synthetic ($compare)"; fi
-    log "extract $name"
-    t0=$(now); "$bin" extract -q -j "$threads" "$input" > /dev/null; t1=$(now)
-    log "ingest $name"
-    rm -f "$work/$c.db" "$work/$c.db-wal" "$work/$c.db-shm"
-    "$bin" ingest -q --json -j "$threads" --db "$work/$c.db" "$input" > "$work/$c.summary.json"
-    t2=$(now)
-    python3 - "$name" "$work/$c.summary.json" "$t0" "$t1" "$t2" <<'PY'
-import json, sys
-name, summary, t0, t1, t2 = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:6])
+    times=()
+    for r in $(seq "$rounds"); do
+        log "extract $name (round $r)"
+        t0=$(now); "$bin" extract -q -j "$threads" "$input" > /dev/null; t1=$(now)
+        log "ingest $name (round $r)"
+        rm -f "$work/$c.db" "$work/$c.db-wal" "$work/$c.db-shm"
+        "$bin" ingest -q --json -j "$threads" --db "$work/$c.db" "$input" > "$work/$c.summary.json"
+        t2=$(now)
+        times+=("$t0,$t1,$t2")
+    done
+    python3 - "$name" "$work/$c.summary.json" "${times[@]}" <<'PY'
+import json, statistics, sys
+name, summary, rounds = sys.argv[1], sys.argv[2], [tuple(map(float, r.split(","))) for r in sys.argv[3:]]
 s = json.load(open(summary))
 n, mb = s["corpus"]["articles"], s["bytes"] / 1e6
-ex, ing = t1 - t0, t2 - t1
+exs = [t1 - t0 for t0, t1, _ in rounds]
+ings = [t2 - t1 for _, t1, t2 in rounds]
+ex, ing = statistics.median(exs), statistics.median(ings)
+each = ", ".join(f"{e / i:.0%}" for e, i in zip(exs, ings))
 print(f"| {name} | {n} | {mb:.1f} | {ex:.1f} | {mb/ex:.2f} | {n/ex:.0f} | {ing:.1f} | "
-      f"{mb/ing:.2f} | {n/ing:.0f} | **{ex/ing:.0%}** |")
+      f"{mb/ing:.2f} | {n/ing:.0f} | **{ex/ing:.0%}** | {each} |")
 PY
 done
 
