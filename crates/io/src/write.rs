@@ -186,8 +186,41 @@ const DIGIT_PAIRS: [u8; 200] = {
     t
 };
 
-/// Appends `n` in decimal (two digits a division).
+/// The two decimal digits of `k` (below 100).
+#[inline]
+fn digit_pair(k: usize) -> [u8; 2] {
+    [DIGIT_PAIRS[2 * k], DIGIT_PAIRS[2 * k + 1]]
+}
+
+/// Appends `n` in decimal (two digits a division). Numbers below a million (the offsets
+/// of most texts) go on as arrays of their length, without a copy of variable length.
 fn json_usize(out: &mut Vec<u8>, n: usize) {
+    if n < 100 {
+        if n < 10 {
+            out.push(b'0' + n as u8);
+        } else {
+            out.extend_from_slice(&digit_pair(n));
+        }
+        return;
+    }
+    if n < 1_000_000 {
+        let (high, [c, d]) = (n / 100, digit_pair(n % 100));
+        if high < 10 {
+            out.extend_from_slice(&[b'0' + high as u8, c, d]);
+        } else if high < 100 {
+            let [a, b] = digit_pair(high);
+            out.extend_from_slice(&[a, b, c, d]);
+        } else {
+            let (top, [a, b]) = (high / 100, digit_pair(high % 100));
+            if top < 10 {
+                out.extend_from_slice(&[b'0' + top as u8, a, b, c, d]);
+            } else {
+                let [y, z] = digit_pair(top);
+                out.extend_from_slice(&[y, z, a, b, c, d]);
+            }
+        }
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = n;
