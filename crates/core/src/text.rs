@@ -563,14 +563,14 @@ pub const MAX_SENTENCE_TOKENS: usize = 256;
 pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut first = 0;
-    let mut paragraph = 0;
-    let push = |out: &mut Vec<Sentence>, a: usize, b: usize, paragraph: usize| {
+    // (paragraph numbers are set at the end, from the line starts)
+    let push = |out: &mut Vec<Sentence>, a: usize, b: usize| {
         if a < b {
             out.push(Sentence {
                 tokens: a..b,
                 start: tokens[a].start,
                 end: tokens[b - 1].end,
-                paragraph,
+                paragraph: 0,
             });
         }
     };
@@ -579,7 +579,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut i = 0;
     while i < tokens.len() {
         if i > first && tokens[i].line_start {
-            push(&mut out, first, i, paragraph);
+            push(&mut out, first, i);
             first = i;
         }
         if i - first >= MAX_SENTENCE_TOKENS {
@@ -588,11 +588,8 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             } else {
                 i
             };
-            push(&mut out, first, cut, paragraph);
+            push(&mut out, first, cut);
             first = cut;
-        }
-        if i == first && tokens[i].line_start && i > 0 {
-            paragraph += 1;
         }
         let t = tokens[i];
         // (`,` `;` `:` are one byte: no string compare)
@@ -624,7 +621,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                 }
             }
             if j >= tokens.len() || tokens[j].line_start || can_start_sentence(text, tokens, j) {
-                push(&mut out, first, j, paragraph);
+                push(&mut out, first, j);
                 first = j;
                 i = j;
                 continue;
@@ -633,13 +630,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         i += 1;
     }
     if first < tokens.len() {
-        if first > 0
-            && tokens[first].line_start
-            && out.last().map(|s| s.paragraph) == Some(paragraph)
-        {
-            // paragraph already advanced above
-        }
-        push(&mut out, first, tokens.len(), paragraph);
+        push(&mut out, first, tokens.len());
     }
     // Paragraph numbers: recompute from line starts so that they are dense and exact.
     let mut p = 0;
