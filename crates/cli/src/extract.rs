@@ -9,7 +9,7 @@ use crate::workers::outcomes;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -245,9 +245,13 @@ impl Progress {
     }
 }
 
+/// Bytes of output lines gathered before they are written (as `BufWriter`'s 64 KiB did).
+const OUTPUT_BATCH: usize = 64 * 1024;
+
 /// Reads the inputs of `args`, applies `work` to each article on the worker threads
-/// and writes its result (or the error record) as one JSON line to `out`, in input
-/// order; messages go to `err`.
+/// and writes its result (or the error record) as one JSON line to `out` (best
+/// unbuffered: lines are gathered into batches of [`OUTPUT_BATCH`] bytes here), in
+/// input order; messages go to `err`.
 pub fn run_with<T, W, E>(
     args: &InputArgs,
     work: impl Fn(Article) -> T + Sync,
@@ -264,7 +268,8 @@ where
     let inputs = read_inputs(&args.inputs, &args.read_options());
     let stats = inputs.stats();
     let progress = Progress::new(is_tty && !args.quiet, &args.inputs, Arc::clone(&stats));
-    let mut out = JsonlWriter::new(out);
+    // (`out` unbuffered: the writer gathers lines itself, with no copy into a buffer)
+    let mut out = JsonlWriter::batched(out, OUTPUT_BATCH);
     let mut summary = Summary::default();
     let threads = thread_count(args.threads);
     let mut result = Ok(());
@@ -327,8 +332,7 @@ pub fn main_with<T: JsonLine + Send>(
     work: impl Fn(Article) -> T + Sync,
 ) -> ExitCode {
     let stdout = io::stdout();
-    let out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    match run_with(args, work, out, io::stderr()) {
+    match run_with(args, work, stdout.lock(), io::stderr()) {
         Ok(summary) => summary.exit_code(),
         Err(e) => {
             let _ = writeln!(io::stderr(), "whosaid: {e:#}");

@@ -89,11 +89,24 @@ fn is_boilerplate(l: &Layout, p: &Range<usize>) -> bool {
         "all rights reserved",
         "(c)",
     ];
-    OPENERS.iter().any(|o| {
-        head.len() >= o.len()
-            && head.is_char_boundary(o.len())
-            && head[..o.len()].eq_ignore_ascii_case(o)
-    })
+    /// The first bytes of the openers, in either case (most paragraphs open with none).
+    const FIRST: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut k = 0;
+        while k < OPENERS.len() {
+            let b = OPENERS[k].as_bytes()[0];
+            t[b.to_ascii_lowercase() as usize] = true;
+            t[b.to_ascii_uppercase() as usize] = true;
+            k += 1;
+        }
+        t
+    };
+    head.as_bytes().first().is_some_and(|&b| FIRST[b as usize])
+        && OPENERS.iter().any(|o| {
+            head.len() >= o.len()
+                && head.is_char_boundary(o.len())
+                && head[..o.len()].eq_ignore_ascii_case(o)
+        })
 }
 
 /// A caption pasted as prose: a name, a present-tense verb (`speaks`, `gestures`),
@@ -170,8 +183,9 @@ fn is_truncated(l: &Layout, p: &Range<usize>) -> bool {
         _ => false,
     };
     let abbrev_end = l.kind(last) == Some(TokenKind::Word) && lw.ends_with('.');
-    let has_comma = (p.start..p.end).any(|i| l.word(i) == ",");
-    if is_subordinator(l.word(p.start)) && !has_comma && (!terminal || abbrev_end) {
+    // (the comma scan only for a paragraph that opens with a subordinator)
+    let has_comma = || (p.start..p.end).any(|i| l.word(i) == ",");
+    if is_subordinator(l.word(p.start)) && (!terminal || abbrev_end) && !has_comma() {
         return true;
     }
     if terminal || abbrev_end || p.len() < 5 {

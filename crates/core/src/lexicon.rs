@@ -68,64 +68,7 @@ pub(crate) type Fx = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, Fx>;
 type FxSet<K> = HashSet<K, Fx>;
 
-/// `x` with its ASCII capitals lowercased, 8 bytes at a time (every byte below 0x80).
-#[inline]
-fn ascii_lower8(x: u64) -> u64 {
-    const L: u64 = 0x0101_0101_0101_0101;
-    // bit 7 of each byte: the byte is >= c (no carries: 127 + 128 < 256)
-    let ge = |c: u8| x.wrapping_add((0x80 - c as u64) * L);
-    x | ((ge(b'A') & !ge(b'Z' + 1) & (L << 7)) >> 2)
-}
-
-/// A word of at most 15 ASCII bytes, lowercased and packed into two integers (bytes
-/// 0–14, then its length in the top byte): the key of a [`PackedMap`].
-pub(crate) type Packed = (u64, u64);
-
-/// `word` lowercased and packed ([`Packed`]), or `None` when it is longer than 15 bytes
-/// or not ASCII.
-#[inline]
-pub(crate) fn pack_lower(word: &str) -> Option<Packed> {
-    pack_lower_bytes(word.as_bytes())
-}
-
-/// [`pack_lower`] of the bytes of a word (`None` for bytes that are not ASCII).
-#[inline]
-pub(crate) fn pack_lower_bytes(b: &[u8]) -> Option<Packed> {
-    let n = b.len();
-    // bytes 0-7 and 8-14 as little-endian integers, from two (overlapping) loads of the
-    // word's head and tail: no byte loop, no copy into a buffer
-    let (lo, hi) = match n {
-        0 => (0, 0),
-        1 => (b[0] as u64, 0),
-        2..=3 => (le2(b) | le2(&b[n - 2..]) << (8 * (n - 2)), 0),
-        4..=7 => (le4(b) | le4(&b[n - 4..]) << (8 * (n - 4)), 0),
-        8 => (le8(b), 0),
-        9..=15 => (le8(b), le8(&b[n - 8..]) >> (8 * (16 - n))),
-        _ => return None,
-    };
-    let hi = hi | (n as u64) << 56;
-    ((lo | hi) & 0x8080_8080_8080_8080 == 0).then(|| (ascii_lower8(lo), ascii_lower8(hi)))
-}
-
-/// The first 2 bytes of `b` (at least 2 long) as a little-endian integer.
-#[inline(always)]
-fn le2(b: &[u8]) -> u64 {
-    b.first_chunk::<2>()
-        .map_or(0, |c| u16::from_le_bytes(*c) as u64)
-}
-
-/// The first 4 bytes of `b` (at least 4 long) as a little-endian integer.
-#[inline(always)]
-fn le4(b: &[u8]) -> u64 {
-    b.first_chunk::<4>()
-        .map_or(0, |c| u32::from_le_bytes(*c) as u64)
-}
-
-/// The first 8 bytes of `b` (at least 8 long) as a little-endian integer.
-#[inline(always)]
-fn le8(b: &[u8]) -> u64 {
-    b.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c))
-}
+pub(crate) use crate::packing::{pack_lower, pack_lower_bytes, Packed};
 
 /// An open-addressing map from [`Packed`] words: a lookup is a multiply and one or two
 /// integer compares, with the key in the slot (no string hashing, no byte compares
@@ -193,6 +136,8 @@ impl<V: Copy + Default> PackedMap<V> {
     }
 }
 
+/// The file `build.rs` makes the first-name table of (read here by the tests only).
+#[cfg(test)]
 const NAMES: &str = include_str!("../data/names.tsv");
 const VERBS: &str = include_str!("../data/verbs.txt");
 const PHRASAL: &str = include_str!("../data/phrasal_verbs.txt");
@@ -256,67 +201,65 @@ fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
 }
 
 /// A name's entry: gender (if clear) and the US Census male share in percent.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct NameInfo {
     gender: Option<Gender>,
     male_pct: Option<u8>,
 }
 
-/// The first names: those that pack ([`pack_lower`]) in a [`PackedMap`], the few others
-/// (long or not ASCII) in a hash map.
-struct Names {
-    packed: PackedMap<NameInfo>,
-    other: FxMap<&'static str, NameInfo>,
+impl NameInfo {
+    /// The entry `build.rs` encoded as `e`.
+    fn decode(e: u16) -> NameInfo {
+        NameInfo {
+            gender: match e & 3 {
+                1 => Some(Gender::Male),
+                2 => Some(Gender::Female),
+                _ => None,
+            },
+            male_pct: (e & 4 != 0).then_some((e >> 8) as u8),
+        }
+    }
 }
 
-fn names() -> &'static Names {
-    static NAMES_MAP: OnceLock<Names> = OnceLock::new();
+/// The first names of `data/names.tsv` that pack ([`pack_lower`]), built into the binary
+/// by `build.rs`: sorted by key, [`NAME_RECORD`] bytes each (the key's two integers,
+/// then the entry [`NameInfo::decode`] reads, little-endian): no run parses the file.
+static PACKED_NAMES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names_packed.bin"));
+/// Bytes of a [`PACKED_NAMES`] record.
+const NAME_RECORD: usize = 18;
+/// The other first names (long, not ASCII or with capitals), sorted, with their entries.
+static OTHER_NAMES: &[(&str, u16)] = include!(concat!(env!("OUT_DIR"), "/names_other.rs"));
+
+/// The packed first names in a [`PackedMap`], filled on first use from the records of
+/// [`PACKED_NAMES`] (a copy, no parse).
+fn packed_names() -> &'static PackedMap<NameInfo> {
+    static NAMES_MAP: OnceLock<PackedMap<NameInfo>> = OnceLock::new();
     NAMES_MAP.get_or_init(|| {
-        // sized for every line up front: no growing while 20k names go in
-        let lines = NAMES.bytes().filter(|&b| b == b'\n').count() + 1;
-        let mut packed = Vec::with_capacity(lines);
-        let mut other = FxMap::default();
-        for line in data_lines(NAMES) {
-            let Some((name, rest)) = split_at_byte(line, b'\t') else {
-                continue;
-            };
-            let Some((g, rest)) = split_at_byte(rest, b'\t') else {
-                continue;
-            };
-            let pct = split_at_byte(rest, b'\t').map_or(rest, |(p, _)| p);
-            let gender = match g {
-                "M" => Some(Gender::Male),
-                "F" => Some(Gender::Female),
-                _ => None,
-            };
-            let info = NameInfo {
-                gender,
-                male_pct: pct.parse().ok(),
-            };
-            // (a name with capitals is never found: lookups lowercase the word)
-            match pack_lower(name).filter(|_| !name.bytes().any(|b| b.is_ascii_uppercase())) {
-                Some(k) => packed.push((k, info)),
-                None => {
-                    other.insert(name, info);
-                }
-            }
-        }
-        Names {
-            // a repeated name: its last line counts
-            packed: PackedMap::new(packed.into_iter(), |_, last| last),
-            other,
-        }
+        let le8 = |b: &[u8]| b.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c));
+        let records = PACKED_NAMES.chunks_exact(NAME_RECORD).map(|r| {
+            let entry = r.get(16..).and_then(|e| e.first_chunk::<2>());
+            (
+                (le8(r), le8(r.get(8..).unwrap_or_default())),
+                NameInfo::decode(entry.map_or(0, |e| u16::from_le_bytes(*e))),
+            )
+        });
+        // (the keys are unique)
+        PackedMap::new(records, |_, last| last)
     })
 }
 
 /// The entry of first name `name` (any case).
 fn name_info(name: &str) -> Option<NameInfo> {
-    let names = names();
+    let packed = packed_names();
     // (a word that lowercases to a packing one, such as one with a Kelvin sign, is
     // looked up packed as well)
-    lookup(name, &names.packed, |n| match pack_lower(n) {
-        Some(k) => names.packed.get(k),
-        None => names.other.get(n).copied(),
+    lookup(name, packed, |n| match pack_lower(n) {
+        Some(k) => packed.get(k),
+        None => OTHER_NAMES
+            .binary_search_by(|&(o, _)| o.cmp(n))
+            .ok()
+            .and_then(|i| OTHER_NAMES.get(i))
+            .map(|&(_, e)| NameInfo::decode(e)),
     })
 }
 
@@ -538,6 +481,7 @@ pub fn canonical_entity(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::packing::ascii_lower8;
 
     /// [`pack_lower`] as a copy into a zeroed 16-byte buffer.
     fn pack_lower_by_copy(word: &str) -> Option<Packed> {
@@ -567,12 +511,64 @@ mod tests {
 
     #[test]
     fn data_files_parse() {
-        assert!(names().packed.len() > 5000);
+        assert!(packed_names().len() > 5000 && !OTHER_NAMES.is_empty());
         assert!(verbs().len() > 3000);
         assert!(phrasal().len() > 50);
         assert!(nouns().len() > 100);
         assert!(titles().len() > 200);
         assert!(entities().folded.len() > 300);
+    }
+
+    /// The entry of `name` as the table built from the file line by line at run time
+    /// (before `build.rs` made it) gave it.
+    fn name_info_by_parsing(name: &str) -> Option<NameInfo> {
+        let mut packed = Vec::new();
+        let mut other = FxMap::default();
+        for line in data_lines(NAMES) {
+            let Some((name, rest)) = split_at_byte(line, b'\t') else {
+                continue;
+            };
+            let Some((g, rest)) = split_at_byte(rest, b'\t') else {
+                continue;
+            };
+            let pct = split_at_byte(rest, b'\t').map_or(rest, |(p, _)| p);
+            let gender = match g {
+                "M" => Some(Gender::Male),
+                "F" => Some(Gender::Female),
+                _ => None,
+            };
+            let info = NameInfo {
+                gender,
+                male_pct: pct.parse().ok(),
+            };
+            match pack_lower(name).filter(|_| !name.bytes().any(|b| b.is_ascii_uppercase())) {
+                Some(k) => packed.push((k, info)),
+                None => {
+                    other.insert(name, info);
+                }
+            }
+        }
+        let packed = PackedMap::new(packed.into_iter(), |_, last| last);
+        lookup(name, &packed, |n| match pack_lower(n) {
+            Some(k) => packed.get(k),
+            None => other.get(n).copied(),
+        })
+    }
+
+    #[test]
+    fn built_name_table_matches_the_file() {
+        let names: Vec<&str> = data_lines(NAMES)
+            .filter_map(|l| split_at_byte(l, b'\t').map(|(n, _)| n))
+            .collect();
+        // (every hundredth name and its case variants: the parse per lookup is slow)
+        for n in names.iter().step_by(100).chain(&names[names.len() - 50..]) {
+            for w in [n.to_string(), n.to_uppercase(), n.to_lowercase()] {
+                assert_eq!(name_info(&w), name_info_by_parsing(&w), "{w}");
+            }
+        }
+        for w in ["", "x", "Xyzzyq", "Jean-Pierre", "ÅSA", "Ölrich"] {
+            assert_eq!(name_info(w), name_info_by_parsing(w), "{w}");
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod confidence;
 pub mod doc;
 pub mod layout;
 pub mod lexicon;
+mod packing;
 pub mod pipeline;
 pub mod quotes;
 pub mod refine;

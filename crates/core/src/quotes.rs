@@ -143,10 +143,14 @@ struct Rules<'l, 'a> {
     /// For each token, the lemma of the communication verb it is (lowercase words
     /// only; "according" stands for itself), computed once.
     lemma: Vec<Option<&'static str>>,
-    /// For each token, the first comma at or after it that ends a reported clause
-    /// (`, according to …`, `, adding …`), or `u32::MAX`: one right-to-left pass instead
-    /// of a scan per cue (which was quadratic in a long unpunctuated sentence).
-    clause_break: Vec<u32>,
+    /// The tokens a cue may start at, in order: those with a lemma and the nine-byte
+    /// words starting with `A` ("According"); [`Rules::cue_at_with`] is `None` at every
+    /// other token, so the scan for reported speech visits only these.
+    cue_starts: Vec<u32>,
+    /// The commas that end a reported clause (`, according to …`, `, adding …`), in
+    /// order: a binary search per cue finds the first after its clause start (a scan
+    /// per cue was quadratic in a long unpunctuated sentence).
+    clause_breaks: Vec<u32>,
     /// Number of word tokens before each token (a prefix sum: word counts of long
     /// contents in O(1)).
     words_before: Vec<u32>,
@@ -173,26 +177,21 @@ pub fn candidates(l: &Layout, quotes: &[QuoteSpan], blocked: &[bool]) -> Vec<Can
         blocked,
         used_cue: vec![false; l.tokens.len()],
         lemma: Vec::new(),
-        clause_break: Vec::new(),
-        words_before: Vec::with_capacity(l.tokens.len() + 1),
+        cue_starts: Vec::new(),
+        clause_breaks: Vec::new(),
+        words_before: Vec::new(),
         out: Vec::new(),
     };
-    let mut count = 0u32;
-    for i in 0..l.tokens.len() {
-        r.words_before.push(count);
-        count += (l.kind(i) == Some(TokenKind::Word)) as u32;
-    }
-    r.words_before.push(count);
-    r.lemma = cue_lemmas(l, &r.quote_of);
-    let mut clause_break = vec![u32::MAX; l.tokens.len() + 1];
-    for m in (0..l.tokens.len()).rev() {
-        clause_break[m] = if r.is_clause_break(m) {
-            m as u32
-        } else {
-            clause_break[m + 1]
-        };
-    }
-    r.clause_break = clause_break;
+    let scan = scan_tokens(l, &r.quote_of);
+    r.lemma = scan.lemma;
+    r.cue_starts = scan.cue_starts;
+    r.words_before = scan.words_before;
+    let breaks: Vec<u32> = scan
+        .commas
+        .into_iter()
+        .filter(|&m| r.is_clause_break(m as usize))
+        .collect();
+    r.clause_breaks = breaks;
     let headline_quote = r.headline();
     r.direct_quotes(headline_quote);
     r.reported_speech();
@@ -203,50 +202,96 @@ pub fn candidates(l: &Layout, quotes: &[QuoteSpan], blocked: &[bool]) -> Vec<Can
 /// The paragraph, source and cue of the last attributed direct quote.
 type LastDirect = (usize, Option<Range<usize>>, Option<Range<usize>>);
 
-/// The communication-verb lemma of every lowercase word outside quotations (see
-/// [`Rules::cue_at_with`]):
-/// one lexicon lookup per content word, none for grammar words.
-fn cue_lemmas(l: &Layout, quote_of: &[u32]) -> Vec<Option<&'static str>> {
+/// The per-token facts of [`Rules`] from one pass over the tokens.
+struct TokenScan {
+    /// [`Rules::lemma`].
+    lemma: Vec<Option<&'static str>>,
+    /// [`Rules::cue_starts`].
+    cue_starts: Vec<u32>,
+    /// The one-byte `,` tokens (those [`Rules::is_clause_break`] may accept).
+    commas: Vec<u32>,
+    /// [`Rules::words_before`].
+    words_before: Vec<u32>,
+}
+
+/// [`TokenScan`] of the document: the lemmas of [`cue_lemma`], where cues may start,
+/// the commas and the word counts.
+fn scan_tokens(l: &Layout, quote_of: &[u32]) -> TokenScan {
     let bytes = l.text.as_bytes();
-    l.tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            // Words inside quotations never cue an attribution of their own here; nor
-            // do words under three bytes (the length and kind first: no text read).
-            if t.kind != TokenKind::Word
-                || t.end - t.start < 3
-                || quote_of.get(i).is_some_and(|&q| q != NONE)
-            {
-                return None;
+    let n = l.tokens.len();
+    let mut scan = TokenScan {
+        lemma: Vec::with_capacity(n),
+        cue_starts: Vec::new(),
+        commas: Vec::new(),
+        words_before: Vec::with_capacity(n + 1),
+    };
+    let mut words = 0u32;
+    for (i, t) in l.tokens.iter().enumerate() {
+        scan.words_before.push(words);
+        let lemma = match t.kind {
+            TokenKind::Word => {
+                words += 1;
+                // (see `Rules::cue_at_with`: a capitalized "According" has no lemma)
+                let according = t.end - t.start == 9 && bytes.get(t.start) == Some(&b'A');
+                let lemma = cue_lemma(l, quote_of, i);
+                if lemma.is_some() || according {
+                    scan.cue_starts.push(i as u32);
+                }
+                lemma
             }
-            // (a word without a lemma, most, is settled by its bytes, lowercase or not:
-            // "said" and the like have one, see the test
-            // `wordclass::tests::say_forms_have_a_lemma`)
-            let info = l.info(i);
-            if !info.may_have_lemma() {
-                return (bytes.get(t.start..t.end) == Some(b"according".as_slice()))
-                    .then_some("according");
+            TokenKind::Punct => {
+                if t.end - t.start == 1 && bytes.get(t.start) == Some(&b',') {
+                    scan.commas.push(i as u32);
+                }
+                None
             }
-            // (`is_lower_word`, without its checks of the kind and the range again)
-            let lower = match bytes.get(t.start) {
-                Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
-                _ => l.is_lower_word(i),
-            };
-            if !lower {
-                return None;
-            }
-            let w = l.word(i);
-            if matches!(w, "said" | "says" | "say" | "saying") {
-                return Some("say");
-            }
-            if w == "according" {
-                return Some("according");
-            }
-            // (the function-word test only for the few words the lexicon knows)
-            info.lemma(w).filter(|_| !info.is_function_word(w))
-        })
-        .collect()
+            _ => None,
+        };
+        scan.lemma.push(lemma);
+    }
+    scan.words_before.push(words);
+    scan
+}
+
+/// The communication-verb lemma of word token `i` when it is a lowercase word outside
+/// quotations (see [`Rules::cue_at_with`]): one lexicon lookup per content word, none
+/// for grammar words.
+#[inline]
+fn cue_lemma(l: &Layout, quote_of: &[u32], i: usize) -> Option<&'static str> {
+    let bytes = l.text.as_bytes();
+    let t = l.tokens.get(i)?;
+    // Words inside quotations never cue an attribution of their own here; nor
+    // do words under three bytes (the length and kind first: no text read).
+    if t.kind != TokenKind::Word
+        || t.end - t.start < 3
+        || quote_of.get(i).is_some_and(|&q| q != NONE)
+    {
+        return None;
+    }
+    // (a word without a lemma, most, is settled by its bytes, lowercase or not:
+    // "said" and the like have one, see the test
+    // `wordclass::tests::say_forms_have_a_lemma`)
+    let info = l.info(i);
+    if !info.may_have_lemma() {
+        return (bytes.get(t.start..t.end) == Some(b"according".as_slice())).then_some("according");
+    }
+    // (`is_lower_word`, without its checks of the kind and the range again)
+    let lower = match bytes.get(t.start) {
+        Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
+        _ => l.is_lower_word(i),
+    };
+    if !lower {
+        return None;
+    }
+    let w = l.word(i);
+    if matches!(w, "said" | "says" | "say" | "saying") {
+        return Some("say");
+    }
+    if w == "according" {
+        return Some("according");
+    }
+    // (the function-word test only for the few words the lexicon knows)
+    info.lemma(w).filter(|_| !info.is_function_word(w))
 }
 
 /// What an attribution pattern found around a cue.
@@ -896,7 +941,16 @@ impl Rules<'_, '_> {
                 continue;
             }
             let mut i = range.start;
+            // (only the tokens a cue may start at: the others would be skipped)
+            let mut next = self.cue_starts.partition_point(|&p| (p as usize) < i);
             while i < range.end {
+                while self.cue_starts.get(next).is_some_and(|&p| (p as usize) < i) {
+                    next += 1;
+                }
+                match self.cue_starts.get(next) {
+                    Some(&p) if (p as usize) < range.end => i = p as usize,
+                    _ => break,
+                }
                 if self.used_cue[i] || self.in_quote(i) {
                     i += 1;
                     continue;
@@ -1025,7 +1079,8 @@ impl Rules<'_, '_> {
         }
         // The clause ends at the sentence end, or before `, adding …`/`, according to`.
         let mut end = s.end;
-        if let Some(&b) = self.clause_break.get(k) {
+        let first_break = self.clause_breaks.partition_point(|&b| (b as usize) < k);
+        if let Some(&b) = self.clause_breaks.get(first_break) {
             if (b as usize) < s.end {
                 end = b as usize;
             }

@@ -229,7 +229,8 @@ fn is_space(c: char) -> bool {
 /// ```
 pub fn tokenize(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+    // (news text has about one token per six bytes: few documents outgrow this)
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4 + 1);
     let mut i = 0;
     let mut line_start = true;
     let mut space_before = true;
@@ -359,48 +360,17 @@ const ASCII_WORD_BYTE: [bool; 256] = {
     t
 };
 
-/// How many of the eight bytes of `v` (little-endian) from the first on are ASCII word
-/// bytes ([`ASCII_WORD_BYTE`]), all tested at once (no carries between byte lanes).
-#[inline]
-fn ascii_word_bytes(v: u64) -> usize {
-    const H: u64 = 0x8080_8080_8080_8080;
-    const L: u64 = 0x0101_0101_0101_0101;
-    let x = v & !H;
-    // bit 7 of each byte: its low 7 bits are >= c
-    let ge = |x: u64, c: u8| (x + (0x80 - c as u64) * L) & H;
-    // letters: with bit 5 set, A-Z and a-z both land in a-z (and nothing else does)
-    let folded = x | (0x20 * L);
-    let letter = ge(folded, b'a') & !ge(folded, b'z' + 1);
-    let digit = ge(x, b'0') & !ge(x, b'9' + 1);
-    // `_`: the byte xor `_` is zero
-    let z = x ^ (b'_' as u64 * L);
-    let underscore = !(z + 0x7f * L) & H;
-    let word = (letter | digit | underscore) & !(v & H);
-    ((!word & H).trailing_zeros() / 8) as usize
-}
-
 /// The end and kind of the word starting at `start`, and whether it consists of ASCII
 /// letters, digits and underscores only.
 fn scan_word(text: &str, start: usize) -> (usize, TokenKind, bool) {
     // Fast path: the run of ASCII word bytes most words consist of, one byte at a time; the
     // general loop below takes over at the first other character with the same state.
+    // (news words are short: a table test per byte costs fewer instructions than
+    // eight-byte tests with their set-up)
     let bytes = text.as_bytes();
     let mut end = start;
-    // eight bytes at a time while they are there
-    while let Some(chunk) = bytes.get(end..).and_then(|r| r.first_chunk::<8>()) {
-        let n = ascii_word_bytes(u64::from_le_bytes(*chunk));
-        end += n;
-        if n < 8 {
-            break;
-        }
-    }
-    if bytes.len() < end + 8 {
-        while let Some(&b) = bytes.get(end) {
-            if !ASCII_WORD_BYTE[b as usize] {
-                break;
-            }
-            end += 1;
-        }
+    while bytes.get(end).is_some_and(|&b| ASCII_WORD_BYTE[b as usize]) {
+        end += 1;
     }
     // (decided by the first byte of most words)
     let run = &bytes[start..end];
@@ -593,14 +563,14 @@ pub const MAX_SENTENCE_TOKENS: usize = 256;
 pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut first = 0;
-    let mut paragraph = 0;
-    let push = |out: &mut Vec<Sentence>, a: usize, b: usize, paragraph: usize| {
+    // (paragraph numbers are set at the end, from the line starts)
+    let push = |out: &mut Vec<Sentence>, a: usize, b: usize| {
         if a < b {
             out.push(Sentence {
                 tokens: a..b,
                 start: tokens[a].start,
                 end: tokens[b - 1].end,
-                paragraph,
+                paragraph: 0,
             });
         }
     };
@@ -609,7 +579,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut i = 0;
     while i < tokens.len() {
         if i > first && tokens[i].line_start {
-            push(&mut out, first, i, paragraph);
+            push(&mut out, first, i);
             first = i;
         }
         if i - first >= MAX_SENTENCE_TOKENS {
@@ -618,11 +588,8 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             } else {
                 i
             };
-            push(&mut out, first, cut, paragraph);
+            push(&mut out, first, cut);
             first = cut;
-        }
-        if i == first && tokens[i].line_start && i > 0 {
-            paragraph += 1;
         }
         let t = tokens[i];
         // (`,` `;` `:` are one byte: no string compare)
@@ -654,7 +621,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                 }
             }
             if j >= tokens.len() || tokens[j].line_start || can_start_sentence(text, tokens, j) {
-                push(&mut out, first, j, paragraph);
+                push(&mut out, first, j);
                 first = j;
                 i = j;
                 continue;
@@ -663,13 +630,7 @@ pub fn split_sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         i += 1;
     }
     if first < tokens.len() {
-        if first > 0
-            && tokens[first].line_start
-            && out.last().map(|s| s.paragraph) == Some(paragraph)
-        {
-            // paragraph already advanced above
-        }
-        push(&mut out, first, tokens.len(), paragraph);
+        push(&mut out, first, tokens.len());
     }
     // Paragraph numbers: recompute from line starts so that they are dense and exact.
     let mut p = 0;

@@ -535,6 +535,33 @@ fn writer_writes_one_line_per_record() {
     assert_eq!(back, ErrorRecord::new("f.jsonl:3", "empty document"));
 }
 
+#[test]
+fn a_batching_writer_writes_the_same_lines_in_batches() {
+    let doc = |id: &str| {
+        whosaid_core::analyze(&whosaid_core::Document::new(
+            id,
+            "\"We will win,\" Mayor Ann Lee said.",
+        ))
+    };
+    let e = RecordError::new(ReadError::Empty {
+        at: Location::line("f.jsonl", 3),
+    });
+    let mut plain = JsonlWriter::new(Vec::new());
+    // (batches of 100 bytes: some lines are written at once, the rest by `flush`)
+    let mut batched = JsonlWriter::batched(Vec::new(), 100);
+    let mut unflushed = JsonlWriter::batched(Vec::new(), 100);
+    for w in [&mut plain, &mut batched, &mut unflushed] {
+        for id in ["a", "b", "c"] {
+            w.write_line(&doc(id)).expect("write");
+            w.write_error(&e).expect("write");
+        }
+    }
+    batched.flush().expect("flush");
+    let (plain, partial) = (plain.into_inner(), unflushed.into_inner());
+    assert_eq!(batched.into_inner(), plain);
+    assert!(!partial.is_empty() && partial.len() < plain.len() && plain.starts_with(&partial));
+}
+
 struct ClosedPipe;
 
 impl Write for ClosedPipe {

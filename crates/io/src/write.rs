@@ -42,8 +42,12 @@ impl From<&RecordError> for ErrorRecord {
 #[derive(Debug)]
 pub struct JsonlWriter<W: Write> {
     out: W,
-    /// The line being written by [`JsonlWriter::write_line`] (reused).
+    /// The line being written by [`JsonlWriter::write_line`] (reused); in a batching
+    /// writer, the lines not yet written.
     line: Vec<u8>,
+    /// Bytes of lines a batching writer gathers before it writes them (0: none, every
+    /// line is written as it comes).
+    batch: usize,
 }
 
 impl<W: Write> JsonlWriter<W> {
@@ -52,21 +56,64 @@ impl<W: Write> JsonlWriter<W> {
         JsonlWriter {
             out,
             line: Vec::new(),
+            batch: 0,
+        }
+    }
+
+    /// A writer over an unbuffered `out` that gathers lines and writes them `batch`
+    /// bytes or more at a time: the lines are serialised into its own buffer once,
+    /// with no copy into a `BufWriter`'s. Lines not yet written are written by
+    /// [`JsonlWriter::flush`] (not by [`JsonlWriter::into_inner`]), and write errors
+    /// show when a batch is written.
+    pub fn batched(out: W, batch: usize) -> Self {
+        JsonlWriter {
+            out,
+            line: Vec::with_capacity(batch.saturating_add(batch / 2)),
+            batch,
         }
     }
 
     /// Writes `value` as one JSON line.
     pub fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
+        if self.batch > 0 {
+            let at = self.line.len();
+            if let Err(e) = serde_json::to_writer(&mut self.line, value) {
+                self.line.truncate(at);
+                return Err(io::Error::from(e));
+            }
+            self.line.push(b'\n');
+            return self.write_batch();
+        }
         serde_json::to_writer(&mut self.out, value).map_err(io::Error::from)?;
         self.out.write_all(b"\n")
     }
 
     /// Writes `value` as one JSON line through its own [`JsonLine`] writer.
     pub fn write_line<T: JsonLine + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        self.line.clear();
-        value.write_json(&mut self.line)?;
+        if self.batch == 0 {
+            self.line.clear();
+        }
+        let at = self.line.len();
+        if let Err(e) = value.write_json(&mut self.line) {
+            // (nothing of a line that failed is written)
+            self.line.truncate(at);
+            return Err(e);
+        }
         self.line.push(b'\n');
+        if self.batch > 0 {
+            return self.write_batch();
+        }
         self.out.write_all(&self.line)
+    }
+
+    /// Writes the gathered lines once they reach the batch size.
+    fn write_batch(&mut self) -> io::Result<()> {
+        if self.line.len() < self.batch {
+            return Ok(());
+        }
+        let written = self.out.write_all(&self.line);
+        self.line.clear();
+        written
     }
 
     /// Writes the `{"id", "error"}` record for a failed record.
@@ -74,8 +121,13 @@ impl<W: Write> JsonlWriter<W> {
         self.write(&ErrorRecord::from(err))
     }
 
-    /// Flushes the underlying writer.
+    /// Writes the lines a batching writer holds, then flushes the underlying writer.
     pub fn flush(&mut self) -> io::Result<()> {
+        if self.batch > 0 && !self.line.is_empty() {
+            let written = self.out.write_all(&self.line);
+            self.line.clear();
+            written?;
+        }
         self.out.flush()
     }
 
@@ -134,8 +186,41 @@ const DIGIT_PAIRS: [u8; 200] = {
     t
 };
 
-/// Appends `n` in decimal (two digits a division).
+/// The two decimal digits of `k` (below 100).
+#[inline]
+fn digit_pair(k: usize) -> [u8; 2] {
+    [DIGIT_PAIRS[2 * k], DIGIT_PAIRS[2 * k + 1]]
+}
+
+/// Appends `n` in decimal (two digits a division). Numbers below a million (the offsets
+/// of most texts) go on as arrays of their length, without a copy of variable length.
 fn json_usize(out: &mut Vec<u8>, n: usize) {
+    if n < 100 {
+        if n < 10 {
+            out.push(b'0' + n as u8);
+        } else {
+            out.extend_from_slice(&digit_pair(n));
+        }
+        return;
+    }
+    if n < 1_000_000 {
+        let (high, [c, d]) = (n / 100, digit_pair(n % 100));
+        if high < 10 {
+            out.extend_from_slice(&[b'0' + high as u8, c, d]);
+        } else if high < 100 {
+            let [a, b] = digit_pair(high);
+            out.extend_from_slice(&[a, b, c, d]);
+        } else {
+            let (top, [a, b]) = (high / 100, digit_pair(high % 100));
+            if top < 10 {
+                out.extend_from_slice(&[b'0' + top as u8, a, b, c, d]);
+            } else {
+                let [y, z] = digit_pair(top);
+                out.extend_from_slice(&[y, z, a, b, c, d]);
+            }
+        }
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = n;
