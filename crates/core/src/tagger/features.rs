@@ -183,8 +183,11 @@ pub(crate) fn bucket(k: usize, value: u64, bits: u32) -> u32 {
 #[inline(always)]
 pub(crate) fn row_of(seeded: u64, shift: u32) -> usize {
     // one multiply-shift: the values are word hashes or small codes xor a random seed
-    (seeded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
+    (seeded.wrapping_mul(ROW_MULTIPLIER) >> shift) as usize
 }
+
+/// The multiplier of [`row_of`].
+pub(crate) const ROW_MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
 pub(crate) fn shape(bytes: &[u8]) -> u64 {
@@ -685,15 +688,41 @@ pub fn for_each_stacked(
     mut emit: impl FnMut(usize, &[u32; NS]),
 ) {
     let mut f = [0u32; NS];
-    stacked_features(tokens, sentences, words, b, |i, vals| {
+    let mut emit_values = |i: usize, vals: &[u64; NS]| {
         for (k, v) in vals.iter().enumerate() {
             f[k] = bucket(NF + k, *v, bits);
         }
         emit(i, &f);
+    };
+    stacked_features(tokens, sentences, words, b, |i, vals| match vals {
+        Stacked::Values(vals) => emit_values(i, vals),
+        Stacked::Quiet(w0) => emit_values(i, &quiet_values(w0)),
     });
 }
 
-/// [`for_each_stacked`] before hashing: calls `emit(i, &values)` for every token `i` with
+/// A token's stacked features as [`stacked_features`] gives them.
+pub(crate) enum Stacked<'a> {
+    /// The [`NS`] values.
+    Values(&'a [u64; NS]),
+    /// A token of a sentence without source or cue tags, of word hash `w0`: its values
+    /// are [`quiet_values`]`(w0)`.
+    Quiet(u64),
+}
+
+/// The stacked values of a token of word hash `w0` in a sentence without source or cue
+/// tags (no cue or source around, none at the token): all constants but template 2's.
+#[inline(always)]
+pub(crate) fn quiet_values(w0: u64) -> [u64; NS] {
+    [0, mix(0, 0), quiet_word(w0), 0, mix(0, 0)]
+}
+
+/// Template 2's stacked value in [`quiet_values`].
+#[inline(always)]
+pub(crate) fn quiet_word(w0: u64) -> u64 {
+    mix(w0, 0)
+}
+
+/// [`for_each_stacked`] before hashing: calls `emit(i, values)` for every token `i` with
 /// its [`NS`] stacked feature values (bucket `k` is [`bucket`]`(NF + k, values[k], bits)`).
 #[inline(always)]
 pub(crate) fn stacked_features(
@@ -701,9 +730,9 @@ pub(crate) fn stacked_features(
     sentences: &[Sentence],
     words: &[u64],
     b: &[u8],
-    mut emit: impl FnMut(usize, &[u64; NS]),
+    mut emit: impl FnMut(usize, Stacked),
 ) {
-    use super::{B_BQ, B_BS, B_IQ, B_IS};
+    use super::{B_BQ, B_BS, B_IQ, B_IS, B_O};
     let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
     // sized once for the longest sentence; every entry a sentence reads it writes first:
     // the distance classes of the nearest cue and source start to the right
@@ -717,6 +746,13 @@ pub(crate) fn stacked_features(
         let (Some(right), Some(tags)) = (right.get_mut(..r.len()), b.get(r.clone())) else {
             continue;
         };
+        // every tag `B_O` (0): or-ed without branches
+        if tags.iter().fold(0, |a, &t| a | t) == B_O {
+            for i in r {
+                emit(i, Stacked::Quiet(wh(i)));
+            }
+            continue;
+        }
         let (mut nc, mut ns) = (None, None);
         for (j, (rt, &tag)) in right.iter_mut().zip(tags).enumerate().rev() {
             *rt = (
@@ -750,7 +786,7 @@ pub(crate) fn stacked_features(
                 lsb | rsb << 4 | in_src << 8 | (ldb.min(3)) << 9,
                 mix(after, ldb),
             ];
-            emit(i, &vals);
+            emit(i, Stacked::Values(&vals));
             if tag == B_BQ {
                 cue_head = w0;
             }
