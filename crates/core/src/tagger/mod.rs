@@ -503,16 +503,13 @@ impl Model {
                     }
                 };
                 if let Some(e) = em.get_mut(i) {
-                    // the content lanes get the sums; the others add -0.0: unchanged
-                    let x: [f32; N_TAGS] = std::array::from_fn(|t| {
-                        if t < N_A {
-                            acc[t] as f32 * self.inv_scale
-                        } else {
-                            -0.0
+                    if AVX2 {
+                        // SAFETY: as above
+                        unsafe { add_content_avx2(e, acc, self.inv_scale) };
+                    } else {
+                        for (e, a) in e[..N_A].iter_mut().zip(acc) {
+                            *e += a as f32 * self.inv_scale;
                         }
-                    });
-                    for (e, x) in e.iter_mut().zip(x) {
-                        *e += x;
                     }
                 }
             },
@@ -740,8 +737,9 @@ unsafe fn sum_rows_avx2<const N: usize>(
         unsafe { _mm_loadu_si128(init.as_ptr().cast()) },
         _mm_setzero_si128(),
     ];
-    let mut idx = [0u64; 4];
-    for (s4, v4) in seeds4.iter().zip(vals4) {
+    // four rows' buckets, added to the two sums
+    let add4 = |acc: &mut [__m128i; 2], s4: &[u64; 4], v4: &[u64; 4]| {
+        let mut idx = [0u64; 4];
         // SAFETY: 4-lane loads and store of [u64; 4] arrays
         unsafe {
             let x = _mm256_xor_si256(
@@ -759,6 +757,17 @@ unsafe fn sum_rows_avx2<const N: usize>(
         acc[1] = add(acc[1], idx[1]);
         acc[0] = add(acc[0], idx[2]);
         acc[1] = add(acc[1], idx[3]);
+    };
+    // three groups of four per loop step (the loop is not unrolled by itself)
+    let (seeds12, seeds4) = seeds4.as_chunks::<3>();
+    let (vals12, vals4) = vals4.as_chunks::<3>();
+    for (s12, v12) in seeds12.iter().zip(vals12) {
+        for (s4, v4) in s12.iter().zip(v12) {
+            add4(&mut acc, s4, v4);
+        }
+    }
+    for (s4, v4) in seeds4.iter().zip(vals4) {
+        add4(&mut acc, s4, v4);
     }
     for (&s, &v) in seeds_rest.iter().zip(vals_rest) {
         acc[0] = add(acc[0], features::row_of(v ^ s, 64 - SHIPPED_BITS) as u64);
@@ -770,6 +779,28 @@ unsafe fn sum_rows_avx2<const N: usize>(
     // SAFETY: `out` has 8 i16 lanes
     unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), sum) };
     out
+}
+
+/// Adds `acc[t] as f32 * inv_scale` to the content lanes `e[..N_A]` in one 8-lane vector:
+/// the other lanes add -0.0, which leaves every f32 as it is.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn add_content_avx2(e: &mut [f32; N_TAGS], acc: [i16; N_TAGS], inv_scale: f32) {
+    use std::arch::x86_64::*;
+    // SAFETY: 8-lane loads and store of `[i16; 8]` and `[f32; 8]` arrays
+    unsafe {
+        let a = _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(_mm_loadu_si128(acc.as_ptr().cast())));
+        let x = _mm256_mul_ps(a, _mm256_set1_ps(inv_scale));
+        let x = _mm256_blend_ps::<{ (1 << N_A) - 1 }>(_mm256_set1_ps(-0.0), x);
+        _mm256_storeu_ps(
+            e.as_mut_ptr(),
+            _mm256_add_ps(_mm256_loadu_ps(e.as_ptr()), x),
+        );
+    }
 }
 
 /// A weight as stored in a row: widened to i16 it is the weight plus `BIAS`.
