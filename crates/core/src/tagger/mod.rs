@@ -365,7 +365,10 @@ impl Model {
         // filled as the tokens come (in order), not zeroed first
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let mut put = |i: usize, e: [f32; N_TAGS]| {
-            if i >= em.len() {
+            if i == em.len() {
+                // the usual case: the next token
+                em.push(e);
+            } else if i > em.len() {
                 em.resize(i, [0.0; N_TAGS]);
                 em.push(e);
             } else {
