@@ -107,13 +107,19 @@ pub fn project(
 
 /// The spans of a BIO tag sequence: a span starts at `begin` and runs over `inside` tags.
 pub fn spans(tags: &[u8], begin: u8, inside: u8) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    spans_into(tags, begin, inside, &mut out);
+    out
+}
+
+/// [`spans`], appended to `out`.
+pub fn spans_into(tags: &[u8], begin: u8, inside: u8, out: &mut Vec<Range<usize>>) {
     const L: u64 = 0x0101_0101_0101_0101;
     const H: u64 = 0x8080_8080_8080_8080;
     // bit 7 of each zero byte of `x` up to the first (the bits above it may be wrong: only
     // the lowest set bit is used)
     let zero_bytes = |x: u64| x.wrapping_sub(L) & !x & H;
     let (begins, insides) = (L * u64::from(begin), L * u64::from(inside));
-    let mut out = Vec::new();
     let mut cur: Option<usize> = None;
     let mut i = 0;
     while i < tags.len() {
@@ -149,5 +155,4 @@ pub fn spans(tags: &[u8], begin: u8, inside: u8) -> Vec<Range<usize>> {
     if let Some(s) = cur {
         out.push(s..tags.len());
     }
-    out
 }

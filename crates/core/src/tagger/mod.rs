@@ -1251,19 +1251,22 @@ pub fn assemble(
 ) -> Vec<(Range<usize>, Option<Range<usize>>, Option<Range<usize>>)> {
     let mut out = Vec::new();
     let mut prev_source: Option<Range<usize>> = None;
+    // one buffer per kind of span, reused by every paragraph
+    let (mut sources, mut contents, mut cues) = (Vec::new(), Vec::new(), Vec::new());
     for p in paras {
-        let shift = |r: Range<usize>| r.start + p.start..r.end + p.start;
-        let sources: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BS, B_IS)
-            .into_iter()
-            .map(shift)
-            .collect();
-        let contents = labels::spans(&a[p.clone()], A_B, A_I);
+        // the spans of tags `begin`/`inside` in the paragraph, as document token ranges
+        let find = |tags: &[u8], begin, inside, spans: &mut Vec<Range<usize>>| {
+            spans.clear();
+            labels::spans_into(&tags[p.clone()], begin, inside, spans);
+            for r in spans.iter_mut() {
+                *r = r.start + p.start..r.end + p.start;
+            }
+        };
+        find(b, B_BS, B_IS, &mut sources);
+        find(a, A_B, A_I, &mut contents);
         if !contents.is_empty() {
-            let cues: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BQ, B_IQ)
-                .into_iter()
-                .map(shift)
-                .collect();
-            for c in contents.into_iter().map(shift) {
+            find(b, B_BQ, B_IQ, &mut cues);
+            for c in contents.drain(..) {
                 let cue = cues
                     .iter()
                     .min_by_key(|q| (gap(q, &c), q.start < c.start))
