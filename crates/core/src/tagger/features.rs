@@ -303,6 +303,26 @@ pub(crate) fn dist_bucket(d: Option<usize>) -> u64 {
     }
 }
 
+/// `l.min(m) | r.min(m) << 2` of the byte `l | r << 4` (two distance classes, each at most
+/// 8): a table load instead of two minimums.
+const fn clamped_pairs(m: u64) -> [u64; 256] {
+    let mut t = [0u64; 256];
+    let mut k = 0;
+    while k < 256 {
+        let (l, r) = ((k & 15) as u64, (k >> 4) as u64);
+        let l = if l < m { l } else { m };
+        let r = if r < m { r } else { m };
+        t[k] = l | r << 2;
+        k += 1;
+    }
+    t
+}
+
+/// [`clamped_pairs`]`(3)`.
+const CLAMPED_3: [u64; 256] = clamped_pairs(3);
+/// [`clamped_pairs`]`(2)`.
+const CLAMPED_2: [u64; 256] = clamped_pairs(2);
+
 /// [`pos_bucket`] of `d` < 21.
 const POS: [u64; 21] = [
     0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
@@ -605,7 +625,9 @@ pub(crate) fn token_features(
             v[SLOT[8]] = mix(c.shape, c.kind);
             v[SLOT[9]] = mix(mix(m1.shape, c.shape), p1.shape);
             v[SLOT[11]] = mix(w0, qs);
-            v[SLOT[12]] = ldb | rdb << 4 | own_cue << 8;
+            // both distance classes (each at most 8) in one byte
+            let lr = (ldb | rdb << 4) as u8;
+            v[SLOT[12]] = u64::from(lr) | own_cue << 8;
             v[SLOT[13]] = mix(lc, ldb);
             v[SLOT[14]] = mix(rcl, rdb);
             v[SLOT[18]] = mix(after_left, ldb);
@@ -614,15 +636,15 @@ pub(crate) fn token_features(
             v[SLOT[22]] = mix(m1.word, qs);
             v[SLOT[23]] = mix(p1.word, qs);
             v[SLOT[24]] = m1.kind | c.kind << 4 | p1.kind << 8;
-            v[SLOT[27]] = mix(bigram, ldb.min(3) | rdb.min(3) << 2);
-            v[SLOT[28]] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
+            v[SLOT[27]] = mix(bigram, CLAMPED_3[usize::from(lr)]);
+            v[SLOT[28]] = mix(lc, rcl) ^ CLAMPED_2[usize::from(lr)];
             v[SLOT[29]] = p0;
             v[SLOT[30]] = m1.pos | p0 << 6;
             v[SLOT[31]] = p0 | p1.pos << 6;
             v[SLOT[32]] = m1.pos | p0 << 6 | p1.pos << 12;
             v[SLOT[33]] = m2.pos | m1.pos << 6 | p0 << 12;
             v[SLOT[34]] = p0 | p1.pos << 6 | p2.pos << 12;
-            v[SLOT[35]] = p0 | ldb << 6 | rdb << 10 | qs << 14;
+            v[SLOT[35]] = p0 | u64::from(lr) << 6 | qs << 14;
             v[SLOT[36]] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11 | qs << 9;
             v[SLOT[37]] = after_left_pos | ldb << 14 | iq << 18;
             v[SLOT[38]] = rt.pos | rdb << 14 | iq << 18;
