@@ -323,6 +323,18 @@ const CLAMPED_3: [u64; 256] = clamped_pairs(3);
 /// [`clamped_pairs`]`(2)`.
 const CLAMPED_2: [u64; 256] = clamped_pairs(2);
 
+/// `l.min(4) << 2` of the byte `l | r << 4` of [`clamped_pairs`].
+const LEFT_4: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut k = 0;
+    while k < 256 {
+        let l = (k & 15) as u64;
+        t[k] = (if l < 4 { l } else { 4 }) << 2;
+        k += 1;
+    }
+    t
+};
+
 /// [`pos_bucket`] of `d` < 21.
 const POS: [u64; 21] = [
     0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
@@ -651,7 +663,7 @@ pub(crate) fn token_features(
             v[SLOT[39]] = close_info | qs << 16;
             v[SLOT[40]] = mix(w0, p0);
             v[SLOT[41]] = if in_q || qs == 3 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
-            v[SLOT[42]] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8 | qs << 6;
+            v[SLOT[42]] = commas_since.min(3) | LEFT_4[usize::from(lr)] | p0 << 8 | qs << 6;
             v[SLOT[43]] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
             let keys = [
                 (that_since as usize)
