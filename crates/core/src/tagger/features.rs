@@ -573,7 +573,10 @@ pub(crate) fn token_features(
         // commas, "that" and ":" since it) and the quote context (inside a quotation or
         // not, quote marks around, the next closing mark).
         let mut left: Option<(usize, u64, u64, u64)> = None;
+        // commas since the cue, counted up to 3 (the templates read no more), and template
+        // 43's `commas.min(2) | left cue << 2`, both kept as they change
         let mut commas_since = 0u64;
+        let mut commas_left = 0u64;
         let mut that_since = false;
         let mut colon_left = false;
         let mut quote_left = false;
@@ -662,9 +665,10 @@ pub(crate) fn token_features(
             v[SLOT[38]] = rt.pos | rdb << 14 | iq << 18;
             v[SLOT[39]] = close_info | qs << 16;
             v[SLOT[40]] = mix(w0, p0);
-            v[SLOT[41]] = if in_q || qs == 3 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
-            v[SLOT[42]] = commas_since.min(3) | LEFT_4[usize::from(lr)] | p0 << 8 | qs << 6;
-            v[SLOT[43]] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
+            // inside a quotation or at its closing mark: `qs` is not 0
+            v[SLOT[41]] = if qs != 0 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
+            v[SLOT[42]] = commas_since | LEFT_4[usize::from(lr)] | p0 << 8 | qs << 6;
+            v[SLOT[43]] = mix(w0, commas_left);
             let keys = [
                 (that_since as usize)
                     | (ldb as usize) << 1
@@ -681,11 +685,13 @@ pub(crate) fn token_features(
             emit(i, &v, keys);
             // update the left context after the token's own features
             if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
-                commas_since += 1;
+                commas_since = (commas_since + 1).min(3);
+                commas_left = commas_since.min(2) | (commas_left & 4);
             }
             if cue != 0 {
                 left = Some((j, cue, p1.word, p1.pos | p2.pos << 6));
                 commas_since = 0;
+                commas_left = 4;
                 that_since = false;
             } else if w0 == that_h {
                 that_since = true;
