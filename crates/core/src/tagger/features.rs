@@ -577,9 +577,12 @@ pub(crate) fn token_features(
         // 43's `commas.min(2) | left cue << 2`, both kept as they change
         let mut commas_since = 0u64;
         let mut commas_left = 0u64;
-        let mut that_since = false;
-        let mut colon_left = false;
-        let mut quote_left = false;
+        // the bits of the group 1 key that change only now and then: "that" since the cue
+        // (bit 0), a quote mark to the left (bit 7), ":" to the left (bit 9)
+        let mut g1_flags = 0usize;
+        // the bits of the group 2 key that are the same for the whole sentence
+        let g2_base =
+            par_b as usize | (sib as usize) << 2 | (pfq as usize) << 6 | (has_cue as usize) << 7;
         // `after_close` of the last closing mark seen (the same for runs of tokens)
         let mut ac_of = u32::MAX;
         let mut ac = 0u64;
@@ -609,7 +612,6 @@ pub(crate) fn token_features(
                 _ => 0,
             };
             let iq = in_q as u64;
-            let qrel = (quote_left as u64) | (rt.quote as u64) << 1;
             let close_info = if nclose == u32::MAX {
                 0
             } else {
@@ -670,17 +672,8 @@ pub(crate) fn token_features(
             v[SLOT[42]] = commas_since | LEFT_4[usize::from(lr)] | p0 << 8 | qs << 6;
             v[SLOT[43]] = mix(w0, commas_left);
             let keys = [
-                (that_since as usize)
-                    | (ldb as usize) << 1
-                    | (qs as usize) << 5
-                    | (qrel as usize) << 7
-                    | (colon_left as usize) << 9,
-                par_b as usize
-                    | (sib as usize) << 2
-                    | (qs as usize) << 4
-                    | (pfq as usize) << 6
-                    | (has_cue as usize) << 7
-                    | j.min(2) << 8,
+                g1_flags | (ldb as usize) << 1 | (qs as usize) << 5 | (rt.quote as usize) << 8,
+                g2_base | (qs as usize) << 4 | j.min(2) << 8,
             ];
             emit(i, &v, keys);
             // update the left context after the token's own features
@@ -692,15 +685,15 @@ pub(crate) fn token_features(
                 left = Some((j, cue, p1.word, p1.pos | p2.pos << 6));
                 commas_since = 0;
                 commas_left = 4;
-                that_since = false;
+                g1_flags &= !1;
             } else if w0 == that_h {
-                that_since = true;
+                g1_flags |= 1;
             }
             if w0 == colon_h {
-                colon_left = true;
+                g1_flags |= 1 << 9;
             }
             if t.is_quote() {
-                quote_left = true;
+                g1_flags |= 1 << 7;
             }
         }
     }
