@@ -586,12 +586,18 @@ pub(crate) fn token_features(
         // `after_close` of the last closing mark seen (the same for runs of tokens)
         let mut ac_of = u32::MAX;
         let mut ac = 0u64;
-        for (j, ((x, t), (rt, &nclose))) in win
-            .windows(5)
-            .zip(stoks)
-            .zip(right.iter().zip(next_close))
-            .enumerate()
-        {
+        // all of one length (the window's four padding entries aside): no bounds tests in
+        // the loop
+        let (Some(win), Some(stoks), Some(right), Some(next_close)) = (
+            win.get(..n + 4),
+            stoks.get(..n),
+            right.get(..n),
+            next_close.get(..n),
+        ) else {
+            continue;
+        };
+        for j in 0..n {
+            let (x, t, rt, nclose) = (&win[j..j + 5], &stoks[j], &right[j], next_close[j]);
             let i = r.start + j;
             let [m2, m1, c, p1, p2] = [&x[0], &x[1], &x[2], &x[3], &x[4]];
             // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
