@@ -572,7 +572,10 @@ pub(crate) fn token_features(
         // Left-to-right: the cue context (the nearest cue-like word to the left, and the
         // commas, "that" and ":" since it) and the quote context (inside a quotation or
         // not, quote marks around, the next closing mark).
-        let mut left: Option<(usize, u64, u64, u64)> = None;
+        // the nearest cue-like word to the left: where, its lemma, the word after it and
+        // the parts of speech of the two words after it (`1 << 13`: no cue)
+        let mut left_at: Option<usize> = None;
+        let (mut lc, mut after_left, mut after_left_pos) = (0u64, 0u64, 1u64 << 13);
         // commas since the cue, counted up to 3 (the templates read no more), and template
         // 43's `commas.min(2) | left cue << 2`, both kept as they change
         let mut commas_since = 0u64;
@@ -627,10 +630,7 @@ pub(crate) fn token_features(
                 }
                 ac | dist_bucket(Some(nclose as usize - i)) << 10
             };
-            let (ldb, lc, after_left, after_left_pos) = match left {
-                Some((at, cue, word, pos)) => (dist_bucket(Some(j - at)), cue, word, pos),
-                None => (0, 0, 0, 1 << 13),
-            };
+            let ldb = dist_bucket(left_at.map(|at| j - at));
             let (rdb, rcl) = (rt.db, rt.cue);
             let (w0, p0) = (c.word, c.pos);
             let cue = c.cue;
@@ -688,7 +688,8 @@ pub(crate) fn token_features(
                 commas_left = commas_since.min(2) | (commas_left & 4);
             }
             if cue != 0 {
-                left = Some((j, cue, p1.word, p1.pos | p2.pos << 6));
+                left_at = Some(j);
+                (lc, after_left, after_left_pos) = (cue, p1.word, p1.pos | p2.pos << 6);
                 commas_since = 0;
                 commas_left = 4;
                 g1_flags &= !1;
