@@ -183,8 +183,11 @@ pub(crate) fn bucket(k: usize, value: u64, bits: u32) -> u32 {
 #[inline(always)]
 pub(crate) fn row_of(seeded: u64, shift: u32) -> usize {
     // one multiply-shift: the values are word hashes or small codes xor a random seed
-    (seeded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
+    (seeded.wrapping_mul(ROW_MULTIPLIER) >> shift) as usize
 }
+
+/// The multiplier of [`row_of`].
+pub(crate) const ROW_MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Word shape: capitalisation, digits, punctuation and a length class, in one byte.
 pub(crate) fn shape(bytes: &[u8]) -> u64 {
@@ -299,6 +302,38 @@ pub(crate) fn dist_bucket(d: Option<usize>) -> u64 {
         Some(d) => DIST.get(d).copied().unwrap_or(8),
     }
 }
+
+/// `l.min(m) | r.min(m) << 2` of the byte `l | r << 4` (two distance classes, each at most
+/// 8): a table load instead of two minimums.
+const fn clamped_pairs(m: u64) -> [u64; 256] {
+    let mut t = [0u64; 256];
+    let mut k = 0;
+    while k < 256 {
+        let (l, r) = ((k & 15) as u64, (k >> 4) as u64);
+        let l = if l < m { l } else { m };
+        let r = if r < m { r } else { m };
+        t[k] = l | r << 2;
+        k += 1;
+    }
+    t
+}
+
+/// [`clamped_pairs`]`(3)`.
+const CLAMPED_3: [u64; 256] = clamped_pairs(3);
+/// [`clamped_pairs`]`(2)`.
+const CLAMPED_2: [u64; 256] = clamped_pairs(2);
+
+/// `l.min(4) << 2` of the byte `l | r << 4` of [`clamped_pairs`].
+const LEFT_4: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut k = 0;
+    while k < 256 {
+        let l = (k & 15) as u64;
+        t[k] = (if l < 4 { l } else { 4 }) << 2;
+        k += 1;
+    }
+    t
+};
 
 /// [`pos_bucket`] of `d` < 21.
 const POS: [u64; 21] = [
@@ -537,20 +572,35 @@ pub(crate) fn token_features(
         // Left-to-right: the cue context (the nearest cue-like word to the left, and the
         // commas, "that" and ":" since it) and the quote context (inside a quotation or
         // not, quote marks around, the next closing mark).
-        let mut left: Option<(usize, u64, u64, u64)> = None;
+        // the nearest cue-like word to the left: where, its lemma, the word after it and
+        // the parts of speech of the two words after it (`1 << 13`: no cue)
+        let mut left_at: Option<usize> = None;
+        let (mut lc, mut after_left, mut after_left_pos) = (0u64, 0u64, 1u64 << 13);
+        // commas since the cue, counted up to 3 (the templates read no more), and template
+        // 43's `commas.min(2) | left cue << 2`, both kept as they change
         let mut commas_since = 0u64;
-        let mut that_since = false;
-        let mut colon_left = false;
-        let mut quote_left = false;
+        let mut commas_left = 0u64;
+        // the bits of the group 1 key that change only now and then: "that" since the cue
+        // (bit 0), a quote mark to the left (bit 7), ":" to the left (bit 9)
+        let mut g1_flags = 0usize;
+        // the bits of the group 2 key that are the same for the whole sentence
+        let g2_base =
+            par_b as usize | (sib as usize) << 2 | (pfq as usize) << 6 | (has_cue as usize) << 7;
         // `after_close` of the last closing mark seen (the same for runs of tokens)
         let mut ac_of = u32::MAX;
         let mut ac = 0u64;
-        for (j, ((x, t), (rt, &nclose))) in win
-            .windows(5)
-            .zip(stoks)
-            .zip(right.iter().zip(next_close))
-            .enumerate()
-        {
+        // all of one length (the window's four padding entries aside): no bounds tests in
+        // the loop
+        let (Some(win), Some(stoks), Some(right), Some(next_close)) = (
+            win.get(..n + 4),
+            stoks.get(..n),
+            right.get(..n),
+            next_close.get(..n),
+        ) else {
+            continue;
+        };
+        for j in 0..n {
+            let (x, t, rt, nclose) = (&win[j..j + 5], &stoks[j], &right[j], next_close[j]);
             let i = r.start + j;
             let [m2, m1, c, p1, p2] = [&x[0], &x[1], &x[2], &x[3], &x[4]];
             // quote state: 0 outside, 1 opening mark, 2 inside, 3 closing mark
@@ -571,7 +621,6 @@ pub(crate) fn token_features(
                 _ => 0,
             };
             let iq = in_q as u64;
-            let qrel = (quote_left as u64) | (rt.quote as u64) << 1;
             let close_info = if nclose == u32::MAX {
                 0
             } else {
@@ -581,10 +630,7 @@ pub(crate) fn token_features(
                 }
                 ac | dist_bucket(Some(nclose as usize - i)) << 10
             };
-            let (ldb, lc, after_left, after_left_pos) = match left {
-                Some((at, cue, word, pos)) => (dist_bucket(Some(j - at)), cue, word, pos),
-                None => (0, 0, 0, 1 << 13),
-            };
+            let ldb = dist_bucket(left_at.map(|at| j - at));
             let (rdb, rcl) = (rt.db, rt.cue);
             let (w0, p0) = (c.word, c.pos);
             let cue = c.cue;
@@ -602,7 +648,9 @@ pub(crate) fn token_features(
             v[SLOT[8]] = mix(c.shape, c.kind);
             v[SLOT[9]] = mix(mix(m1.shape, c.shape), p1.shape);
             v[SLOT[11]] = mix(w0, qs);
-            v[SLOT[12]] = ldb | rdb << 4 | own_cue << 8;
+            // both distance classes (each at most 8) in one byte
+            let lr = (ldb | rdb << 4) as u8;
+            v[SLOT[12]] = u64::from(lr) | own_cue << 8;
             v[SLOT[13]] = mix(lc, ldb);
             v[SLOT[14]] = mix(rcl, rdb);
             v[SLOT[18]] = mix(after_left, ldb);
@@ -611,53 +659,48 @@ pub(crate) fn token_features(
             v[SLOT[22]] = mix(m1.word, qs);
             v[SLOT[23]] = mix(p1.word, qs);
             v[SLOT[24]] = m1.kind | c.kind << 4 | p1.kind << 8;
-            v[SLOT[27]] = mix(bigram, ldb.min(3) | rdb.min(3) << 2);
-            v[SLOT[28]] = mix(lc, rcl) ^ (ldb.min(2) | rdb.min(2) << 2);
+            v[SLOT[27]] = mix(bigram, CLAMPED_3[usize::from(lr)]);
+            v[SLOT[28]] = mix(lc, rcl) ^ CLAMPED_2[usize::from(lr)];
             v[SLOT[29]] = p0;
             v[SLOT[30]] = m1.pos | p0 << 6;
             v[SLOT[31]] = p0 | p1.pos << 6;
             v[SLOT[32]] = m1.pos | p0 << 6 | p1.pos << 12;
             v[SLOT[33]] = m2.pos | m1.pos << 6 | p0 << 12;
             v[SLOT[34]] = p0 | p1.pos << 6 | p2.pos << 12;
-            v[SLOT[35]] = p0 | ldb << 6 | rdb << 10 | qs << 14;
+            v[SLOT[35]] = p0 | u64::from(lr) << 6 | qs << 14;
             v[SLOT[36]] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11 | qs << 9;
             v[SLOT[37]] = after_left_pos | ldb << 14 | iq << 18;
             v[SLOT[38]] = rt.pos | rdb << 14 | iq << 18;
             v[SLOT[39]] = close_info | qs << 16;
             v[SLOT[40]] = mix(w0, p0);
-            v[SLOT[41]] = if in_q || qs == 3 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
-            v[SLOT[42]] = commas_since.min(3) | ldb.min(4) << 2 | p0 << 8 | qs << 6;
-            v[SLOT[43]] = mix(w0, commas_since.min(2) | (left.is_some() as u64) << 2);
+            // inside a quotation or at its closing mark: `qs` is not 0
+            v[SLOT[41]] = if qs != 0 { open_ctx } else { 0 } | qs << 10 | pfq << 12;
+            v[SLOT[42]] = commas_since | LEFT_4[usize::from(lr)] | p0 << 8 | qs << 6;
+            v[SLOT[43]] = mix(w0, commas_left);
             let keys = [
-                (that_since as usize)
-                    | (ldb as usize) << 1
-                    | (qs as usize) << 5
-                    | (qrel as usize) << 7
-                    | (colon_left as usize) << 9,
-                par_b as usize
-                    | (sib as usize) << 2
-                    | (qs as usize) << 4
-                    | (pfq as usize) << 6
-                    | (has_cue as usize) << 7
-                    | j.min(2) << 8,
+                g1_flags | (ldb as usize) << 1 | (qs as usize) << 5 | (rt.quote as usize) << 8,
+                g2_base | (qs as usize) << 4 | j.min(2) << 8,
             ];
             emit(i, &v, keys);
             // update the left context after the token's own features
             if t.kind == TokenKind::Punct && bytes.get(t.start) == Some(&b',') {
-                commas_since += 1;
+                commas_since = (commas_since + 1).min(3);
+                commas_left = commas_since.min(2) | (commas_left & 4);
             }
             if cue != 0 {
-                left = Some((j, cue, p1.word, p1.pos | p2.pos << 6));
+                left_at = Some(j);
+                (lc, after_left, after_left_pos) = (cue, p1.word, p1.pos | p2.pos << 6);
                 commas_since = 0;
-                that_since = false;
+                commas_left = 4;
+                g1_flags &= !1;
             } else if w0 == that_h {
-                that_since = true;
+                g1_flags |= 1;
             }
             if w0 == colon_h {
-                colon_left = true;
+                g1_flags |= 1 << 9;
             }
             if t.is_quote() {
-                quote_left = true;
+                g1_flags |= 1 << 7;
             }
         }
     }
@@ -685,15 +728,41 @@ pub fn for_each_stacked(
     mut emit: impl FnMut(usize, &[u32; NS]),
 ) {
     let mut f = [0u32; NS];
-    stacked_features(tokens, sentences, words, b, |i, vals| {
+    let mut emit_values = |i: usize, vals: &[u64; NS]| {
         for (k, v) in vals.iter().enumerate() {
             f[k] = bucket(NF + k, *v, bits);
         }
         emit(i, &f);
+    };
+    stacked_features(tokens, sentences, words, b, |i, vals| match vals {
+        Stacked::Values(vals) => emit_values(i, vals),
+        Stacked::Quiet(w0) => emit_values(i, &quiet_values(w0)),
     });
 }
 
-/// [`for_each_stacked`] before hashing: calls `emit(i, &values)` for every token `i` with
+/// A token's stacked features as [`stacked_features`] gives them.
+pub(crate) enum Stacked<'a> {
+    /// The [`NS`] values.
+    Values(&'a [u64; NS]),
+    /// A token of a sentence without source or cue tags, of word hash `w0`: its values
+    /// are [`quiet_values`]`(w0)`.
+    Quiet(u64),
+}
+
+/// The stacked values of a token of word hash `w0` in a sentence without source or cue
+/// tags (no cue or source around, none at the token): all constants but template 2's.
+#[inline(always)]
+pub(crate) fn quiet_values(w0: u64) -> [u64; NS] {
+    [0, mix(0, 0), quiet_word(w0), 0, mix(0, 0)]
+}
+
+/// Template 2's stacked value in [`quiet_values`].
+#[inline(always)]
+pub(crate) fn quiet_word(w0: u64) -> u64 {
+    mix(w0, 0)
+}
+
+/// [`for_each_stacked`] before hashing: calls `emit(i, values)` for every token `i` with
 /// its [`NS`] stacked feature values (bucket `k` is [`bucket`]`(NF + k, values[k], bits)`).
 #[inline(always)]
 pub(crate) fn stacked_features(
@@ -701,9 +770,9 @@ pub(crate) fn stacked_features(
     sentences: &[Sentence],
     words: &[u64],
     b: &[u8],
-    mut emit: impl FnMut(usize, &[u64; NS]),
+    mut emit: impl FnMut(usize, Stacked),
 ) {
-    use super::{B_BQ, B_BS, B_IQ, B_IS};
+    use super::{B_BQ, B_BS, B_IQ, B_IS, B_O};
     let wh = |j: usize| -> u64 { words.get(j).copied().unwrap_or(PAD) };
     // sized once for the longest sentence; every entry a sentence reads it writes first:
     // the distance classes of the nearest cue and source start to the right
@@ -717,6 +786,13 @@ pub(crate) fn stacked_features(
         let (Some(right), Some(tags)) = (right.get_mut(..r.len()), b.get(r.clone())) else {
             continue;
         };
+        // every tag `B_O` (0): or-ed without branches
+        if tags.iter().fold(0, |a, &t| a | t) == B_O {
+            for i in r {
+                emit(i, Stacked::Quiet(wh(i)));
+            }
+            continue;
+        }
         let (mut nc, mut ns) = (None, None);
         for (j, (rt, &tag)) in right.iter_mut().zip(tags).enumerate().rev() {
             *rt = (
@@ -750,7 +826,7 @@ pub(crate) fn stacked_features(
                 lsb | rsb << 4 | in_src << 8 | (ldb.min(3)) << 9,
                 mix(after, ldb),
             ];
-            emit(i, &vals);
+            emit(i, Stacked::Values(&vals));
             if tag == B_BQ {
                 cue_head = w0;
             }

@@ -108,8 +108,36 @@ pub fn project(
 /// The spans of a BIO tag sequence: a span starts at `begin` and runs over `inside` tags.
 pub fn spans(tags: &[u8], begin: u8, inside: u8) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    spans_into(tags, begin, inside, &mut out);
+    out
+}
+
+/// [`spans`], appended to `out`.
+pub fn spans_into(tags: &[u8], begin: u8, inside: u8, out: &mut Vec<Range<usize>>) {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    // bit 7 of each zero byte of `x` up to the first (the bits above it may be wrong: only
+    // the lowest set bit is used)
+    let zero_bytes = |x: u64| x.wrapping_sub(L) & !x & H;
+    let (begins, insides) = (L * u64::from(begin), L * u64::from(inside));
     let mut cur: Option<usize> = None;
-    for (i, &t) in tags.iter().enumerate() {
+    let mut i = 0;
+    while i < tags.len() {
+        // eight tags at a time, to the next that opens a span (outside one) or that is not
+        // `inside` (in one)
+        if let Some(c) = tags[i..].first_chunk::<8>() {
+            let w = u64::from_le_bytes(*c);
+            let stop = match cur {
+                None => zero_bytes(w ^ begins) | zero_bytes(w ^ insides),
+                Some(_) => w ^ insides,
+            };
+            if stop == 0 {
+                i += 8;
+                continue;
+            }
+            i += (stop.trailing_zeros() / 8) as usize;
+        }
+        let t = tags[i];
         if t == begin {
             if let Some(s) = cur {
                 out.push(s..i);
@@ -122,9 +150,9 @@ pub fn spans(tags: &[u8], begin: u8, inside: u8) -> Vec<Range<usize>> {
         } else if let Some(s) = cur.take() {
             out.push(s..i);
         }
+        i += 1;
     }
     if let Some(s) = cur {
         out.push(s..tags.len());
     }
-    out
 }

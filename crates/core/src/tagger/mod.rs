@@ -305,12 +305,13 @@ impl Model {
         sentences: &[Sentence],
         words: &[u64],
     ) -> Vec<[f32; N_TAGS]> {
-        self.emissions_with(text, tokens, sentences, words)
+        self.emissions_with::<false>(text, tokens, sentences, words)
     }
 
-    /// The body of [`Model::emissions`].
+    /// The body of [`Model::emissions`]; `AVX2`: the caller is compiled for and runs on a
+    /// CPU with AVX2 (only [`Model::tag_avx2`] passes `true`).
     #[inline(always)]
-    fn emissions_with(
+    fn emissions_with<const AVX2: bool>(
         &self,
         text: &str,
         tokens: &[Token],
@@ -320,7 +321,7 @@ impl Model {
         let (rows, shift) = self.table();
         match self.joint() {
             // the group rows summed once per key: one lookup per group
-            Some(joint) => self.emissions_from(
+            Some(joint) => self.emissions_from::<AVX2>(
                 text,
                 tokens,
                 sentences,
@@ -331,7 +332,7 @@ impl Model {
             None => {
                 // template 0 has the value 0 for every token: its row is the start of every sum
                 let bias = rows.sum::<1, false>(&[features::SEED_0], &[0], shift, [0; N_TAGS]);
-                self.emissions_from(
+                self.emissions_from::<AVX2>(
                     text,
                     tokens,
                     sentences,
@@ -353,7 +354,7 @@ impl Model {
     /// [`Model::emissions_with`] with each token's sum started from `init(group keys)`:
     /// template 0's row plus the rows of the group templates.
     #[inline(always)]
-    fn emissions_from(
+    fn emissions_from<const AVX2: bool>(
         &self,
         text: &str,
         tokens: &[Token],
@@ -364,7 +365,10 @@ impl Model {
         // filled as the tokens come (in order), not zeroed first
         let mut em: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
         let mut put = |i: usize, e: [f32; N_TAGS]| {
-            if i >= em.len() {
+            if i == em.len() {
+                // the usual case: the next token
+                em.push(e);
+            } else if i > em.len() {
                 em.resize(i, [0.0; N_TAGS]);
                 em.push(e);
             } else {
@@ -388,9 +392,14 @@ impl Model {
                     return;
                 };
                 debug_assert_eq!(vals[0], 0);
-                let e = rows
-                    .sum::<_, false>(&features::HASHED_SEEDS, hashed, shift, init(keys))
-                    .map(|a| a as f32 * self.inv_scale);
+                let (seeds, init) = (&features::HASHED_SEEDS, init(keys));
+                let e = if AVX2 {
+                    // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
+                    unsafe { rows.sum_avx2(seeds, hashed, shift, init) }
+                } else {
+                    rows.sum::<_, false>(seeds, hashed, shift, init)
+                }
+                .map(|a| a as f32 * self.inv_scale);
                 put(i, e);
             },
         );
@@ -432,14 +441,15 @@ impl Model {
             // SAFETY: the CPU has the features `tag_avx2` is compiled for
             return unsafe { self.tag_avx2(text, tokens, sentences) };
         }
-        self.tag_with(text, tokens, sentences)
+        self.tag_with::<false>(text, tokens, sentences)
     }
 
     /// [`Model::tag`] compiled for CPUs with AVX2 and BMI2 (three-operand shifts and
     /// rotates, VEX-encoded vector code in the feature loop: fewer instructions; the same
-    /// integer and f32 operations as without, no fused multiply-add). The row sums stay
-    /// scalar loads: an AVX2 gather of four rows at a time took 3% fewer instructions but
-    /// ran 7-10% slower on the AMD EPYC this was measured on.
+    /// integer and f32 operations as without, no fused multiply-add). The row sums hash four
+    /// values at a time in AVX2 lanes ([`sum_rows_avx2`]) but load the rows one by one: an
+    /// AVX2 gather of four rows at a time took 3% fewer instructions but ran 7-10% slower
+    /// on the AMD EPYC this was measured on.
     ///
     /// # Safety
     /// The CPU must have AVX2, BMI1 and BMI2.
@@ -451,21 +461,31 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        self.tag_with(text, tokens, sentences)
+        self.tag_with::<true>(text, tokens, sentences)
     }
 
-    /// The body of [`Model::tag`].
+    /// The body of [`Model::tag`] (`AVX2` as in [`Model::emissions_with`]).
     #[inline(always)]
-    fn tag_with(
+    fn tag_with<const AVX2: bool>(
         &self,
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
         let words = word_hashes(text, tokens);
-        let mut em = self.emissions_with(text, tokens, sentences, &words);
+        let mut em = self.emissions_with::<AVX2>(text, tokens, sentences, &words);
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
+        let seeds = &features::STACKED_SEEDS;
+        // the rows of the stacked templates with constant values in sentences without
+        // source or cue tags, summed once
+        let q = features::quiet_values(0);
+        let quiet = rows.sum::<4, true>(
+            &[seeds[0], seeds[1], seeds[3], seeds[4]],
+            &[q[0], q[1], q[3], q[4]],
+            shift,
+            [0; N_TAGS],
+        );
         features::stacked_features(
             tokens,
             sentences,
@@ -473,10 +493,27 @@ impl Model {
             &b,
             #[inline(always)]
             |i, vals| {
-                let acc = rows.sum::<_, true>(&features::STACKED_SEEDS, vals, shift, [0; N_TAGS]);
+                let acc = match vals {
+                    features::Stacked::Quiet(w0) => {
+                        let v = features::quiet_word(w0);
+                        rows.sum::<1, true>(&[seeds[2]], &[v], shift, quiet)
+                    }
+                    // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
+                    features::Stacked::Values(v) if AVX2 => unsafe {
+                        rows.sum_avx2(seeds, v, shift, [0; N_TAGS])
+                    },
+                    features::Stacked::Values(v) => {
+                        rows.sum::<_, true>(seeds, v, shift, [0; N_TAGS])
+                    }
+                };
                 if let Some(e) = em.get_mut(i) {
-                    for (e, a) in e[..N_A].iter_mut().zip(acc) {
-                        *e += a as f32 * self.inv_scale;
+                    if AVX2 {
+                        // SAFETY: as above
+                        unsafe { add_content_avx2(e, acc, self.inv_scale) };
+                    } else {
+                        for (e, a) in e[..N_A].iter_mut().zip(acc) {
+                            *e += a as f32 * self.inv_scale;
+                        }
                     }
                 }
             },
@@ -639,6 +676,139 @@ impl Rows<'_> {
     }
 }
 
+impl Rows<'_> {
+    /// [`Rows::sum`] with the buckets of four values at a time in AVX2 lanes
+    /// ([`sum_rows_avx2`]) for the embedded model's table; any other table takes
+    /// [`sum_rows`].
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[inline(always)]
+    unsafe fn sum_avx2<const N: usize>(
+        self,
+        seeds: &[u64; N],
+        vals: &[u64; N],
+        shift: u32,
+        init: [i16; N_TAGS],
+    ) -> [i16; N_TAGS] {
+        #[cfg(target_arch = "x86_64")]
+        if let Rows::Biased(rows) = self {
+            if let Ok(table) = <&[[u8; N_TAGS]; 1 << SHIPPED_BITS]>::try_from(rows) {
+                if shift == 64 - SHIPPED_BITS {
+                    // SAFETY: the caller's CPU has AVX2
+                    return unsafe { sum_rows_avx2(table, seeds, vals, init) };
+                }
+            }
+        }
+        self.sum::<N, false>(seeds, vals, shift, init)
+    }
+}
+
+/// [`sum_rows`] of a table of `2^SHIPPED_BITS` biased rows, with AVX2: the multiply-shift
+/// buckets ([`features::row_of`]) of four values at a time (the 64-bit product's top bits
+/// from 32-bit multiplies: the same bits), each row widened from memory in one
+/// instruction. Inlined into the feature loop: called through a pointer (out of line) it
+/// cost 17.7M instructions more on PolNeAR train.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn sum_rows_avx2<const N: usize>(
+    rows: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+    seeds: &[u64; N],
+    vals: &[u64; N],
+    init: [i16; N_TAGS],
+) -> [i16; N_TAGS] {
+    use std::arch::x86_64::*;
+    let (seeds4, seeds_rest) = seeds.as_chunks::<4>();
+    let (vals4, vals_rest) = vals.as_chunks::<4>();
+    // x * M mod 2^64 has the high half hi(xl * ml) + xl * mh + xh * ml (mod 2^32): one
+    // 32x32->64 multiply, one 32-bit multiply of x by M's halves swapped, two adds
+    let m = features::ROW_MULTIPLIER;
+    let m_lo = _mm256_set1_epi64x(m as i64);
+    let m_swapped = _mm256_set1_epi64x(m.rotate_left(32) as i64);
+    let add = |acc: __m128i, r: u64| -> __m128i {
+        debug_assert!(r < 1 << SHIPPED_BITS);
+        // SAFETY: `r` is a 64-bit product shifted right by `64 - SHIPPED_BITS`: a row of
+        // the table; the load reads its 8 bytes
+        unsafe {
+            let row = rows.get_unchecked(r as usize);
+            _mm_add_epi16(acc, _mm_cvtepu8_epi16(_mm_loadl_epi64(row.as_ptr().cast())))
+        }
+    };
+    // SAFETY: `init` has 8 i16 lanes
+    let mut acc = [
+        unsafe { _mm_loadu_si128(init.as_ptr().cast()) },
+        _mm_setzero_si128(),
+    ];
+    // four rows' buckets, added to the two sums
+    let add4 = |acc: &mut [__m128i; 2], s4: &[u64; 4], v4: &[u64; 4]| {
+        let mut idx = [0u64; 4];
+        // SAFETY: 4-lane loads and store of [u64; 4] arrays
+        unsafe {
+            let x = _mm256_xor_si256(
+                _mm256_loadu_si256(v4.as_ptr().cast()),
+                _mm256_loadu_si256(s4.as_ptr().cast()),
+            );
+            let lo = _mm256_mul_epu32(x, m_lo);
+            let cross = _mm256_mullo_epi32(x, m_swapped);
+            let cross = _mm256_add_epi32(cross, _mm256_slli_epi64::<32>(cross));
+            let h = _mm256_add_epi32(lo, cross);
+            let h = _mm256_srli_epi64::<{ 64 - SHIPPED_BITS as i32 }>(h);
+            _mm256_storeu_si256(idx.as_mut_ptr().cast(), h);
+        }
+        acc[0] = add(acc[0], idx[0]);
+        acc[1] = add(acc[1], idx[1]);
+        acc[0] = add(acc[0], idx[2]);
+        acc[1] = add(acc[1], idx[3]);
+    };
+    // three groups of four per loop step (the loop is not unrolled by itself)
+    let (seeds12, seeds4) = seeds4.as_chunks::<3>();
+    let (vals12, vals4) = vals4.as_chunks::<3>();
+    for (s12, v12) in seeds12.iter().zip(vals12) {
+        for (s4, v4) in s12.iter().zip(v12) {
+            add4(&mut acc, s4, v4);
+        }
+    }
+    for (s4, v4) in seeds4.iter().zip(vals4) {
+        add4(&mut acc, s4, v4);
+    }
+    for (&s, &v) in seeds_rest.iter().zip(vals_rest) {
+        acc[0] = add(acc[0], features::row_of(v ^ s, 64 - SHIPPED_BITS) as u64);
+    }
+    // each row carries its bias of 128 (at most `NF + NS` rows: no overflow)
+    let bias = _mm_set1_epi16(128i16.wrapping_mul(N as i16));
+    let sum = _mm_sub_epi16(_mm_add_epi16(acc[0], acc[1]), bias);
+    let mut out = [0i16; N_TAGS];
+    // SAFETY: `out` has 8 i16 lanes
+    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), sum) };
+    out
+}
+
+/// Adds `acc[t] as f32 * inv_scale` to the content lanes `e[..N_A]` in one 8-lane vector:
+/// the other lanes add -0.0, which leaves every f32 as it is.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn add_content_avx2(e: &mut [f32; N_TAGS], acc: [i16; N_TAGS], inv_scale: f32) {
+    use std::arch::x86_64::*;
+    // SAFETY: 8-lane loads and store of `[i16; 8]` and `[f32; 8]` arrays
+    unsafe {
+        let a = _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(_mm_loadu_si128(acc.as_ptr().cast())));
+        let x = _mm256_mul_ps(a, _mm256_set1_ps(inv_scale));
+        let x = _mm256_blend_ps::<{ (1 << N_A) - 1 }>(_mm256_set1_ps(-0.0), x);
+        _mm256_storeu_ps(
+            e.as_mut_ptr(),
+            _mm256_add_ps(_mm256_loadu_ps(e.as_ptr()), x),
+        );
+    }
+}
+
 /// A weight as stored in a row: widened to i16 it is the weight plus `BIAS`.
 trait Weight: Copy {
     /// What widening adds to the weight.
@@ -756,6 +926,16 @@ pub fn viterbi(
     out: &mut [u8],
     scores: &mut Vec<f32>,
 ) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        match (off, nt) {
+            // SAFETY: the CPU has AVX2
+            (0, N_A) => return unsafe { viterbi_avx2::<N_A, 0>(em, trans, out, scores) },
+            // SAFETY: as above
+            (N_A, N_B) => return unsafe { viterbi_avx2::<N_B, N_A>(em, trans, out, scores) },
+            _ => {}
+        }
+    }
     match (off, nt) {
         // SAFETY: every x86-64 CPU has SSE
         #[cfg(target_arch = "x86_64")]
@@ -986,6 +1166,77 @@ fn viterbi_sse<const NT: usize, const OFF: usize>(
     backtrace::<NT, W>(rows, &tr, &mut out[..n]);
 }
 
+/// [`viterbi_n`] with AVX2: the scores of a token's tags in one 8-lane vector, in the
+/// lanes `OFF..OFF + NT` of its emission row (minus infinity in the others), so a token's
+/// emissions are one add; each step a lane broadcast, an add and a max per predecessor.
+/// The forward pass also keeps the first best predecessor of every tag (`s > best`, in
+/// the order of [`viterbi_n`]'s maximum), so the backtrace follows those instead of
+/// recomputing them: the same f32 operations per lane, the same path. `scratch` holds
+/// the predecessors (lane indices, as the bits of f32 lanes).
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn viterbi_avx2<const NT: usize, const OFF: usize>(
+    em: &[[f32; N_TAGS]],
+    trans: &[f32],
+    out: &mut [u8],
+    scratch: &mut Vec<f32>,
+) {
+    use std::arch::x86_64::*;
+    const W: usize = N_TAGS;
+    let n = em.len().min(out.len());
+    if n == 0 || OFF + NT > W || trans.len() < (NT + 1) * NT {
+        return;
+    }
+    if scratch.len() < n * W {
+        scratch.resize(n * W, 0.0);
+    }
+    let back = &mut scratch.as_chunks_mut::<W>().0[..n];
+    let (start, tr) = constrained::<NT, NT>(trans);
+    // SAFETY (all loads and stores below): 8-lane accesses of `[f32; 8]` arrays
+    let load = |x: &[f32; W]| unsafe { _mm256_loadu_ps(x.as_ptr()) };
+    // a layer row in the lanes of its tags, minus infinity elsewhere
+    let lanes = |x: &[f32; NT]| {
+        let mut y = [f32::NEG_INFINITY; W];
+        y[OFF..OFF + NT].copy_from_slice(x);
+        load(&y)
+    };
+    let trv: [__m256; NT] = std::array::from_fn(|p| lanes(&tr[p]));
+    // lane `OFF + p` to every lane; the predecessor `p` as its lane index
+    let bcast: [__m256i; NT] = std::array::from_fn(|p| _mm256_set1_epi32((OFF + p) as i32));
+    let pred: [__m256; NT] = std::array::from_fn(|p| _mm256_castsi256_ps(bcast[p]));
+    let mut cur = _mm256_add_ps(lanes(&start), load(&em[0]));
+    for (e, b) in em[1..n].iter().zip(back[1..].iter_mut()) {
+        let mut best = _mm256_add_ps(_mm256_permutevar8x32_ps(cur, bcast[0]), trv[0]);
+        let mut arg = pred[0];
+        for p in 1..NT {
+            let s = _mm256_add_ps(_mm256_permutevar8x32_ps(cur, bcast[p]), trv[p]);
+            let gt = _mm256_cmp_ps::<_CMP_GT_OQ>(s, best);
+            best = _mm256_blendv_ps(best, s, gt);
+            arg = _mm256_blendv_ps(arg, pred[p], gt);
+        }
+        cur = _mm256_add_ps(best, load(e));
+        // SAFETY: as above
+        unsafe { _mm256_storeu_ps(b.as_mut_ptr(), arg) };
+    }
+    let mut last = [0f32; W];
+    // SAFETY: as above
+    unsafe { _mm256_storeu_ps(last.as_mut_ptr(), cur) };
+    let mut t = OFF;
+    for k in OFF + 1..OFF + NT {
+        if last[k] > last[t] {
+            t = k;
+        }
+    }
+    out[n - 1] = (t - OFF) as u8;
+    for (b, o) in back[1..n].iter().zip(&mut out[..n - 1]).rev() {
+        t = b[t].to_bits() as usize & (W - 1);
+        *o = t.wrapping_sub(OFF) as u8;
+    }
+}
+
 /// Distance in tokens between two ranges (0 when they overlap or one lies inside the other).
 fn gap(x: &Range<usize>, y: &Range<usize>) -> usize {
     y.start
@@ -1003,19 +1254,22 @@ pub fn assemble(
 ) -> Vec<(Range<usize>, Option<Range<usize>>, Option<Range<usize>>)> {
     let mut out = Vec::new();
     let mut prev_source: Option<Range<usize>> = None;
+    // one buffer per kind of span, reused by every paragraph
+    let (mut sources, mut contents, mut cues) = (Vec::new(), Vec::new(), Vec::new());
     for p in paras {
-        let shift = |r: Range<usize>| r.start + p.start..r.end + p.start;
-        let sources: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BS, B_IS)
-            .into_iter()
-            .map(shift)
-            .collect();
-        let contents = labels::spans(&a[p.clone()], A_B, A_I);
+        // the spans of tags `begin`/`inside` in the paragraph, as document token ranges
+        let find = |tags: &[u8], begin, inside, spans: &mut Vec<Range<usize>>| {
+            spans.clear();
+            labels::spans_into(&tags[p.clone()], begin, inside, spans);
+            for r in spans.iter_mut() {
+                *r = r.start + p.start..r.end + p.start;
+            }
+        };
+        find(b, B_BS, B_IS, &mut sources);
+        find(a, A_B, A_I, &mut contents);
         if !contents.is_empty() {
-            let cues: Vec<Range<usize>> = labels::spans(&b[p.clone()], B_BQ, B_IQ)
-                .into_iter()
-                .map(shift)
-                .collect();
-            for c in contents.into_iter().map(shift) {
+            find(b, B_BQ, B_IQ, &mut cues);
+            for c in contents.drain(..) {
                 let cue = cues
                     .iter()
                     .min_by_key(|q| (gap(q, &c), q.start < c.start))

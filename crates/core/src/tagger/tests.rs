@@ -161,6 +161,75 @@ fn viterbi_matches_back_pointers() {
 }
 
 #[test]
+fn spans_match_a_tag_by_tag_scan() {
+    // the spans of `tags` tag by tag, as `spans` gave them before it skipped runs
+    fn reference(tags: &[u8], begin: u8, inside: u8) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut cur: Option<usize> = None;
+        for (i, &t) in tags.iter().enumerate() {
+            if t == begin {
+                out.extend(cur.map(|s| s..i));
+                cur = Some(i);
+            } else if t == inside {
+                cur = cur.or(Some(i));
+            } else if let Some(s) = cur.take() {
+                out.push(s..i);
+            }
+        }
+        out.extend(cur.map(|s| s..tags.len()));
+        out
+    }
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for len in 0..300 {
+        // runs of one tag (half of them 0), 1 to 20 long, of every tag of layer B
+        let mut tags = Vec::new();
+        while tags.len() < len {
+            let r = next();
+            let tag = if r & 1 == 0 { 0 } else { (r >> 8) as u8 % 5 };
+            tags.extend(std::iter::repeat_n(tag, 1 + (r >> 16) as usize % 20));
+        }
+        tags.truncate(len);
+        for (b, i) in [(B_BS, B_IS), (B_BQ, B_IQ), (A_B, A_I)] {
+            assert_eq!(spans(&tags, b, i), reference(&tags, b, i), "{tags:?}");
+        }
+    }
+}
+
+/// [`viterbi_sse`] agrees with [`viterbi`] (which takes AVX2 when the CPU has it).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn viterbi_sse_matches() {
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 7) as f32 - 3.0
+    };
+    let (mut s1, mut s2) = (Vec::new(), Vec::new());
+    for len in 1..60 {
+        let em: Vec<[f32; N_TAGS]> = (0..len).map(|_| std::array::from_fn(|_| next())).collect();
+        let ta: Vec<f32> = (0..(N_A + 1) * N_A).map(|_| next()).collect();
+        let tb: Vec<f32> = (0..(N_B + 1) * N_B).map(|_| next()).collect();
+        let (mut a1, mut a2) = (vec![9u8; len], vec![9u8; len]);
+        viterbi(&em, 0, N_A, &ta, &mut a1, &mut s1);
+        // SAFETY: every x86-64 CPU has SSE
+        unsafe { super::viterbi_sse::<N_A, 0>(&em, &ta, &mut a2, &mut s2) };
+        assert_eq!(a1, a2);
+        viterbi(&em, N_A, N_B, &tb, &mut a1, &mut s1);
+        // SAFETY: as above
+        unsafe { super::viterbi_sse::<N_B, N_A>(&em, &tb, &mut a2, &mut s2) };
+        assert_eq!(a1, a2);
+    }
+}
+
+#[test]
 fn viterbi_respects_bio() {
     // Emissions favour I everywhere: decoding must still start with B.
     let em = vec![[0.0, 0.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]; 3];
@@ -356,7 +425,32 @@ fn check_emissions_match_buckets(m: &Model) {
         for k in 0..N_A {
             assert_eq!(tagged[i][k], em[i][k] + s[k], "token {i}");
         }
+        for k in N_A..N_TAGS {
+            assert_eq!(tagged[i][k].to_bits(), em[i][k].to_bits(), "token {i}");
+        }
     });
+}
+
+#[test]
+fn tag_paths_agree() {
+    // `tag` (AVX2 when the CPU has it) and the plain path: the same tags and emission bits
+    let Some(m) = model() else {
+        return;
+    };
+    let t = "“We will win,” Smith said on Monday. He told reporters that “it’s over.”\n\n\
+             The minister, who spoke in Kyiv, said: the talks failed, and added that \
+             “nobody wanted this. Not us,” she said. Prices rose 3.5% in 2019.\n\n\
+             “It is a shame,” according to Jones. Officials declined to comment, \
+             saying only: “We are reviewing it.” Lavrov, however, warned “the West”.\n\
+             The weather was fine. Nobody said anything at all about it, then or later.";
+    let toks = tokenize(t);
+    let sents = split_sentences(t, &toks);
+    let (a1, b1, e1) = m.tag(t, &toks, &sents);
+    let (a2, b2, e2) = m.tag_with::<false>(t, &toks, &sents);
+    assert_eq!((a1, b1), (a2, b2));
+    let bits =
+        |e: &[[f32; N_TAGS]]| -> Vec<u32> { e.iter().flatten().map(|x| x.to_bits()).collect() };
+    assert_eq!(bits(&e1), bits(&e2));
 }
 
 #[test]
