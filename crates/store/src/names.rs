@@ -112,8 +112,13 @@ pub fn name_key(name: &str) -> String {
     while last - first > 1 && SUFFIXES.contains(&word(&words[last - 1])) {
         last -= 1;
     }
-    match (words.get(first), words.get(last.wrapping_sub(1))) {
-        _ if first == 0 && last == words.len() => out,
+    if first == 0 && last == words.len() {
+        return out;
+    }
+    match (
+        words.get(first),
+        last.checked_sub(1).and_then(|l| words.get(l)),
+    ) {
         (Some(&(s, _)), Some(&(_, e))) => out[s..e].to_string(),
         _ => String::new(),
     }
