@@ -192,9 +192,9 @@ impl Store {
         let mut report = BatchReport::default();
         // Quotes per (speaker key, name, resolution, alias, title) in this batch, added
         // to `speaker_names` at the end.
-        let mut names: HashMap<NameRow<'_>, i64> = HashMap::new();
+        let mut names: foldhash::HashMap<NameRow<'_>, i64> = Default::default();
         // Articles per speaker key in this batch, added to `speaker_articles` at the end.
-        let mut key_articles: HashMap<&str, i64> = HashMap::new();
+        let mut key_articles: foldhash::HashMap<&str, i64> = Default::default();
         let tx = self.conn.transaction()?;
         // Sentences and artifacts of the added articles, for the corpus counters.
         let (mut sentences, mut artifacts) = (0usize, 0usize);

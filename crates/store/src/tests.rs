@@ -130,6 +130,18 @@ fn reingest_adds_nothing() {
     assert!(top > 0 && top <= grouped as u64);
     // "the ceasefire in Syria is holding" twice (a1, a4): one group fewer than quotes.
     assert_eq!(store.quote_groups().expect("groups"), s.quotes - 1);
+
+    // Foreign keys are not enforced on write (see Store::setup), so check them here:
+    // every quote and artifact points at a stored article, every alias at a speaker.
+    let dangling: Vec<String> = store
+        .connection()
+        .prepare("PRAGMA foreign_key_check")
+        .expect("prepare")
+        .query_map([], |r| r.get::<_, String>(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(dangling.is_empty(), "dangling rows in {dangling:?}");
 }
 
 #[test]
