@@ -278,14 +278,12 @@ fn quotes_insert_sql(rows: usize) -> String {
     sql
 }
 
-/// Inserts quote rows with `sql`, the [`quotes_insert_sql`] of their number.
+/// Inserts quote rows with `st`, the statement of [`quotes_insert_sql`] of their number.
 fn insert_quotes(
-    tx: &rusqlite::Transaction,
-    sql: &str,
+    st: &mut rusqlite::CachedStatement<'_>,
     rows: &[[QuoteValue<'_>; QUOTE_COLUMNS]],
 ) -> Result<()> {
-    tx.prepare_cached(sql)?
-        .execute(rusqlite::params_from_iter(rows.iter().flatten()))?;
+    st.execute(rusqlite::params_from_iter(rows.iter().flatten()))?;
     Ok(())
 }
 
@@ -321,7 +319,8 @@ impl Store {
             // Quote rows wait here and are written QUOTE_ROWS to a statement: one
             // INSERT per row spent a fifth of this function ending and resetting it.
             let mut rows: Vec<[QuoteValue<'_>; QUOTE_COLUMNS]> = Vec::with_capacity(QUOTE_ROWS);
-            let (insert_many, insert_one) = (quotes_insert_sql(QUOTE_ROWS), quotes_insert_sql(1));
+            let mut insert_many = tx.prepare_cached(&quotes_insert_sql(QUOTE_ROWS))?;
+            let mut insert_one = tx.prepare_cached(&quotes_insert_sql(1))?;
             let mut ins_artifact = tx.prepare_cached(
                 "INSERT INTO artifacts(article_id, idx, kind, start, end, char_start, char_end, text)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -368,7 +367,7 @@ impl Store {
                 for (i, (q, x)) in p.analysis.quotes.iter().zip(&p.extras).enumerate() {
                     rows.push(quote_row(article, i, q, x));
                     if rows.len() == QUOTE_ROWS {
-                        insert_quotes(&tx, &insert_many, &rows)?;
+                        insert_quotes(&mut insert_many, &rows)?;
                         rows.clear();
                     }
                     report.quotes += 1;
@@ -397,7 +396,7 @@ impl Store {
                 }
             }
             for row in rows.chunks(1) {
-                insert_quotes(&tx, &insert_one, row)?;
+                insert_quotes(&mut insert_one, row)?;
             }
             for (id, reason) in errors {
                 report.errors += ins_error.execute(params![id, reason])?;
