@@ -93,6 +93,15 @@ impl CueSet {
         }
     }
 
+    /// Starts loading the slot where [`CueSet::lemma`] of `word` begins its probe.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, word: u64) {
+        let mask = self.keys.len().wrapping_sub(1);
+        if let Some(slot) = self.keys.get(word.max(1) as usize & mask) {
+            crate::cache::prefetch(slot);
+        }
+    }
+
     /// The lemma hash of a cue-like word, or 0.
     #[inline]
     pub fn lemma(&self, word: u64) -> u64 {
