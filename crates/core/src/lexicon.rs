@@ -112,6 +112,17 @@ impl<V: Copy + Default> PackedMap<V> {
         ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask
     }
 
+    /// Starts loading the slot where [`PackedMap::get`] of `k` begins its probe.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, k: Packed) {
+        if let Some(slot) = self
+            .keys
+            .get(Self::home(k, self.keys.len().wrapping_sub(1)))
+        {
+            crate::cache::prefetch(slot);
+        }
+    }
+
     /// The value of `k`.
     #[inline]
     pub(crate) fn get(&self, k: Packed) -> Option<V> {
