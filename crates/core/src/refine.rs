@@ -762,12 +762,20 @@ impl Refiner {
                 + d[2][v[2] & (PAIR_SIZE[2] - 1)]
                 + d[3][v[3] & (PAIR_SIZE[3] - 1)]
         };
+        // every start's score before the pairs: the weight loads of all starts are issued
+        // back to back (their cache misses overlap), not one start's between two pair loops
+        let starts: Vec<(usize, StartPart, i32)> = cx
+            .starts
+            .iter()
+            .map(|&s| {
+                let (v, sp) = start_values(t, &cx, s);
+                (s, sp, score(&v))
+            })
+            .collect();
         let (s0, e0) = (cx.starts[0], cx.ends[0]);
         let mut best = s0..e0;
         let mut top = i32::MIN;
-        for &s in &cx.starts {
-            let (v, sp) = start_values(t, &cx, s);
-            let sv = score(&v);
+        for &(s, sp, sv) in &starts {
             for (ep, ev) in &ends {
                 if s >= ep.at {
                     continue;
