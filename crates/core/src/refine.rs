@@ -721,6 +721,17 @@ impl Refiner {
         Some(Refiner::new(bits, weights))
     }
 
+    /// Starts loading weight `b` ([`Refiner::w`]).
+    #[inline(always)]
+    fn prefetch(&self, b: u32) {
+        if let Some(w) = self
+            .weights
+            .get(b as usize & (self.weights.len().wrapping_sub(1)))
+        {
+            crate::cache::prefetch(w);
+        }
+    }
+
     #[inline(always)]
     fn w(&self, b: u32) -> i32 {
         // the table has 2^bits weights (`new` checks): the mask keeps every index inside
@@ -748,11 +759,34 @@ impl Refiner {
         let cx = t.ctx(k);
         let bits = self.bits;
         let score = |f: &[u64]| f.iter().map(|&v| self.w(bucket(v, bits))).sum::<i32>();
-        let mut ends: Vec<(EndPart, i32)> = Vec::with_capacity(cx.ends.len());
-        for &e in &cx.ends {
-            let (v, part) = end_values(t, &cx, e);
-            ends.push((part, score(&v)));
-        }
+        // every end's and start's values first, their weights requested as they come, then
+        // the scores: the weight loads (cache misses: the table is 512 KiB) of all ends
+        // and starts overlap
+        let prefetch = |f: &[u64]| {
+            for &v in f {
+                self.prefetch(bucket(v, bits));
+            }
+        };
+        let end_vals: Vec<([u64; KE], EndPart)> = cx
+            .ends
+            .iter()
+            .map(|&e| {
+                let ev = end_values(t, &cx, e);
+                prefetch(&ev.0);
+                ev
+            })
+            .collect();
+        let start_vals: Vec<(usize, [u64; KS], StartPart)> = cx
+            .starts
+            .iter()
+            .map(|&s| {
+                let (v, sp) = start_values(t, &cx, s);
+                prefetch(&v);
+                (s, v, sp)
+            })
+            .collect();
+        let ends: Vec<(EndPart, i32)> =
+            end_vals.iter().map(|(v, part)| (*part, score(v))).collect();
         let pair = |s: &StartPart, e: &EndPart| -> i32 {
             let v = pair_values(&cx, s, e);
             let d = &self.dense;
@@ -762,15 +796,9 @@ impl Refiner {
                 + d[2][v[2] & (PAIR_SIZE[2] - 1)]
                 + d[3][v[3] & (PAIR_SIZE[3] - 1)]
         };
-        // every start's score before the pairs: the weight loads of all starts are issued
-        // back to back (their cache misses overlap), not one start's between two pair loops
-        let starts: Vec<(usize, StartPart, i32)> = cx
-            .starts
+        let starts: Vec<(usize, StartPart, i32)> = start_vals
             .iter()
-            .map(|&s| {
-                let (v, sp) = start_values(t, &cx, s);
-                (s, sp, score(&v))
-            })
+            .map(|(s, v, sp)| (*s, *sp, score(v)))
             .collect();
         let (s0, e0) = (cx.starts[0], cx.ends[0]);
         let mut best = s0..e0;

@@ -97,8 +97,10 @@ impl CueSet {
     #[inline(always)]
     pub(crate) fn prefetch(&self, word: u64) {
         let mask = self.keys.len().wrapping_sub(1);
-        if let Some(slot) = self.keys.get(word.max(1) as usize & mask) {
-            crate::cache::prefetch(slot);
+        let i = word.max(1) as usize & mask;
+        if let (Some(key), Some(val)) = (self.keys.get(i), self.vals.get(i)) {
+            crate::cache::prefetch(key);
+            crate::cache::prefetch(val);
         }
     }
 
