@@ -74,6 +74,17 @@ pub struct Tagged<'a> {
     /// Scratch: candidate starts and ends.
     starts: Vec<usize>,
     ends: Vec<usize>,
+    /// Scratch of [`Refiner::refine`], reused from one relation to the next.
+    scratch: Scratch,
+}
+
+/// [`Refiner::refine`]'s per-relation vectors, kept for the next relation.
+#[derive(Default)]
+struct Scratch {
+    end_vals: Vec<([u64; KE], EndPart)>,
+    start_vals: Vec<(usize, [u64; KS], StartPart)>,
+    ends: Vec<(EndPart, i32)>,
+    starts: Vec<(usize, StartPart, i32)>,
 }
 
 impl<'a> Tagged<'a> {
@@ -124,6 +135,7 @@ impl<'a> Tagged<'a> {
             calib: model.calib,
             starts: Vec::new(),
             ends: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -767,26 +779,22 @@ impl Refiner {
                 self.prefetch(bucket(v, bits));
             }
         };
-        let end_vals: Vec<([u64; KE], EndPart)> = cx
-            .ends
-            .iter()
-            .map(|&e| {
-                let ev = end_values(t, &cx, e);
-                prefetch(&ev.0);
-                ev
-            })
-            .collect();
-        let start_vals: Vec<(usize, [u64; KS], StartPart)> = cx
-            .starts
-            .iter()
-            .map(|&s| {
-                let (v, sp) = start_values(t, &cx, s);
-                prefetch(&v);
-                (s, v, sp)
-            })
-            .collect();
-        let ends: Vec<(EndPart, i32)> =
-            end_vals.iter().map(|(v, part)| (*part, score(v))).collect();
+        let mut sc = std::mem::take(&mut t.scratch);
+        sc.end_vals.clear();
+        sc.end_vals.extend(cx.ends.iter().map(|&e| {
+            let ev = end_values(t, &cx, e);
+            prefetch(&ev.0);
+            ev
+        }));
+        sc.start_vals.clear();
+        sc.start_vals.extend(cx.starts.iter().map(|&s| {
+            let (v, sp) = start_values(t, &cx, s);
+            prefetch(&v);
+            (s, v, sp)
+        }));
+        sc.ends.clear();
+        sc.ends
+            .extend(sc.end_vals.iter().map(|(v, part)| (*part, score(v))));
         let pair = |s: &StartPart, e: &EndPart| -> i32 {
             let v = pair_values(&cx, s, e);
             let d = &self.dense;
@@ -796,15 +804,14 @@ impl Refiner {
                 + d[2][v[2] & (PAIR_SIZE[2] - 1)]
                 + d[3][v[3] & (PAIR_SIZE[3] - 1)]
         };
-        let starts: Vec<(usize, StartPart, i32)> = start_vals
-            .iter()
-            .map(|(s, v, sp)| (*s, *sp, score(v)))
-            .collect();
+        sc.starts.clear();
+        sc.starts
+            .extend(sc.start_vals.iter().map(|(s, v, sp)| (*s, *sp, score(v))));
         let (s0, e0) = (cx.starts[0], cx.ends[0]);
         let mut best = s0..e0;
         let mut top = i32::MIN;
-        for &(s, sp, sv) in &starts {
-            for (ep, ev) in &ends {
+        for &(s, sp, sv) in &sc.starts {
+            for (ep, ev) in &sc.ends {
                 if s >= ep.at {
                     continue;
                 }
@@ -818,6 +825,7 @@ impl Refiner {
         }
         t.starts = cx.starts;
         t.ends = cx.ends;
+        t.scratch = sc;
         best
     }
 }
