@@ -584,11 +584,54 @@ impl Model {
             shift,
             [0; N_TAGS],
         );
+        #[cfg(target_arch = "x86_64")]
+        let batched = match rows.shipped(shift) {
+            // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
+            Some(table) if AVX2 => unsafe {
+                self.stacked_batched(tokens, sentences, &words, &b, table, quiet, &mut em);
+                true
+            },
+            _ => false,
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let batched = false;
+        if !batched {
+            self.stacked_fused::<AVX2>(tokens, sentences, &words, &b, quiet, &mut em);
+        }
+        let mut a = vec![0u8; tokens.len()];
+        let mut scratch = Vec::new();
+        for p in paragraphs(sentences) {
+            viterbi(
+                &em[p.clone()],
+                0,
+                N_A,
+                &self.trans_a,
+                &mut a[p.clone()],
+                &mut scratch,
+            );
+        }
+        (a, b, em)
+    }
+
+    /// The stacked rows added to the content lanes of `em`, token by token (`quiet`: the
+    /// sum of the rows [`features::Stacked::Quiet`] tokens share).
+    #[inline(always)]
+    fn stacked_fused<const AVX2: bool>(
+        &self,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+        b: &[u8],
+        quiet: [i16; N_TAGS],
+        em: &mut [[f32; N_TAGS]],
+    ) {
+        let (rows, shift) = self.table();
+        let seeds = &features::STACKED_SEEDS;
         features::stacked_features(
             tokens,
             sentences,
-            &words,
-            &b,
+            words,
+            b,
             #[inline(always)]
             |i, vals| {
                 let acc = match vals {
@@ -616,19 +659,92 @@ impl Model {
                 }
             },
         );
-        let mut a = vec![0u8; tokens.len()];
-        let mut scratch = Vec::new();
-        for p in paragraphs(sentences) {
-            viterbi(
-                &em[p.clone()],
-                0,
-                N_A,
-                &self.trans_a,
-                &mut a[p.clone()],
-                &mut scratch,
-            );
-        }
-        (a, b, em)
+    }
+
+    /// [`Model::stacked_fused`] with the shipped table `table`, the row sums deferred and
+    /// done [`BATCH`] tokens at a time (as [`Model::emissions_batched`]); the same f32
+    /// additions in the same order.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn stacked_batched(
+        &self,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+        b: &[u8],
+        table: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+        quiet: [i16; N_TAGS],
+        em: &mut [[f32; N_TAGS]],
+    ) {
+        let seeds = &features::STACKED_SEEDS;
+        let mut batch = StackedBatch {
+            idx: [[0; features::NS]; BATCH],
+            rows: [0; BATCH],
+            init: [[0; N_TAGS]; BATCH],
+            at: [0; BATCH],
+            n: 0,
+        };
+        let inv_scale = self.inv_scale;
+        let flush = |bt: &mut StackedBatch, em: &mut [[f32; N_TAGS]]| {
+            let n = bt.n.min(BATCH);
+            for (((idx, &rows), &init), &at) in bt.idx[..n]
+                .iter()
+                .zip(&bt.rows[..n])
+                .zip(&bt.init[..n])
+                .zip(&bt.at[..n])
+            {
+                let idx = idx.get(..rows).unwrap_or(&[]);
+                // SAFETY: the caller's CPU has AVX2
+                let acc = unsafe { sum_indexed_slice_avx2(table, idx, init) };
+                if let Some(e) = em.get_mut(at) {
+                    // SAFETY: as above
+                    unsafe { add_content_avx2(e, acc, inv_scale) };
+                }
+            }
+            bt.n = 0;
+        };
+        features::stacked_features(
+            tokens,
+            sentences,
+            words,
+            b,
+            #[inline(always)]
+            |i, vals| {
+                let k = batch.n;
+                if let (Some(idx), Some(rows), Some(init), Some(at)) = (
+                    batch.idx.get_mut(k),
+                    batch.rows.get_mut(k),
+                    batch.init.get_mut(k),
+                    batch.at.get_mut(k),
+                ) {
+                    match vals {
+                        features::Stacked::Quiet(w0) => {
+                            let v = features::quiet_word(w0);
+                            idx[0] = features::row_of(v ^ seeds[2], 64 - SHIPPED_BITS) as u64;
+                            *rows = 1;
+                            *init = quiet;
+                        }
+                        features::Stacked::Values(v) => {
+                            // SAFETY: the caller's CPU has AVX2
+                            *idx = unsafe { row_indices_avx2(seeds, v) };
+                            *rows = features::NS;
+                            *init = [0; N_TAGS];
+                        }
+                    }
+                    *at = i;
+                    batch.n += 1;
+                }
+                if batch.n >= BATCH {
+                    flush(&mut batch, em);
+                }
+            },
+        );
+        flush(&mut batch, em);
     }
 
     /// Proposes attribution candidates for a tokenised text.
@@ -826,6 +942,51 @@ struct Batch {
     at: [usize; BATCH],
     /// Tokens in the batch.
     n: usize,
+}
+
+/// The deferred stacked row sums of up to [`BATCH`] tokens.
+struct StackedBatch {
+    /// Each token's row indices (the first `rows` of them).
+    idx: [[u64; features::NS]; BATCH],
+    /// How many rows each token has: 1 (a quiet token) or [`features::NS`].
+    rows: [usize; BATCH],
+    /// Each token's sum so far.
+    init: [[i16; N_TAGS]; BATCH],
+    /// Each token's index.
+    at: [usize; BATCH],
+    /// Tokens in the batch.
+    n: usize,
+}
+
+/// [`sum_indexed_avx2`] of a slice of row indices.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn sum_indexed_slice_avx2(
+    rows: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+    idx: &[u64],
+    init: [i16; N_TAGS],
+) -> [i16; N_TAGS] {
+    use std::arch::x86_64::*;
+    // SAFETY: `init` has 8 i16 lanes
+    let mut acc = unsafe { _mm_loadu_si128(init.as_ptr().cast()) };
+    for &r in idx {
+        let row = &rows[r as usize & ((1 << SHIPPED_BITS) - 1)];
+        // SAFETY: an 8-byte load of an 8-byte row
+        acc = _mm_add_epi16(acc, unsafe {
+            _mm_cvtepu8_epi16(_mm_loadl_epi64(row.as_ptr().cast()))
+        });
+    }
+    // each row carries its bias of 128
+    let bias = _mm_set1_epi16(128i16.wrapping_mul(idx.len() as i16));
+    let sum = _mm_sub_epi16(acc, bias);
+    let mut out = [0i16; N_TAGS];
+    // SAFETY: `out` has 8 i16 lanes
+    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), sum) };
+    out
 }
 
 /// The rows (of a table of `2^SHIPPED_BITS`) of values `vals` of templates with seeds
