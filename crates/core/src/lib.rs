@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod artifacts;
+mod cache;
 pub mod candidate;
 pub mod confidence;
 pub mod doc;

@@ -74,6 +74,17 @@ pub struct Tagged<'a> {
     /// Scratch: candidate starts and ends.
     starts: Vec<usize>,
     ends: Vec<usize>,
+    /// Scratch of [`Refiner::refine`], reused from one relation to the next.
+    scratch: Scratch,
+}
+
+/// [`Refiner::refine`]'s per-relation vectors, kept for the next relation.
+#[derive(Default)]
+struct Scratch {
+    end_vals: Vec<([u64; KE], EndPart)>,
+    start_vals: Vec<(usize, [u64; KS], StartPart)>,
+    ends: Vec<(EndPart, i32)>,
+    starts: Vec<(usize, StartPart, i32)>,
 }
 
 impl<'a> Tagged<'a> {
@@ -124,6 +135,7 @@ impl<'a> Tagged<'a> {
             calib: model.calib,
             starts: Vec::new(),
             ends: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -721,6 +733,17 @@ impl Refiner {
         Some(Refiner::new(bits, weights))
     }
 
+    /// Starts loading weight `b` ([`Refiner::w`]).
+    #[inline(always)]
+    fn prefetch(&self, b: u32) {
+        if let Some(w) = self
+            .weights
+            .get(b as usize & (self.weights.len().wrapping_sub(1)))
+        {
+            crate::cache::prefetch(w);
+        }
+    }
+
     #[inline(always)]
     fn w(&self, b: u32) -> i32 {
         // the table has 2^bits weights (`new` checks): the mask keeps every index inside
@@ -748,11 +771,30 @@ impl Refiner {
         let cx = t.ctx(k);
         let bits = self.bits;
         let score = |f: &[u64]| f.iter().map(|&v| self.w(bucket(v, bits))).sum::<i32>();
-        let mut ends: Vec<(EndPart, i32)> = Vec::with_capacity(cx.ends.len());
-        for &e in &cx.ends {
-            let (v, part) = end_values(t, &cx, e);
-            ends.push((part, score(&v)));
-        }
+        // every end's and start's values first, their weights requested as they come, then
+        // the scores: the weight loads (cache misses: the table is 512 KiB) of all ends
+        // and starts overlap
+        let prefetch = |f: &[u64]| {
+            for &v in f {
+                self.prefetch(bucket(v, bits));
+            }
+        };
+        let mut sc = std::mem::take(&mut t.scratch);
+        sc.end_vals.clear();
+        sc.end_vals.extend(cx.ends.iter().map(|&e| {
+            let ev = end_values(t, &cx, e);
+            prefetch(&ev.0);
+            ev
+        }));
+        sc.start_vals.clear();
+        sc.start_vals.extend(cx.starts.iter().map(|&s| {
+            let (v, sp) = start_values(t, &cx, s);
+            prefetch(&v);
+            (s, v, sp)
+        }));
+        sc.ends.clear();
+        sc.ends
+            .extend(sc.end_vals.iter().map(|(v, part)| (*part, score(v))));
         let pair = |s: &StartPart, e: &EndPart| -> i32 {
             let v = pair_values(&cx, s, e);
             let d = &self.dense;
@@ -762,13 +804,14 @@ impl Refiner {
                 + d[2][v[2] & (PAIR_SIZE[2] - 1)]
                 + d[3][v[3] & (PAIR_SIZE[3] - 1)]
         };
+        sc.starts.clear();
+        sc.starts
+            .extend(sc.start_vals.iter().map(|(s, v, sp)| (*s, *sp, score(v))));
         let (s0, e0) = (cx.starts[0], cx.ends[0]);
         let mut best = s0..e0;
         let mut top = i32::MIN;
-        for &s in &cx.starts {
-            let (v, sp) = start_values(t, &cx, s);
-            let sv = score(&v);
-            for (ep, ev) in &ends {
+        for &(s, sp, sv) in &sc.starts {
+            for (ep, ev) in &sc.ends {
                 if s >= ep.at {
                     continue;
                 }
@@ -782,6 +825,7 @@ impl Refiner {
         }
         t.starts = cx.starts;
         t.ends = cx.ends;
+        t.scratch = sc;
         best
     }
 }

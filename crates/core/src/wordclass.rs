@@ -483,6 +483,17 @@ pub struct WordInfo {
     lemma: u16,
 }
 
+/// What [`WordInfo::of_tokens`] looks up for a token.
+#[derive(Clone, Copy)]
+enum Key {
+    /// A word, packed.
+    Packed(Packed),
+    /// A word that does not pack.
+    Unpacked,
+    /// Not a word (or no text).
+    NoWord,
+}
+
 /// [`WordInfo::lemma`] of a word the table cannot hold.
 const ASK_LEXICON: u16 = u16::MAX;
 
@@ -535,24 +546,67 @@ impl WordInfo {
     #[inline]
     fn in_table(table: &Table, word: &[u8]) -> Self {
         match pack_lower_bytes(word) {
-            Some(k) => {
-                let info = table.map.get(k).unwrap_or_default();
-                WordInfo {
-                    bits: info.bits | KNOWN,
-                    lemma: info.lemma,
-                }
-            }
-            // (no list word is this long or not ASCII, but a verb form may be)
-            None => WordInfo {
-                bits: 0,
-                lemma: ASK_LEXICON,
-            },
+            Some(k) => Self::packed_in_table(table, k),
+            None => Self::unpacked(),
+        }
+    }
+
+    /// The entry of packed word `k` in `table`.
+    #[inline]
+    fn packed_in_table(table: &Table, k: Packed) -> Self {
+        let info = table.map.get(k).unwrap_or_default();
+        WordInfo {
+            bits: info.bits | KNOWN,
+            lemma: info.lemma,
+        }
+    }
+
+    /// The entry of a word that does not pack (no list word is this long or not ASCII,
+    /// but a verb form may be).
+    #[inline]
+    fn unpacked() -> Self {
+        WordInfo {
+            bits: 0,
+            lemma: ASK_LEXICON,
         }
     }
 
     /// The entries of `tokens` of `text`: a word's or clitic's from the table, any other
     /// token's [`WordInfo::none`].
+    ///
+    /// In two passes: every token's packed word first (each word's table slot requested
+    /// as it is packed, so that the cache misses of many words overlap), then the lookups.
     pub fn of_tokens(text: &str, tokens: &[crate::text::Token]) -> Vec<Self> {
+        use crate::text::TokenKind;
+        let (table, bytes) = (table(), text.as_bytes());
+        let keys: Vec<Key> = tokens
+            .iter()
+            .map(|t| match t.kind {
+                TokenKind::Word | TokenKind::Clitic => match bytes.get(t.start..t.end) {
+                    Some(w) => match pack_lower_bytes(w) {
+                        Some(k) => {
+                            table.map.prefetch(k);
+                            Key::Packed(k)
+                        }
+                        None => Key::Unpacked,
+                    },
+                    None => Key::NoWord,
+                },
+                _ => Key::NoWord,
+            })
+            .collect();
+        keys.into_iter()
+            .map(|k| match k {
+                Key::Packed(k) => Self::packed_in_table(table, k),
+                Key::Unpacked => Self::unpacked(),
+                Key::NoWord => Self::none(),
+            })
+            .collect()
+    }
+
+    /// [`WordInfo::of_tokens`] one token at a time (the lookups' reference).
+    #[cfg(test)]
+    fn of_tokens_serial(text: &str, tokens: &[crate::text::Token]) -> Vec<Self> {
         use crate::text::TokenKind;
         let (table, bytes) = (table(), text.as_bytes());
         tokens
@@ -831,6 +885,29 @@ pub fn is_nationality(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn of_tokens_matches_serial_lookups() {
+        let text = "\"We will not back down,\" Smith told reporters on Tuesday. The \
+            spokeswoman said: 'Ministers announced ALL of it' — Élodie Müller-Lüdenscheidt, \
+            an extraordinarily-long-hyphenated-word, isn't sure; she'd claimed it. \
+            Mr. O'Neill (D-Mass.) warned 42 times, he acknowledged.";
+        let tokens = crate::text::tokenize(text);
+        assert!(tokens.len() > 40);
+        assert_eq!(
+            WordInfo::of_tokens(text, &tokens),
+            WordInfo::of_tokens_serial(text, &tokens)
+        );
+        // a token range outside the text is no word
+        let mut bad = tokens.clone();
+        if let Some(t) = bad.first_mut() {
+            t.end = text.len() + 10;
+        }
+        assert_eq!(
+            WordInfo::of_tokens(text, &bad),
+            WordInfo::of_tokens_serial(text, &bad)
+        );
+    }
 
     #[test]
     fn classes() {

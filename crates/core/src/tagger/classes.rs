@@ -81,6 +81,19 @@ impl WordClasses {
         }
     }
 
+    /// Starts loading the slot where the lookup of the word's own entry
+    /// ([`WordClasses::class_with`]) begins its probe.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, word: u64, first_upper: bool) {
+        let mask = self.slots.len().wrapping_sub(1);
+        if let Some(slot) = self
+            .slots
+            .get((word_key(word, first_upper) >> 20) as usize & mask)
+        {
+            crate::cache::prefetch(slot);
+        }
+    }
+
     /// Class of a token: the word's own entry, else its suffix's, else 0.
     #[inline]
     pub fn class(&self, word: u64, suffix: u64, first_upper: bool) -> u16 {

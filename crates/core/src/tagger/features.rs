@@ -18,6 +18,8 @@ const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 const SEED: u64 = 0xcbf2_9ce4_8422_2325;
 /// Hash standing for "no token here" (before the paragraph start / after its end).
 const PAD: u64 = 0x9e37_79b9_7f4a_7c15;
+/// How many tokens ahead [`token_features`] requests the word-class and cue slots.
+const AHEAD: usize = 8;
 
 #[inline]
 fn mix(h: u64, x: u64) -> u64 {
@@ -441,6 +443,13 @@ pub(crate) fn token_features(
     let bytes = text.as_bytes();
     let mut info: Vec<TokInfo> = Vec::with_capacity(tokens.len());
     for (k, t) in tokens.iter().enumerate() {
+        // the table slots of the token `AHEAD` on, requested now: their misses overlap
+        // this token's probes
+        if let (Some(ta), Some(&wa)) = (tokens.get(k + AHEAD), words.get(k + AHEAD)) {
+            let upper = bytes.get(ta.start).is_some_and(u8::is_ascii_uppercase);
+            wc.prefetch(wa, upper);
+            cues.prefetch(wa);
+        }
         let b = bytes.get(t.start..t.end).unwrap_or(&[]);
         let word = words.get(k).copied().unwrap_or(PAD);
         let c = wc.class_with(word, b.first().is_some_and(u8::is_ascii_uppercase), || {

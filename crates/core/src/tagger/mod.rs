@@ -93,6 +93,17 @@ impl CueSet {
         }
     }
 
+    /// Starts loading the slot where [`CueSet::lemma`] of `word` begins its probe.
+    #[inline(always)]
+    pub(crate) fn prefetch(&self, word: u64) {
+        let mask = self.keys.len().wrapping_sub(1);
+        let i = word.max(1) as usize & mask;
+        if let (Some(key), Some(val)) = (self.keys.get(i), self.vals.get(i)) {
+            crate::cache::prefetch(key);
+            crate::cache::prefetch(val);
+        }
+    }
+
     /// The lemma hash of a cue-like word, or 0.
     #[inline]
     pub fn lemma(&self, word: u64) -> u64 {
@@ -376,6 +387,17 @@ impl Model {
             }
         };
         let (rows, shift) = self.table();
+        #[cfg(target_arch = "x86_64")]
+        if AVX2 {
+            if let Some(table) = rows.shipped(shift) {
+                // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
+                unsafe {
+                    self.emissions_batched(text, tokens, sentences, words, table, init, &mut put)
+                };
+                em.resize(tokens.len(), [0.0; N_TAGS]);
+                return em;
+            }
+        }
         features::token_features(
             text,
             tokens,
@@ -405,6 +427,82 @@ impl Model {
         );
         em.resize(tokens.len(), [0.0; N_TAGS]);
         em
+    }
+
+    /// The emissions of [`Model::emissions_from`] with the shipped table `table`, in
+    /// batches of [`BATCH`] tokens: the feature loop computes each token's row indices
+    /// (and its group sum `init`), and the rows of a whole batch are summed after it, in
+    /// a short loop of loads and adds. Fused, each token's ~40 row loads (most of them
+    /// cache misses beyond L1) sat between two tokens' long feature computations, so the
+    /// misses of different tokens could not overlap; batched, they do. The i16 sums are
+    /// the same (wrapping adds in any order: the same lanes).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn emissions_batched(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+        table: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+        init: impl Fn([usize; 2]) -> [i16; N_TAGS],
+        put: &mut impl FnMut(usize, [f32; N_TAGS]),
+    ) {
+        let mut batch = Batch {
+            idx: [[0; features::N_HASHED]; BATCH],
+            init: [[0; N_TAGS]; BATCH],
+            at: [0; BATCH],
+            n: 0,
+        };
+        let inv_scale = self.inv_scale;
+        let mut flush = |b: &mut Batch| {
+            let n = b.n.min(BATCH);
+            for ((idx, &init), &at) in b.idx[..n].iter().zip(&b.init[..n]).zip(&b.at[..n]) {
+                // SAFETY: the caller's CPU has AVX2
+                let sum = unsafe { sum_indexed_avx2(table, idx, init) };
+                put(at, sum.map(|a| a as f32 * inv_scale));
+            }
+            b.n = 0;
+        };
+        features::token_features(
+            text,
+            tokens,
+            sentences,
+            words,
+            &self.cues,
+            &self.classes,
+            #[inline(always)]
+            |i, vals, keys| {
+                if i >= tokens.len() {
+                    return;
+                }
+                let Some(hashed) = vals.last_chunk::<{ features::N_HASHED }>() else {
+                    return;
+                };
+                debug_assert_eq!(vals[0], 0);
+                let k = batch.n;
+                if let (Some(idx), Some(at), Some(sum0)) = (
+                    batch.idx.get_mut(k),
+                    batch.at.get_mut(k),
+                    batch.init.get_mut(k),
+                ) {
+                    // SAFETY: the caller's CPU has AVX2
+                    *idx = unsafe { row_indices_avx2(&features::HASHED_SEEDS, hashed) };
+                    *at = i;
+                    *sum0 = init(keys);
+                    batch.n += 1;
+                }
+                if batch.n >= BATCH {
+                    flush(&mut batch);
+                }
+            },
+        );
+        flush(&mut batch);
     }
 
     /// Decodes the source/cue layer of every paragraph from emissions `em`.
@@ -486,11 +584,54 @@ impl Model {
             shift,
             [0; N_TAGS],
         );
+        #[cfg(target_arch = "x86_64")]
+        let batched = match rows.shipped(shift) {
+            // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
+            Some(table) if AVX2 => unsafe {
+                self.stacked_batched(tokens, sentences, &words, &b, table, quiet, &mut em);
+                true
+            },
+            _ => false,
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let batched = false;
+        if !batched {
+            self.stacked_fused::<AVX2>(tokens, sentences, &words, &b, quiet, &mut em);
+        }
+        let mut a = vec![0u8; tokens.len()];
+        let mut scratch = Vec::new();
+        for p in paragraphs(sentences) {
+            viterbi(
+                &em[p.clone()],
+                0,
+                N_A,
+                &self.trans_a,
+                &mut a[p.clone()],
+                &mut scratch,
+            );
+        }
+        (a, b, em)
+    }
+
+    /// The stacked rows added to the content lanes of `em`, token by token (`quiet`: the
+    /// sum of the rows [`features::Stacked::Quiet`] tokens share).
+    #[inline(always)]
+    fn stacked_fused<const AVX2: bool>(
+        &self,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+        b: &[u8],
+        quiet: [i16; N_TAGS],
+        em: &mut [[f32; N_TAGS]],
+    ) {
+        let (rows, shift) = self.table();
+        let seeds = &features::STACKED_SEEDS;
         features::stacked_features(
             tokens,
             sentences,
-            &words,
-            &b,
+            words,
+            b,
             #[inline(always)]
             |i, vals| {
                 let acc = match vals {
@@ -518,19 +659,92 @@ impl Model {
                 }
             },
         );
-        let mut a = vec![0u8; tokens.len()];
-        let mut scratch = Vec::new();
-        for p in paragraphs(sentences) {
-            viterbi(
-                &em[p.clone()],
-                0,
-                N_A,
-                &self.trans_a,
-                &mut a[p.clone()],
-                &mut scratch,
-            );
-        }
-        (a, b, em)
+    }
+
+    /// [`Model::stacked_fused`] with the shipped table `table`, the row sums deferred and
+    /// done [`BATCH`] tokens at a time (as [`Model::emissions_batched`]); the same f32
+    /// additions in the same order.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn stacked_batched(
+        &self,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+        b: &[u8],
+        table: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+        quiet: [i16; N_TAGS],
+        em: &mut [[f32; N_TAGS]],
+    ) {
+        let seeds = &features::STACKED_SEEDS;
+        let mut batch = StackedBatch {
+            idx: [[0; features::NS]; BATCH],
+            rows: [0; BATCH],
+            init: [[0; N_TAGS]; BATCH],
+            at: [0; BATCH],
+            n: 0,
+        };
+        let inv_scale = self.inv_scale;
+        let flush = |bt: &mut StackedBatch, em: &mut [[f32; N_TAGS]]| {
+            let n = bt.n.min(BATCH);
+            for (((idx, &rows), &init), &at) in bt.idx[..n]
+                .iter()
+                .zip(&bt.rows[..n])
+                .zip(&bt.init[..n])
+                .zip(&bt.at[..n])
+            {
+                let idx = idx.get(..rows).unwrap_or(&[]);
+                // SAFETY: the caller's CPU has AVX2
+                let acc = unsafe { sum_indexed_slice_avx2(table, idx, init) };
+                if let Some(e) = em.get_mut(at) {
+                    // SAFETY: as above
+                    unsafe { add_content_avx2(e, acc, inv_scale) };
+                }
+            }
+            bt.n = 0;
+        };
+        features::stacked_features(
+            tokens,
+            sentences,
+            words,
+            b,
+            #[inline(always)]
+            |i, vals| {
+                let k = batch.n;
+                if let (Some(idx), Some(rows), Some(init), Some(at)) = (
+                    batch.idx.get_mut(k),
+                    batch.rows.get_mut(k),
+                    batch.init.get_mut(k),
+                    batch.at.get_mut(k),
+                ) {
+                    match vals {
+                        features::Stacked::Quiet(w0) => {
+                            let v = features::quiet_word(w0);
+                            idx[0] = features::row_of(v ^ seeds[2], 64 - SHIPPED_BITS) as u64;
+                            *rows = 1;
+                            *init = quiet;
+                        }
+                        features::Stacked::Values(v) => {
+                            // SAFETY: the caller's CPU has AVX2
+                            *idx = unsafe { row_indices_avx2(seeds, v) };
+                            *rows = features::NS;
+                            *init = [0; N_TAGS];
+                        }
+                    }
+                    *at = i;
+                    batch.n += 1;
+                }
+                if batch.n >= BATCH {
+                    flush(&mut batch, em);
+                }
+            },
+        );
+        flush(&mut batch, em);
     }
 
     /// Proposes attribution candidates for a tokenised text.
@@ -676,6 +890,17 @@ impl Rows<'_> {
     }
 }
 
+impl<'a> Rows<'a> {
+    /// The embedded model's biased table, when these rows are it (`shift` its shift).
+    #[inline(always)]
+    fn shipped(self, shift: u32) -> Option<&'a [[u8; N_TAGS]; 1 << SHIPPED_BITS]> {
+        match self {
+            Rows::Biased(rows) if shift == 64 - SHIPPED_BITS => rows.try_into().ok(),
+            _ => None,
+        }
+    }
+}
+
 impl Rows<'_> {
     /// [`Rows::sum`] with the buckets of four values at a time in AVX2 lanes
     /// ([`sum_rows_avx2`]) for the embedded model's table; any other table takes
@@ -702,6 +927,145 @@ impl Rows<'_> {
         }
         self.sum::<N, false>(seeds, vals, shift, init)
     }
+}
+
+/// Tokens whose row sums [`Model::emissions_batched`] defers and does together.
+const BATCH: usize = 16;
+
+/// The deferred row sums of up to [`BATCH`] tokens.
+struct Batch {
+    /// Each token's row indices (of [`features::HASHED_SEEDS`]' templates).
+    idx: [[u64; features::N_HASHED]; BATCH],
+    /// Each token's sum so far (template 0 and the groups).
+    init: [[i16; N_TAGS]; BATCH],
+    /// Each token's index.
+    at: [usize; BATCH],
+    /// Tokens in the batch.
+    n: usize,
+}
+
+/// The deferred stacked row sums of up to [`BATCH`] tokens.
+struct StackedBatch {
+    /// Each token's row indices (the first `rows` of them).
+    idx: [[u64; features::NS]; BATCH],
+    /// How many rows each token has: 1 (a quiet token) or [`features::NS`].
+    rows: [usize; BATCH],
+    /// Each token's sum so far.
+    init: [[i16; N_TAGS]; BATCH],
+    /// Each token's index.
+    at: [usize; BATCH],
+    /// Tokens in the batch.
+    n: usize,
+}
+
+/// [`sum_indexed_avx2`] of a slice of row indices.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn sum_indexed_slice_avx2(
+    rows: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+    idx: &[u64],
+    init: [i16; N_TAGS],
+) -> [i16; N_TAGS] {
+    use std::arch::x86_64::*;
+    // SAFETY: `init` has 8 i16 lanes
+    let mut acc = unsafe { _mm_loadu_si128(init.as_ptr().cast()) };
+    for &r in idx {
+        let row = &rows[r as usize & ((1 << SHIPPED_BITS) - 1)];
+        // SAFETY: an 8-byte load of an 8-byte row
+        acc = _mm_add_epi16(acc, unsafe {
+            _mm_cvtepu8_epi16(_mm_loadl_epi64(row.as_ptr().cast()))
+        });
+    }
+    // each row carries its bias of 128
+    let bias = _mm_set1_epi16(128i16.wrapping_mul(idx.len() as i16));
+    let sum = _mm_sub_epi16(acc, bias);
+    let mut out = [0i16; N_TAGS];
+    // SAFETY: `out` has 8 i16 lanes
+    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), sum) };
+    out
+}
+
+/// The rows (of a table of `2^SHIPPED_BITS`) of values `vals` of templates with seeds
+/// `seeds`: [`features::row_of`] of each, four at a time as in [`sum_rows_avx2`].
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn row_indices_avx2<const N: usize>(seeds: &[u64; N], vals: &[u64; N]) -> [u64; N] {
+    use std::arch::x86_64::*;
+    let mut out = [0u64; N];
+    let (seeds4, seeds_rest) = seeds.as_chunks::<4>();
+    let (vals4, vals_rest) = vals.as_chunks::<4>();
+    let (out4, out_rest) = out.as_chunks_mut::<4>();
+    let m = features::ROW_MULTIPLIER;
+    let m_lo = _mm256_set1_epi64x(m as i64);
+    let m_swapped = _mm256_set1_epi64x(m.rotate_left(32) as i64);
+    for ((o, s4), v4) in out4.iter_mut().zip(seeds4).zip(vals4) {
+        // SAFETY: 4-lane loads and store of [u64; 4] arrays
+        unsafe {
+            let x = _mm256_xor_si256(
+                _mm256_loadu_si256(v4.as_ptr().cast()),
+                _mm256_loadu_si256(s4.as_ptr().cast()),
+            );
+            let lo = _mm256_mul_epu32(x, m_lo);
+            let cross = _mm256_mullo_epi32(x, m_swapped);
+            let cross = _mm256_add_epi32(cross, _mm256_slli_epi64::<32>(cross));
+            let h = _mm256_add_epi32(lo, cross);
+            let h = _mm256_srli_epi64::<{ 64 - SHIPPED_BITS as i32 }>(h);
+            _mm256_storeu_si256(o.as_mut_ptr().cast(), h);
+        }
+    }
+    for ((o, &s), &v) in out_rest.iter_mut().zip(seeds_rest).zip(vals_rest) {
+        *o = features::row_of(v ^ s, 64 - SHIPPED_BITS) as u64;
+    }
+    out
+}
+
+/// `init` plus the biased rows `idx` of `rows`, less their bias: what [`sum_rows_avx2`]
+/// returns for the values whose rows these are.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn sum_indexed_avx2<const N: usize>(
+    rows: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
+    idx: &[u64; N],
+    init: [i16; N_TAGS],
+) -> [i16; N_TAGS] {
+    use std::arch::x86_64::*;
+    let row = |r: u64| -> __m128i {
+        let row = &rows[r as usize & ((1 << SHIPPED_BITS) - 1)];
+        // SAFETY: an 8-byte load of an 8-byte row
+        unsafe { _mm_cvtepu8_epi16(_mm_loadl_epi64(row.as_ptr().cast())) }
+    };
+    // SAFETY: `init` has 8 i16 lanes
+    let mut acc = [
+        unsafe { _mm_loadu_si128(init.as_ptr().cast()) },
+        _mm_setzero_si128(),
+    ];
+    let (pairs, rest) = idx.as_chunks::<2>();
+    for p in pairs {
+        acc[0] = _mm_add_epi16(acc[0], row(p[0]));
+        acc[1] = _mm_add_epi16(acc[1], row(p[1]));
+    }
+    for &r in rest {
+        acc[0] = _mm_add_epi16(acc[0], row(r));
+    }
+    // each row carries its bias of 128 (at most `NF + NS` rows: no overflow)
+    let bias = _mm_set1_epi16(128i16.wrapping_mul(N as i16));
+    let sum = _mm_sub_epi16(_mm_add_epi16(acc[0], acc[1]), bias);
+    let mut out = [0i16; N_TAGS];
+    // SAFETY: `out` has 8 i16 lanes
+    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), sum) };
+    out
 }
 
 /// [`sum_rows`] of a table of `2^SHIPPED_BITS` biased rows, with AVX2: the multiply-shift
