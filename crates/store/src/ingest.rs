@@ -218,7 +218,7 @@ impl From<Option<i64>> for QuoteValue<'_> {
 }
 
 /// The `quotes` row of quote `i` of article `article`, in the column order of
-/// [`insert_quotes`].
+/// [`quotes_insert_sql`].
 fn quote_row<'a>(
     article: i64,
     i: usize,
@@ -317,7 +317,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             // Quote rows wait here and are written QUOTE_ROWS to a statement: one
-            // INSERT per row spent a fifth of this function ending and resetting it.
+            // INSERT per row, each ended and reset, cost this function 9.6% more
+            // instructions (with the statements prepared once a batch).
             let mut rows: Vec<[QuoteValue<'_>; QUOTE_COLUMNS]> = Vec::with_capacity(QUOTE_ROWS);
             let mut insert_many = tx.prepare_cached(&quotes_insert_sql(QUOTE_ROWS))?;
             let mut insert_one = tx.prepare_cached(&quotes_insert_sql(1))?;
