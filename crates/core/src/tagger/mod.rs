@@ -415,13 +415,9 @@ impl Model {
                 };
                 debug_assert_eq!(vals[0], 0);
                 let (seeds, init) = (&features::HASHED_SEEDS, init(keys));
-                let e = if AVX2 {
-                    // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
-                    unsafe { rows.sum_avx2(seeds, hashed, shift, init) }
-                } else {
-                    rows.sum::<_, false>(seeds, hashed, shift, init)
-                }
-                .map(|a| a as f32 * self.inv_scale);
+                let e = rows
+                    .sum::<_, false>(seeds, hashed, shift, init)
+                    .map(|a| a as f32 * self.inv_scale);
                 put(i, e);
             },
         );
@@ -545,7 +541,7 @@ impl Model {
     /// [`Model::tag`] compiled for CPUs with AVX2 and BMI2 (three-operand shifts and
     /// rotates, VEX-encoded vector code in the feature loop: fewer instructions; the same
     /// integer and f32 operations as without, no fused multiply-add). The row sums hash four
-    /// values at a time in AVX2 lanes ([`sum_rows_avx2`]) but load the rows one by one: an
+    /// values at a time in AVX2 lanes ([`row_indices_avx2`]) but load the rows one by one: an
     /// AVX2 gather of four rows at a time took 3% fewer instructions but ran 7-10% slower
     /// on the AMD EPYC this was measured on.
     ///
@@ -639,10 +635,6 @@ impl Model {
                         let v = features::quiet_word(w0);
                         rows.sum::<1, true>(&[seeds[2]], &[v], shift, quiet)
                     }
-                    // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
-                    features::Stacked::Values(v) if AVX2 => unsafe {
-                        rows.sum_avx2(seeds, v, shift, [0; N_TAGS])
-                    },
                     features::Stacked::Values(v) => {
                         rows.sum::<_, true>(seeds, v, shift, [0; N_TAGS])
                     }
@@ -901,34 +893,6 @@ impl<'a> Rows<'a> {
     }
 }
 
-impl Rows<'_> {
-    /// [`Rows::sum`] with the buckets of four values at a time in AVX2 lanes
-    /// ([`sum_rows_avx2`]) for the embedded model's table; any other table takes
-    /// [`sum_rows`].
-    ///
-    /// # Safety
-    /// The CPU must have AVX2.
-    #[inline(always)]
-    unsafe fn sum_avx2<const N: usize>(
-        self,
-        seeds: &[u64; N],
-        vals: &[u64; N],
-        shift: u32,
-        init: [i16; N_TAGS],
-    ) -> [i16; N_TAGS] {
-        #[cfg(target_arch = "x86_64")]
-        if let Rows::Biased(rows) = self {
-            if let Ok(table) = <&[[u8; N_TAGS]; 1 << SHIPPED_BITS]>::try_from(rows) {
-                if shift == 64 - SHIPPED_BITS {
-                    // SAFETY: the caller's CPU has AVX2
-                    return unsafe { sum_rows_avx2(table, seeds, vals, init) };
-                }
-            }
-        }
-        self.sum::<N, false>(seeds, vals, shift, init)
-    }
-}
-
 /// Tokens whose row sums [`Model::emissions_batched`] defers and does together.
 const BATCH: usize = 16;
 
@@ -990,7 +954,8 @@ unsafe fn sum_indexed_slice_avx2(
 }
 
 /// The rows (of a table of `2^SHIPPED_BITS`) of values `vals` of templates with seeds
-/// `seeds`: [`features::row_of`] of each, four at a time as in [`sum_rows_avx2`].
+/// `seeds`: [`features::row_of`] of each, four at a time in AVX2 lanes (the 64-bit
+/// product's top bits from 32-bit multiplies: the same bits).
 ///
 /// # Safety
 /// The CPU must have AVX2.
@@ -1027,7 +992,7 @@ unsafe fn row_indices_avx2<const N: usize>(seeds: &[u64; N], vals: &[u64; N]) ->
     out
 }
 
-/// `init` plus the biased rows `idx` of `rows`, less their bias: what [`sum_rows_avx2`]
+/// `init` plus the biased rows `idx` of `rows`, less their bias: what [`sum_rows`]
 /// returns for the values whose rows these are.
 ///
 /// # Safety
@@ -1058,89 +1023,6 @@ unsafe fn sum_indexed_avx2<const N: usize>(
     }
     for &r in rest {
         acc[0] = _mm_add_epi16(acc[0], row(r));
-    }
-    // each row carries its bias of 128 (at most `NF + NS` rows: no overflow)
-    let bias = _mm_set1_epi16(128i16.wrapping_mul(N as i16));
-    let sum = _mm_sub_epi16(_mm_add_epi16(acc[0], acc[1]), bias);
-    let mut out = [0i16; N_TAGS];
-    // SAFETY: `out` has 8 i16 lanes
-    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), sum) };
-    out
-}
-
-/// [`sum_rows`] of a table of `2^SHIPPED_BITS` biased rows, with AVX2: the multiply-shift
-/// buckets ([`features::row_of`]) of four values at a time (the 64-bit product's top bits
-/// from 32-bit multiplies: the same bits), each row widened from memory in one
-/// instruction. Inlined into the feature loop: called through a pointer (out of line) it
-/// cost 17.7M instructions more on PolNeAR train.
-///
-/// # Safety
-/// The CPU must have AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn sum_rows_avx2<const N: usize>(
-    rows: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
-    seeds: &[u64; N],
-    vals: &[u64; N],
-    init: [i16; N_TAGS],
-) -> [i16; N_TAGS] {
-    use std::arch::x86_64::*;
-    let (seeds4, seeds_rest) = seeds.as_chunks::<4>();
-    let (vals4, vals_rest) = vals.as_chunks::<4>();
-    // x * M mod 2^64 has the high half hi(xl * ml) + xl * mh + xh * ml (mod 2^32): one
-    // 32x32->64 multiply, one 32-bit multiply of x by M's halves swapped, two adds
-    let m = features::ROW_MULTIPLIER;
-    let m_lo = _mm256_set1_epi64x(m as i64);
-    let m_swapped = _mm256_set1_epi64x(m.rotate_left(32) as i64);
-    let add = |acc: __m128i, r: u64| -> __m128i {
-        debug_assert!(r < 1 << SHIPPED_BITS);
-        // SAFETY: `r` is a 64-bit product shifted right by `64 - SHIPPED_BITS`: a row of
-        // the table; the load reads its 8 bytes
-        unsafe {
-            let row = rows.get_unchecked(r as usize);
-            _mm_add_epi16(acc, _mm_cvtepu8_epi16(_mm_loadl_epi64(row.as_ptr().cast())))
-        }
-    };
-    // SAFETY: `init` has 8 i16 lanes
-    let mut acc = [
-        unsafe { _mm_loadu_si128(init.as_ptr().cast()) },
-        _mm_setzero_si128(),
-    ];
-    // four rows' buckets, added to the two sums
-    let add4 = |acc: &mut [__m128i; 2], s4: &[u64; 4], v4: &[u64; 4]| {
-        let mut idx = [0u64; 4];
-        // SAFETY: 4-lane loads and store of [u64; 4] arrays
-        unsafe {
-            let x = _mm256_xor_si256(
-                _mm256_loadu_si256(v4.as_ptr().cast()),
-                _mm256_loadu_si256(s4.as_ptr().cast()),
-            );
-            let lo = _mm256_mul_epu32(x, m_lo);
-            let cross = _mm256_mullo_epi32(x, m_swapped);
-            let cross = _mm256_add_epi32(cross, _mm256_slli_epi64::<32>(cross));
-            let h = _mm256_add_epi32(lo, cross);
-            let h = _mm256_srli_epi64::<{ 64 - SHIPPED_BITS as i32 }>(h);
-            _mm256_storeu_si256(idx.as_mut_ptr().cast(), h);
-        }
-        acc[0] = add(acc[0], idx[0]);
-        acc[1] = add(acc[1], idx[1]);
-        acc[0] = add(acc[0], idx[2]);
-        acc[1] = add(acc[1], idx[3]);
-    };
-    // three groups of four per loop step (the loop is not unrolled by itself)
-    let (seeds12, seeds4) = seeds4.as_chunks::<3>();
-    let (vals12, vals4) = vals4.as_chunks::<3>();
-    for (s12, v12) in seeds12.iter().zip(vals12) {
-        for (s4, v4) in s12.iter().zip(v12) {
-            add4(&mut acc, s4, v4);
-        }
-    }
-    for (s4, v4) in seeds4.iter().zip(vals4) {
-        add4(&mut acc, s4, v4);
-    }
-    for (&s, &v) in seeds_rest.iter().zip(vals_rest) {
-        acc[0] = add(acc[0], features::row_of(v ^ s, 64 - SHIPPED_BITS) as u64);
     }
     // each row carries its bias of 128 (at most `NF + NS` rows: no overflow)
     let bias = _mm_set1_epi16(128i16.wrapping_mul(N as i16));
