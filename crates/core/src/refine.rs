@@ -733,21 +733,24 @@ impl Refiner {
         Some(Refiner::new(bits, weights))
     }
 
+    /// The index of weight `b`: the table has 2^bits weights (`new` checks), so the mask
+    /// keeps every index inside.
+    #[inline(always)]
+    fn index(&self, b: u32) -> usize {
+        b as usize & (self.weights.len().wrapping_sub(1))
+    }
+
     /// Starts loading weight `b` ([`Refiner::w`]).
     #[inline(always)]
     fn prefetch(&self, b: u32) {
-        if let Some(w) = self
-            .weights
-            .get(b as usize & (self.weights.len().wrapping_sub(1)))
-        {
+        if let Some(w) = self.weights.get(self.index(b)) {
             crate::cache::prefetch(w);
         }
     }
 
     #[inline(always)]
     fn w(&self, b: u32) -> i32 {
-        // the table has 2^bits weights (`new` checks): the mask keeps every index inside
-        self.weights[b as usize & (self.weights.len().wrapping_sub(1))] as i32
+        self.weights[self.index(b)] as i32
     }
 
     /// The best choice's (start, end) indices into `ch`.

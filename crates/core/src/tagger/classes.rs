@@ -68,7 +68,7 @@ impl WordClasses {
         }
         let mask = self.slots.len() - 1;
         let tag = k | 0xffff;
-        let mut i = (k >> 20) as usize & mask;
+        let mut i = Self::home(k, mask);
         loop {
             let x = self.slots[i];
             if x | 0xffff == tag {
@@ -81,6 +81,12 @@ impl WordClasses {
         }
     }
 
+    /// The slot where the probe for key `k` starts (`mask`: the slot count less one).
+    #[inline(always)]
+    fn home(k: u64, mask: usize) -> usize {
+        (k >> 20) as usize & mask
+    }
+
     /// Starts loading the slot where the lookup of the word's own entry
     /// ([`WordClasses::class_with`]) begins its probe.
     #[inline(always)]
@@ -88,7 +94,7 @@ impl WordClasses {
         let mask = self.slots.len().wrapping_sub(1);
         if let Some(slot) = self
             .slots
-            .get((word_key(word, first_upper) >> 20) as usize & mask)
+            .get(Self::home(word_key(word, first_upper), mask))
         {
             crate::cache::prefetch(slot);
         }

@@ -96,12 +96,17 @@ impl CueSet {
     /// Starts loading the slot where [`CueSet::lemma`] of `word` begins its probe.
     #[inline(always)]
     pub(crate) fn prefetch(&self, word: u64) {
-        let mask = self.keys.len().wrapping_sub(1);
-        let i = word.max(1) as usize & mask;
+        let i = Self::home(word.max(1), self.keys.len().wrapping_sub(1));
         if let (Some(key), Some(val)) = (self.keys.get(i), self.vals.get(i)) {
             crate::cache::prefetch(key);
             crate::cache::prefetch(val);
         }
+    }
+
+    /// The slot where the probe for key `k` (a word hash, at least 1) starts.
+    #[inline(always)]
+    fn home(k: u64, mask: usize) -> usize {
+        k as usize & mask
     }
 
     /// The lemma hash of a cue-like word, or 0.
@@ -112,7 +117,7 @@ impl CueSet {
         }
         let k = word.max(1);
         let mask = self.keys.len() - 1;
-        let mut i = (k as usize) & mask;
+        let mut i = Self::home(k, mask);
         loop {
             let x = self.keys[i];
             if x == k {
