@@ -627,3 +627,32 @@ mod normalisation_definitions {
         }
     }
 }
+
+#[test]
+fn new_corpora_get_16k_pages_and_old_ones_keep_theirs() {
+    let page_size = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .expect("page_size")
+    };
+    let (dir, path) = fresh_db("pages");
+    let mut store = Store::open(&path).expect("open");
+    assert_eq!(page_size(&store), 16384);
+    ingest_all(&mut store, &lavrov_corpus());
+    drop(store);
+
+    // A corpus written with SQLite's default 4 KiB pages opens, reads and grows as is.
+    let old = dir.join("old.db");
+    let _ = std::fs::remove_file(&old);
+    rusqlite::Connection::open(&old)
+        .and_then(|c| c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t(x);"))
+        .expect("old corpus");
+    let mut store = Store::open(&old).expect("reopen");
+    assert_eq!(page_size(&store), 4096);
+    let docs = lavrov_corpus();
+    assert_eq!(ingest_all(&mut store, &docs).articles, docs.len());
+    assert_eq!(store.stats().expect("stats").articles, docs.len() as u64);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
