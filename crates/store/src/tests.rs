@@ -639,7 +639,8 @@ fn new_corpora_get_16k_pages_and_old_ones_keep_theirs() {
     let (dir, path) = fresh_db("pages");
     let mut store = Store::open(&path).expect("open");
     assert_eq!(page_size(&store), 16384);
-    ingest_all(&mut store, &lavrov_corpus());
+    let docs = lavrov_corpus();
+    assert_eq!(ingest_all(&mut store, &docs).articles, docs.len());
     drop(store);
 
     // A corpus written with SQLite's default 4 KiB pages opens, reads and grows as is.
@@ -650,7 +651,6 @@ fn new_corpora_get_16k_pages_and_old_ones_keep_theirs() {
         .expect("old corpus");
     let mut store = Store::open(&old).expect("reopen");
     assert_eq!(page_size(&store), 4096);
-    let docs = lavrov_corpus();
     assert_eq!(ingest_all(&mut store, &docs).articles, docs.len());
     assert_eq!(store.stats().expect("stats").articles, docs.len() as u64);
     drop(store);
