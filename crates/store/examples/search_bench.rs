@@ -36,7 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let (quotes, speakers): (Vec<String>, Vec<String>) = {
         let c = store.connection();
-        let mut st = c.prepare("SELECT content FROM quotes ORDER BY id LIMIT 20000")?;
+        let mut st = c.prepare(&format!(
+            "SELECT {} FROM quotes q JOIN articles a ON a.id = q.article_id
+             ORDER BY q.id LIMIT 20000",
+            whosaid_store::schema::quote_text_sql("content")
+        ))?;
         let q = st
             .query_map([], |r| r.get(0))?
             .collect::<Result<Vec<String>, _>>()?;

@@ -119,13 +119,14 @@ impl Store {
             }
         }
         // Undated articles sort after dated ones within a group.
-        let mut st = self.conn.prepare(
-            "SELECT q.group_id, q.content, m.speaker_id, coalesce(a.url, a.doc_id), a.date, a.day
+        let mut st = self.conn.prepare(&format!(
+            "SELECT q.group_id, {}, m.speaker_id, coalesce(a.url, a.doc_id), a.date, a.day
              FROM quotes q JOIN articles a ON a.id = q.article_id
              LEFT JOIN name_map m ON m.key = q.speaker_key
              WHERE q.group_id IS NOT NULL
              ORDER BY q.group_id, a.day IS NULL, a.day, q.id",
-        )?;
+            crate::schema::quote_text_sql("content")
+        ))?;
         let mut rows = st.query([])?;
         let mut cur: Option<Group> = None;
         while let Some(r) = rows.next()? {

@@ -167,10 +167,15 @@ fn artifact_name(k: whosaid_core::ArtifactKind) -> &'static str {
     }
 }
 
-fn span_parts(s: Option<&Span>) -> (Option<&str>, Option<i64>, Option<i64>) {
+/// A span's text, start and end as stored in a quote row: the text only when it is not
+/// `article[start..end]` (see the `quotes` table in [`crate::schema`]).
+fn span_parts<'a>(
+    article: &str,
+    s: Option<&'a Span>,
+) -> (Option<&'a str>, Option<i64>, Option<i64>) {
     match s {
         Some(s) => (
-            Some(s.text.as_str()),
+            stored_text(article, s),
             Some(s.start as i64),
             Some(s.end as i64),
         ),
@@ -217,24 +222,30 @@ impl From<Option<i64>> for QuoteValue<'_> {
     }
 }
 
-/// The `quotes` row of quote `i` of article `article`, in the column order of
-/// [`quotes_insert_sql`].
+/// `span`'s text unless it is `article[start..end]`, where readers find it.
+fn stored_text<'a>(article: &str, span: &'a Span) -> Option<&'a str> {
+    (article.get(span.start..span.end) != Some(span.text.as_str())).then_some(span.text.as_str())
+}
+
+/// The `quotes` row of quote `i` of article `article` (row id `article_id`), in the
+/// column order of [`quotes_insert_sql`].
 fn quote_row<'a>(
-    article: i64,
+    article: &str,
+    article_id: i64,
     i: usize,
     q: &'a whosaid_core::Quote,
     x: &'a QuoteExtra,
 ) -> [QuoteValue<'a>; QUOTE_COLUMNS] {
     use QuoteValue::{Int, Real, Text};
-    let (cue, cue_s, cue_e) = span_parts(q.cue.as_ref());
-    let (men, men_s, men_e) = span_parts(q.speaker.mention.as_ref());
-    let (adr, adr_s, adr_e) = span_parts(q.addressee.as_ref());
+    let (cue, cue_s, cue_e) = span_parts(article, q.cue.as_ref());
+    let (men, men_s, men_e) = span_parts(article, q.speaker.mention.as_ref());
+    let (adr, adr_s, adr_e) = span_parts(article, q.addressee.as_ref());
     [
-        Int(article),
+        Int(article_id),
         Int(i as i64),
         x.group.into(),
         Text(kind_name(q.kind)),
-        Text(&q.content.text),
+        Text(stored_text(article, &q.content).unwrap_or("")),
         Int(q.content.start as i64),
         Int(q.content.end as i64),
         Int(q.content.char_start as i64),
@@ -366,7 +377,7 @@ impl Store {
                     *key_articles.entry(k).or_default() += 1;
                 }
                 for (i, (q, x)) in p.analysis.quotes.iter().zip(&p.extras).enumerate() {
-                    rows.push(quote_row(article, i, q, x));
+                    rows.push(quote_row(&d.text, article, i, q, x));
                     if rows.len() == QUOTE_ROWS {
                         insert_quotes(&mut insert_many, &rows)?;
                         rows.clear();

@@ -156,11 +156,12 @@ fn index_waiting(tx: &rusqlite::Transaction, min: u64) -> Result<u64> {
     if waiting == 0 || waiting < min {
         return Ok(0);
     }
-    tx.prepare_cached(
+    tx.prepare_cached(&format!(
         "INSERT INTO quotes_fts(rowid, content, who, outlet)
-         SELECT q.id, q.content, whosaid_tag('k', q.speaker_key), whosaid_tag('o', a.source)
+         SELECT q.id, {}, whosaid_tag('k', q.speaker_key), whosaid_tag('o', a.source)
          FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.id > ?1 AND q.id <= ?2",
-    )?
+        schema::quote_text_sql("content")
+    ))?
     .execute([done, last])?;
     tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'fts_quote_id'")?
         .execute([last])?;
@@ -228,6 +229,13 @@ impl Store {
                 .optional()?;
             match found.as_deref() {
                 Some("5") => migrate_from_5(&conn)?,
+                // Version 7 only stops writing span texts that the article holds.
+                Some("6") => {
+                    conn.execute(
+                        "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+                        [schema::SCHEMA_VERSION],
+                    )?;
+                }
                 Some(v) if v != schema::SCHEMA_VERSION => {
                     return Err(StoreError::SchemaVersion {
                         found: v.to_string(),

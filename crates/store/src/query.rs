@@ -2,6 +2,7 @@
 
 use crate::names::{first_names_compatible, name_key, NameParts};
 use crate::norm::{day, index_tag};
+use crate::schema::quote_text_sql;
 use crate::{Result, Store, StoreError};
 use rusqlite::types::Value;
 use serde::Serialize;
@@ -329,9 +330,15 @@ impl Store {
         args.push(Value::Integer(limit));
         let limit_arg = args.len();
 
-        let columns = "SELECT q.id, q.group_id, q.content, q.kind, s.canonical, s.id,
-                    q.speaker_name, q.mention, q.cue, q.confidence, a.doc_id, a.url, a.title,
-                    a.date, a.source";
+        let columns = format!(
+            "SELECT q.id, q.group_id, {}, q.kind, s.canonical, s.id,
+                    q.speaker_name, {}, {}, q.confidence, a.doc_id, a.url, a.title,
+                    a.date, a.source",
+            quote_text_sql("content"),
+            quote_text_sql("mention"),
+            quote_text_sql("cue")
+        );
+        let columns = columns.as_str();
         let joins = "JOIN articles a ON a.id = q.article_id
              LEFT JOIN name_map m ON m.key = q.speaker_key
              LEFT JOIN speakers s ON s.id = m.speaker_id";

@@ -2,7 +2,7 @@
 //! corpus is a no-op; [`SCHEMA_VERSION`] is recorded in `meta`.
 
 /// The version written to `meta.schema_version`.
-pub const SCHEMA_VERSION: &str = "6";
+pub const SCHEMA_VERSION: &str = "7";
 
 /// FTS5 settings of `quotes_fts`, kept in the index and written once. An ingest batch's
 /// terms (about 25,000 quotes) fit the 64 MiB term buffer, so that a batch flushes one
@@ -43,21 +43,26 @@ CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
 -- A search by outlet without words walks that outlet's articles newest first.
 CREATE INDEX IF NOT EXISTS articles_source_day ON articles(source COLLATE NOCASE, day);
 
+-- A quote's content, cue, mention and addressee are spans of its article's text. The
+-- writer stores a span's text only when it is not the article's bytes between the span's
+-- offsets (never, for what whosaid_core found): content is then '' and the others NULL
+-- with their offsets set, and readers take the text from the article (quote_text_sql).
+-- The text was half of each row's bytes (version 6 stored it; those rows read the same).
 CREATE TABLE IF NOT EXISTS quotes (
     id             INTEGER PRIMARY KEY,
     article_id     INTEGER NOT NULL REFERENCES articles(id),
     idx            INTEGER NOT NULL,
     group_id       INTEGER,         -- norm::quote_group_id: the same for the same quotation
     kind           TEXT NOT NULL,
-    content        TEXT NOT NULL,
+    content        TEXT NOT NULL,   -- '' when the article's text at start..end
     start          INTEGER NOT NULL,
     end            INTEGER NOT NULL,
     char_start     INTEGER NOT NULL,
     char_end       INTEGER NOT NULL,
-    cue            TEXT,
+    cue            TEXT,            -- NULL with cue_start set: the article's text
     cue_start      INTEGER,
     cue_end        INTEGER,
-    mention        TEXT,
+    mention        TEXT,            -- NULL with mention_start set: the article's text
     mention_start  INTEGER,
     mention_end    INTEGER,
     speaker_name   TEXT,
@@ -65,7 +70,7 @@ CREATE TABLE IF NOT EXISTS quotes (
     resolution     TEXT NOT NULL,
     mention_alias  TEXT,            -- the name as written in the mention
     title          TEXT,            -- the role before the name in the mention
-    addressee      TEXT,
+    addressee      TEXT,            -- NULL with addressee_start set: the article's text
     addressee_start INTEGER,
     addressee_end  INTEGER,
     confidence     REAL NOT NULL,
@@ -171,3 +176,18 @@ CREATE TABLE IF NOT EXISTS titles (
     PRIMARY KEY (speaker_id, norm)
 ) WITHOUT ROWID;
 "#;
+
+/// The SQL expression of a quote's span text `column` (`content`, `cue`, `mention` or
+/// `addressee`) in a query that names the quote `q` and its article `a`: the text as
+/// stored, or, when the writer left it out, the article's text between the span's byte
+/// offsets.
+pub fn quote_text_sql(column: &str) -> String {
+    let (start, end) = match column {
+        "content" => ("start".to_string(), "end".to_string()),
+        _ => (format!("{column}_start"), format!("{column}_end")),
+    };
+    format!(
+        "coalesce(nullif(q.{column}, ''), \
+         CAST(substr(CAST(a.text AS BLOB), q.{start} + 1, q.{end} - q.{start}) AS TEXT))"
+    )
+}

@@ -1,7 +1,7 @@
 //! Store tests on small synthetic corpora.
 
 use super::*;
-use whosaid_core::{analyze, Document};
+use whosaid_core::{analyze, Analysis, Document};
 
 fn doc(id: &str, url: &str, date: &str, source: &str, text: &str) -> Document {
     Document {
@@ -270,8 +270,8 @@ fn version_5_corpus_is_migrated() {
         0
     );
     assert_eq!(
-        n("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'"),
-        6
+        n("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'").to_string(),
+        schema::SCHEMA_VERSION
     );
     let speakers = store.speakers(10).expect("speakers");
     let lavrov = speakers
@@ -653,6 +653,170 @@ fn new_corpora_get_16k_pages_and_old_ones_keep_theirs() {
     assert_eq!(page_size(&store), 4096);
     assert_eq!(ingest_all(&mut store, &docs).articles, docs.len());
     assert_eq!(store.stats().expect("stats").articles, docs.len() as u64);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every hit of a search for `text` and the JSON Lines export, as one string.
+fn hits_and_export(store: &mut Store, text: &str) -> String {
+    let q = SearchQuery {
+        text: text.into(),
+        ..Default::default()
+    };
+    let hits = store.search(&q).expect("search");
+    let mut out = serde_json::to_string(&hits).expect("json");
+    let mut export = Vec::new();
+    store.export_jsonl(&mut export).expect("export");
+    out.push_str(&String::from_utf8(export).expect("utf-8"));
+    out
+}
+
+#[test]
+fn span_texts_are_read_from_the_article() {
+    assert!(rule_stage_ready());
+    let mut docs = lavrov_corpus();
+    // Multi-byte characters before and inside the spans: offsets are bytes.
+    docs.push(doc(
+        "a5",
+        "https://example.org/5",
+        "2016-03-05",
+        "Zeitung",
+        "In Zürich, Außenminister Sergei Lavrov told reporters \"the ceasefire — très fragile — is holding.\"\n",
+    ));
+    let mut store = Store::open_in_memory().expect("store");
+    let mut batch: Vec<Prepared> = docs
+        .iter()
+        .map(|d| Prepared::new(d.clone(), analyze(d)))
+        .collect();
+    // A caller's analysis whose content is not the text at its offsets keeps its own.
+    let edited = &mut batch[1].analysis.quotes[0].content;
+    edited.text = "Moscow will not accept new sanctions, edited".into();
+    let analyses: Vec<Analysis> = batch.iter().map(|p| p.analysis.clone()).collect();
+    store.ingest_batch(&batch, &[]).expect("ingest");
+    store.flush_index().expect("index");
+
+    // Only the edited content is stored as text; cues and mentions come from the articles.
+    let n = |sql: &str| -> i64 {
+        store
+            .connection()
+            .query_row(sql, [], |r| r.get(0))
+            .expect(sql)
+    };
+    let quotes: usize = analyses.iter().map(|a| a.quotes.len()).sum();
+    assert_eq!(n("SELECT count(*) FROM quotes") as usize, quotes);
+    assert_eq!(n("SELECT count(*) FROM quotes WHERE content <> ''"), 1);
+    assert_eq!(
+        n("SELECT count(*) FROM quotes WHERE cue IS NOT NULL OR mention IS NOT NULL"),
+        0
+    );
+    assert!(n("SELECT count(*) FROM quotes WHERE cue_start IS NOT NULL") > 0);
+
+    // Each stored quote reads back as the analysis gave it.
+    let mut st = store
+        .connection()
+        .prepare(&format!(
+            "SELECT a.doc_id, q.idx, {}, {}, {}, {} FROM quotes q
+             JOIN articles a ON a.id = q.article_id ORDER BY q.id",
+            schema::quote_text_sql("content"),
+            schema::quote_text_sql("cue"),
+            schema::quote_text_sql("mention"),
+            schema::quote_text_sql("addressee"),
+        ))
+        .expect("prepare");
+    type Row = (
+        String,
+        usize,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(rows.len(), quotes);
+    let text = |s: Option<&whosaid_core::Span>| s.map(|s| s.text.clone());
+    for (doc_id, idx, content, cue, mention, addressee) in rows {
+        let k = docs.iter().position(|d| d.id == doc_id).expect("doc");
+        let q = &analyses[k].quotes[idx];
+        assert_eq!(content, q.content.text);
+        assert_eq!(cue, text(q.cue.as_ref()));
+        assert_eq!(mention, text(q.speaker.mention.as_ref()));
+        assert_eq!(addressee, text(q.addressee.as_ref()));
+    }
+    drop(st);
+    let found = hits_and_export(&mut store, "fragile");
+    assert!(
+        found.contains("the ceasefire — très fragile — is holding."),
+        "{found}"
+    );
+    assert!(found.contains("Außenminister Sergei Lavrov"), "{found}");
+    let found = hits_and_export(&mut store, "edited");
+    assert!(found.contains("new sanctions, edited"), "{found}");
+}
+
+#[test]
+fn version_6_corpus_with_span_texts_reads_the_same() {
+    assert!(rule_stage_ready());
+    let (dir, path) = fresh_db("v6");
+    let before = {
+        let mut store = Store::open(&path).expect("open");
+        ingest_all(&mut store, &lavrov_corpus());
+        store.flush_index().expect("index");
+        let before = hits_and_export(&mut store, "ceasefire");
+        // What version 6 wrote: every span's text in the quote row.
+        let sets: Vec<String> = ["content", "cue", "mention", "addressee"]
+            .iter()
+            .map(|c| {
+                format!(
+                    "{c} = (SELECT {} FROM articles a WHERE a.id = q.article_id)",
+                    schema::quote_text_sql(c)
+                )
+            })
+            .collect();
+        store
+            .connection()
+            .execute_batch(&format!(
+                "UPDATE quotes AS q SET {};
+                 UPDATE meta SET value = '6' WHERE key = 'schema_version';",
+                sets.join(", ")
+            ))
+            .expect("downgrade");
+        let n: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM quotes WHERE content = ''", [], |r| {
+                r.get(0)
+            })
+            .expect("count");
+        assert_eq!(n, 0);
+        before
+    };
+    let mut store = Store::open(&path).expect("upgraded");
+    let version: String = store
+        .connection()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("version");
+    assert_eq!(version, schema::SCHEMA_VERSION);
+    assert!(
+        before.contains("the ceasefire in Syria is holding."),
+        "{before}"
+    );
+    assert_eq!(hits_and_export(&mut store, "ceasefire"), before);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
