@@ -244,6 +244,13 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         let _ = tx.send((prepared, errors));
     }
     drop(tx);
+    // The analysis is over; while the writer stores the last batch and indexes the waiting
+    // quotes, a second connection copies what is committed from the write-ahead log to the
+    // database file, on the core the workers left, so that the checkpoint when the corpus
+    // closes has only the last transactions to copy. An optimisation only: if it fails,
+    // that closing checkpoint copies everything, as it would without it.
+    let db = args.db.clone();
+    let checkpointer = std::thread::spawn(move || Store::open(&db).and_then(|s| s.checkpoint()));
     let (mut store, written, busy) = writer
         .join()
         .map_err(|_| anyhow!("internal error: the database writer failed"))??;
@@ -255,6 +262,13 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let t0 = Instant::now();
     store.flush_index()?;
     summary.index_seconds = t0.elapsed().as_secs_f64();
+    if let Ok(Err(e)) = checkpointer.join() {
+        let _ = writeln!(
+            err,
+            "whosaid: early checkpoint of {} failed ({e}); the closing one copies everything",
+            args.db.display()
+        );
+    }
     // The speaker entities are grouped again by the first search, `speakers` or export
     // that needs them (Store::ensure_canonical), not here: several ingests in a row pay for
     // it once.

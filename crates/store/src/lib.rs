@@ -371,6 +371,16 @@ impl Store {
         }
     }
 
+    /// Copies the transactions committed so far from the write-ahead log into the database
+    /// file (`PRAGMA wal_checkpoint(PASSIVE)`): waits for no one, and lets another
+    /// connection go on writing meanwhile. Whatever it copies, the checkpoint run when the
+    /// last connection closes need not copy again.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Counts of what is stored: counters kept by each ingest batch, so this costs the
     /// same for any corpus size.
     pub fn stats(&self) -> Result<Stats> {

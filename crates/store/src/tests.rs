@@ -820,3 +820,25 @@ fn version_6_corpus_with_span_texts_reads_the_same() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_second_connection_checkpoints_while_the_first_writes() {
+    let (dir, path) = fresh_db("ckpt");
+    let mut store = Store::open(&path).expect("open");
+    ingest_all(&mut store, &lavrov_corpus());
+    let size = || std::fs::metadata(&path).expect("db file").len();
+    let before = size();
+    // The writer holds a write transaction open meanwhile: a passive checkpoint does not wait.
+    store
+        .connection()
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('x', 'y');")
+        .expect("write");
+    Store::open(&path)
+        .and_then(|other| other.checkpoint())
+        .expect("checkpoint");
+    assert!(size() > before, "{} -> {}", before, size());
+    store.connection().execute_batch("COMMIT;").expect("commit");
+    assert_eq!(store.stats().expect("stats").articles, 4);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
