@@ -17,7 +17,7 @@
 //! file means no refinement: the tagger's spans stay as they are.
 
 use crate::candidate::{Candidate, Origin};
-use crate::tagger::{self, word_hash, Model, B_BQ, B_BS, B_IQ, B_IS, N_TAGS};
+use crate::tagger::{self, word_hashes, Model, B_BQ, B_BS, B_IQ, B_IS, N_TAGS};
 use crate::text::{Sentence, Token, TokenKind};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -59,6 +59,8 @@ pub type Relation = (Range<usize>, Option<Range<usize>>, Option<Range<usize>>);
 pub struct Tagged<'a> {
     text: &'a str,
     tokens: &'a [Token],
+    /// [`tagger::word_hash`] of every token, as the tagger read them.
+    words: Vec<u64>,
     /// Source/cue-layer tags.
     pub b: Vec<u8>,
     /// Content margin of every token (best content tag minus outside).
@@ -95,7 +97,8 @@ impl<'a> Tagged<'a> {
         tokens: &'a [Token],
         sentences: &[Sentence],
     ) -> Tagged<'a> {
-        let (a, b, em) = model.tag(text, tokens, sentences);
+        let words = word_hashes(text, tokens);
+        let (a, b, em) = model.tag_words(text, tokens, sentences, &words);
         let paras = tagger::paragraphs(sentences);
         let relations = tagger::assemble(&paras, &a, &b);
         let margin: Vec<f32> = em.iter().map(margin_of).collect();
@@ -127,6 +130,7 @@ impl<'a> Tagged<'a> {
         Tagged {
             text,
             tokens,
+            words,
             b,
             margin,
             flags,
@@ -152,10 +156,7 @@ impl<'a> Tagged<'a> {
 
     /// Word hash of token `i` (a fixed value past the edges).
     fn word(&self, i: usize) -> u64 {
-        if i >= self.tokens.len() {
-            return 0x77;
-        }
-        word_hash(self.bytes(i))
+        self.words.get(i).copied().unwrap_or(0x77)
     }
 
     /// 0 outside, 1 source, 2 cue.

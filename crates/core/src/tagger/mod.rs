@@ -532,15 +532,27 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
+        self.tag_words(text, tokens, sentences, &word_hashes(text, tokens))
+    }
+
+    /// [`Model::tag`] with the tokens' [`word_hashes`] computed by the caller, who may
+    /// use them again.
+    pub fn tag_words(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        words: &[u64],
+    ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2")
             && std::arch::is_x86_feature_detected!("bmi1")
             && std::arch::is_x86_feature_detected!("bmi2")
         {
             // SAFETY: the CPU has the features `tag_avx2` is compiled for
-            return unsafe { self.tag_avx2(text, tokens, sentences) };
+            return unsafe { self.tag_avx2(text, tokens, sentences, words) };
         }
-        self.tag_with::<false>(text, tokens, sentences)
+        self.tag_with::<false>(text, tokens, sentences, words)
     }
 
     /// [`Model::tag`] compiled for CPUs with AVX2 and BMI2 (three-operand shifts and
@@ -559,8 +571,9 @@ impl Model {
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
+        words: &[u64],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        self.tag_with::<true>(text, tokens, sentences)
+        self.tag_with::<true>(text, tokens, sentences, words)
     }
 
     /// The body of [`Model::tag`] (`AVX2` as in [`Model::emissions_with`]).
@@ -570,9 +583,9 @@ impl Model {
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
+        words: &[u64],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        let words = word_hashes(text, tokens);
-        let mut em = self.emissions_with::<AVX2>(text, tokens, sentences, &words);
+        let mut em = self.emissions_with::<AVX2>(text, tokens, sentences, words);
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
         let seeds = &features::STACKED_SEEDS;
@@ -589,7 +602,7 @@ impl Model {
         let batched = match rows.shipped(shift) {
             // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
             Some(table) if AVX2 => unsafe {
-                self.stacked_batched(tokens, sentences, &words, &b, table, quiet, &mut em);
+                self.stacked_batched(tokens, sentences, words, &b, table, quiet, &mut em);
                 true
             },
             _ => false,
@@ -597,7 +610,7 @@ impl Model {
         #[cfg(not(target_arch = "x86_64"))]
         let batched = false;
         if !batched {
-            self.stacked_fused::<AVX2>(tokens, sentences, &words, &b, quiet, &mut em);
+            self.stacked_fused::<AVX2>(tokens, sentences, words, &b, quiet, &mut em);
         }
         let mut a = vec![0u8; tokens.len()];
         let mut scratch = Vec::new();

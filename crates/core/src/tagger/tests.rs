@@ -446,7 +446,7 @@ fn tag_paths_agree() {
     let toks = tokenize(t);
     let sents = split_sentences(t, &toks);
     let (a1, b1, e1) = m.tag(t, &toks, &sents);
-    let (a2, b2, e2) = m.tag_with::<false>(t, &toks, &sents);
+    let (a2, b2, e2) = m.tag_with::<false>(t, &toks, &sents, &word_hashes(t, &toks));
     assert_eq!((a1, b1), (a2, b2));
     let bits =
         |e: &[[f32; N_TAGS]]| -> Vec<u32> { e.iter().flatten().map(|x| x.to_bits()).collect() };
