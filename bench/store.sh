@@ -4,11 +4,12 @@
 #  1. ingest beside extract, in one run, same input, same thread count, one after the
 #     other: `whosaid extract -j T INPUT > /dev/null` vs `whosaid ingest -j T INPUT` into a
 #     fresh database, ROUNDS times alternated — median MB/s and articles/s of each, and
-#     the ratio of the medians (and of each round), on PolNeAR train and on the first
+#     the ratio of the medians (and of each round), on PolNeAR (train and dev, the whole
+#     corpus in ../shared) and on the first
 #     COMPARE articles of the synthetic corpus;
 #  2. ingest throughput (articles/s, MB/s of article text), database size per article and
 #     search latency (p50/p99 over QUERIES in-process searches drawn from the corpus, see
-#     crates/store/examples/search_bench.rs) on PolNeAR train and on a synthetic corpus of
+#     crates/store/examples/search_bench.rs) on PolNeAR and on a synthetic corpus of
 #     ARTICLES articles built from PolNeAR train text: the headline and paragraphs of one
 #     real article plus three paragraphs of another, shuffled, with a new id, URL, date and
 #     outlet, streamed to JSON Lines (nothing is held in memory).
@@ -24,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED:-../shared}
 train=$shared/eval-data/polnear/train/text
+dev=$shared/eval-data/polnear/dev/text
 articles=20000
 compare=
 queries=1000
@@ -96,14 +98,14 @@ echo
 echo "| input | articles | MB | extract s | extract MB/s | extract articles/s | ingest s | ingest MB/s | ingest articles/s | ingest / extract | rounds: ingest / extract |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 for c in polnear compare; do
-    if [ $c = polnear ]; then input=$train; name="PolNeAR train"; else input=$work/compare.jsonl; name="synthetic ($compare)"; fi
+    if [ $c = polnear ]; then input=("$train" "$dev"); name="PolNeAR train + dev"; else input=("$work/compare.jsonl"); name="synthetic ($compare)"; fi
     times=()
     for r in $(seq "$rounds"); do
         log "extract $name (round $r)"
-        t0=$(now); "$bin" extract -q -j "$threads" "$input" > /dev/null; t1=$(now)
+        t0=$(now); "$bin" extract -q -j "$threads" "${input[@]}" > /dev/null; t1=$(now)
         log "ingest $name (round $r)"
         rm -f "$work/$c.db" "$work/$c.db-wal" "$work/$c.db-shm"
-        "$bin" ingest -q --json -j "$threads" --db "$work/$c.db" "$input" > "$work/$c.summary.json"
+        "$bin" ingest -q --json -j "$threads" --db "$work/$c.db" "${input[@]}" > "$work/$c.summary.json"
         t2=$(now)
         times+=("$t0,$t1,$t2")
     done
@@ -142,9 +144,9 @@ echo "### ingest and search ($threads threads; search: $queries queries, one at 
 echo
 echo "| corpus | articles | text MB | ingest s | articles/s | MB/s | quotes | speakers | DB MB | DB KiB/article | search p50 ms | search p99 ms |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-log "search PolNeAR train"
+log "search PolNeAR train + dev"
 "$searcher" "$work/polnear.db" "$queries" > "$work/polnear.search.json"
-row "PolNeAR train" "$work/polnear.db" "$work/polnear.summary.json" "$work/polnear.search.json"
+row "PolNeAR train + dev" "$work/polnear.db" "$work/polnear.summary.json" "$work/polnear.search.json"
 if [ "$compare" != "$articles" ]; then
     rm -f "$work/compare.db" "$work/compare.db-wal" "$work/compare.db-shm"
     log "ingest synthetic ($articles)"
