@@ -49,6 +49,8 @@ struct Room {
     bytes: usize,
     /// The caller has gone: the reader and the workers stop.
     closed: bool,
+    /// The reader has read the whole input: what is left is in flight.
+    read_all: bool,
 }
 
 impl InFlight {
@@ -83,6 +85,20 @@ impl InFlight {
             .closed
     }
 
+    fn set_read_all(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .read_all = true;
+    }
+
+    fn read_all(&self) -> bool {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .read_all
+    }
+
     fn close(&self) {
         self.state
             .lock()
@@ -107,6 +123,14 @@ pub struct Outcomes<'a, T, W> {
     current: std::vec::IntoIter<Processed<T>>,
     next: usize,
     in_flight: Arc<InFlight>,
+}
+
+impl<T, W> Outcomes<'_, T, W> {
+    /// True once the reader has read the whole input: every record left is in flight, at
+    /// most [`WINDOW`] of them.
+    pub fn input_read(&self) -> bool {
+        self.in_flight.read_all()
+    }
 }
 
 impl<T, W: Fn(Article) -> T + Sync> Iterator for Outcomes<'_, T, W> {
@@ -183,6 +207,7 @@ where
                     }
                     None => {
                         more = false;
+                        reader_room.set_read_all();
                         break;
                     }
                 }
@@ -306,6 +331,30 @@ mod tests {
             got[3]
         );
         assert_eq!(got[4], "a4");
+        let _ = path.parent().map(std::fs::remove_dir_all);
+    }
+
+    #[test]
+    fn the_input_counts_as_read_once_the_rest_fits_the_window() {
+        let n = 4 * WINDOW;
+        let path = corpus("read", n);
+        let work = |a: Article| a.doc.id;
+        std::thread::scope(|scope| {
+            let inputs = read_inputs(&[path.to_path_buf()], &ReadOptions::default());
+            let mut results = outcomes(scope, inputs, 2, &work);
+            let mut taken = 0;
+            let mut first_read_at = None;
+            while results.next().is_some() {
+                taken += 1;
+                if first_read_at.is_none() && results.input_read() {
+                    first_read_at = Some(taken);
+                }
+            }
+            assert_eq!(taken, n);
+            // The reader can be at most a window ahead of the caller.
+            let at = first_read_at.expect("the input was read");
+            assert!(at >= n - WINDOW - CHUNK, "read after {at} of {n}");
+        });
         let _ = path.parent().map(std::fs::remove_dir_all);
     }
 }
