@@ -58,7 +58,8 @@ a crash or kill the same command resumes where the last committed batch ended.
 
 Quotes become searchable when the writer has time to index them (100,000 at a time, or
 any number once the whole input is read), or in chunks of about a million while batches
-keep it busy, and all of them when the ingest ends. After a crash, the next ingest first indexes the quotes stored but not yet indexed.
+keep it busy, and all of them when the ingest ends. After a crash, the next ingest first
+indexes the quotes stored but not yet indexed.
 
 Exit status: 0 all records stored or already present; 1 some input records failed (each
 reported on stderr and kept in the ingest_errors table); 2 usage or database error, or

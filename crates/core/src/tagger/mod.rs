@@ -535,9 +535,9 @@ impl Model {
         self.tag_words(text, tokens, sentences, &word_hashes(text, tokens))
     }
 
-    /// [`Model::tag`] with the tokens' [`word_hashes`] computed by the caller, who may
-    /// use them again.
-    pub fn tag_words(
+    /// [`Model::tag`] with the tokens' [`word_hashes`] (one per token) computed by the
+    /// caller, who may use them again.
+    pub(crate) fn tag_words(
         &self,
         text: &str,
         tokens: &[Token],
