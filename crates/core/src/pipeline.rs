@@ -22,7 +22,7 @@ use crate::quotes::{self, QuoteSpan};
 use crate::refine;
 use crate::speakers::Resolver;
 use crate::tagger;
-use crate::text::{split_sentences, tokenize, Sentence, TokenKind};
+use crate::text::{split_sentences, tokenize, Sentence, Token, TokenKind};
 use std::ops::Range;
 
 /// Finds every attributed statement in `doc`.
@@ -110,7 +110,10 @@ fn run(
 
     // ---- TAGGER PLUG-IN POINT: the learned tagger's candidates join here. ----
     let model = model
-        .map(|m| refine::predict(m, refiner, text, &tokens, &sentences))
+        .map(|m| {
+            let codes = rule_codes_of(tokens.len(), &rule);
+            refine::predict(m, refiner, text, &tokens, &sentences, &codes)
+        })
         .unwrap_or_default();
     let merged: Vec<Candidate> = merge(&layout, &spans, rule, model)
         .into_iter()
@@ -519,4 +522,57 @@ fn to_quote(
         confidence,
     };
     (quote, evidence)
+}
+
+/// Code of a token inside a rule-stage content ([`rule_codes`]).
+pub const RULE_CONTENT: u8 = 1;
+/// Code of a token of a rule-stage cue.
+pub const RULE_CUE: u8 = 2;
+/// Code of a token of a rule-stage source.
+pub const RULE_SOURCE: u8 = 3;
+/// Flag of the first token of a rule-stage content.
+pub const RULE_FIRST: u8 = 4;
+/// Flag of the last token of a rule-stage content.
+pub const RULE_LAST: u8 = 8;
+
+/// What the rule stage found at each token, an input of the learned tagger (stacking
+/// the rules into it: whole-pipeline 5-fold CV on PolNeAR train 0.657 → 0.663 mean F1
+/// over four shuffles): [`RULE_CONTENT`], [`RULE_CUE`] or [`RULE_SOURCE`] (0: none; a cue
+/// or source inside a content wins), or-ed with [`RULE_FIRST`] / [`RULE_LAST`] at a
+/// content's edges. The rule stage as [`analyze`] runs it (artifact paragraphs blocked).
+pub fn rule_codes(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<u8> {
+    let map = CharMap::new(text);
+    let layout = Layout::new(text, tokens, sentences);
+    let artifacts = artifacts::detect(&layout, &map);
+    let blocked = blocked_paragraphs(&layout, &artifacts);
+    let spans = quotes::quote_spans(&layout);
+    let rule = quotes::candidates(&layout, &spans, &blocked);
+    rule_codes_of(tokens.len(), &rule)
+}
+
+/// [`rule_codes`] of the rule candidates `rule` of a text of `n` tokens.
+pub fn rule_codes_of(n: usize, rule: &[Candidate]) -> Vec<u8> {
+    let mut out = vec![0u8; n];
+    for c in rule {
+        let Some(content) = out.get_mut(c.content.clone()) else {
+            continue;
+        };
+        for x in content.iter_mut() {
+            *x = (*x & !3) | RULE_CONTENT;
+        }
+        if let Some(x) = content.first_mut() {
+            *x |= RULE_FIRST;
+        }
+        if let Some(x) = content.last_mut() {
+            *x |= RULE_LAST;
+        }
+        for (range, code) in [(&c.cue, RULE_CUE), (&c.source, RULE_SOURCE)] {
+            if let Some(part) = range.clone().and_then(|r| out.get_mut(r)) {
+                for x in part {
+                    *x = (*x & !3) | code;
+                }
+            }
+        }
+    }
+    out
 }

@@ -90,15 +90,16 @@ struct Scratch {
 }
 
 impl<'a> Tagged<'a> {
-    /// Runs `model` over the tokenised text.
+    /// Runs `model` over the tokenised text (`rules`: the rule stage's token codes).
     pub fn new(
         model: &'a Model,
         text: &'a str,
         tokens: &'a [Token],
         sentences: &[Sentence],
+        rules: &[u8],
     ) -> Tagged<'a> {
         let words = word_hashes(text, tokens);
-        let (a, b, em) = model.tag_words(text, tokens, sentences, &words);
+        let (a, b, em) = model.tag_words(text, tokens, sentences, &words, rules);
         let paras = tagger::paragraphs(sentences);
         let relations = tagger::assemble(&paras, &a, &b);
         let margin: Vec<f32> = em.iter().map(margin_of).collect();
@@ -859,15 +860,17 @@ pub fn best_pair<T: PartialOrd + Copy + std::ops::Add<Output = T>>(
     best
 }
 
-/// The tagger's candidates with refined contents (`refiner` `None`: as tagged).
+/// The tagger's candidates with refined contents (`refiner` `None`: as tagged; `rules`: the
+/// rule stage's token codes, [`crate::pipeline::rule_codes`]).
 pub fn predict(
     model: &Model,
     refiner: Option<&Refiner>,
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
+    rules: &[u8],
 ) -> Vec<Candidate> {
-    let mut t = Tagged::new(model, text, tokens, sentences);
+    let mut t = Tagged::new(model, text, tokens, sentences, rules);
     let mut out = Vec::with_capacity(t.relations.len());
     for k in 0..t.relations.len() {
         let content = match refiner {
@@ -913,8 +916,9 @@ mod tests {
         };
         let tokens = tokenize(TEXT);
         let sentences = split_sentences(TEXT, &tokens);
-        let plain = model.predict(TEXT, &tokens, &sentences);
-        let ours = predict(model, None, TEXT, &tokens, &sentences);
+        let rules = crate::pipeline::rule_codes(TEXT, &tokens, &sentences);
+        let plain = model.predict(TEXT, &tokens, &sentences, &rules);
+        let ours = predict(model, None, TEXT, &tokens, &sentences, &rules);
         assert_eq!(plain, ours);
     }
 
@@ -926,7 +930,8 @@ mod tests {
         let tokens = tokenize(TEXT);
         let sentences = split_sentences(TEXT, &tokens);
         let paras = tagger::paragraphs(&sentences);
-        for c in predict(model, Some(r), TEXT, &tokens, &sentences) {
+        let rules = crate::pipeline::rule_codes(TEXT, &tokens, &sentences);
+        for c in predict(model, Some(r), TEXT, &tokens, &sentences, &rules) {
             assert!(!c.content.is_empty() && c.content.end <= tokens.len());
             assert!(paras
                 .iter()

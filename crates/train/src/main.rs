@@ -133,6 +133,8 @@ struct Doc {
     map: CharMap,
     /// (content-layer tags, source/cue-layer tags) per annotator file.
     labels: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The rule stage's code of each token (`pipeline::rule_codes`), a tagger input.
+    rules: Vec<u8>,
 }
 
 fn gold_relations(set: &AnnotatorSet) -> Vec<GoldRelation> {
@@ -158,6 +160,7 @@ fn prepare(gold: &[GoldDoc]) -> Vec<Doc> {
                 .map(|a| project(&g.text, &tokens, &map, &gold_relations(a)))
                 .collect();
             Doc {
+                rules: pipeline::rule_codes(&g.text, &tokens, &sentences),
                 name: g.name.clone(),
                 paras: paragraphs(&sentences),
                 text: g.text.clone(),
@@ -379,6 +382,7 @@ fn extract(d: &Doc, cues: &CueSet, wc: &WordClasses, bits: u32, b: &[u8]) -> Vec
         &d.tokens,
         &d.sentences,
         &words,
+        &d.rules,
         cues,
         wc,
         bits,
@@ -420,7 +424,7 @@ fn train(docs: &[&Doc], args: &Args, wc: &WordClasses) -> Model {
             for (k, d) in docs.iter().enumerate() {
                 if k % 2 == h {
                     let words = word_hashes(&d.text, &d.tokens);
-                    let em = m.emissions(&d.text, &d.tokens, &d.sentences, &words);
+                    let em = m.emissions(&d.text, &d.tokens, &d.sentences, &words, &d.rules);
                     bpred[k] = m.decode_b(&d.sentences, &em);
                 }
             }
@@ -567,7 +571,7 @@ fn bias_tags(m: &mut Model, content: f32, cue: f32, source: f32) {
 
 /// Predictions of `model` on `d`, with their calibration margins.
 fn predict_doc(model: &Model, d: &Doc) -> Vec<(Prediction, f32)> {
-    let (a, b, em) = model.tag(&d.text, &d.tokens, &d.sentences);
+    let (a, b, em) = model.tag(&d.text, &d.tokens, &d.sentences, &d.rules);
     tagger::assemble(&d.paras, &a, &b)
         .into_iter()
         .map(|(c, _cue, src)| {
@@ -786,6 +790,7 @@ fn main() -> Result<()> {
                         &d.text,
                         &d.tokens,
                         &d.sentences,
+                        &d.rules,
                     ) {
                         rp.push(to_prediction(d, c.content, c.source));
                     }
@@ -873,7 +878,9 @@ fn main() -> Result<()> {
         let passes = 5;
         for _ in 0..passes {
             for d in &docs {
-                n += model.predict(&d.text, &d.tokens, &d.sentences).len();
+                n += model
+                    .predict(&d.text, &d.tokens, &d.sentences, &d.rules)
+                    .len();
             }
         }
         let wall = t.elapsed().as_secs_f64() / passes as f64;
@@ -887,6 +894,7 @@ fn main() -> Result<()> {
                     &d.tokens,
                     &d.sentences,
                     &words,
+                    &d.rules,
                     &model.cues,
                     &model.classes,
                     model.bits,

@@ -44,7 +44,7 @@ fn quality(s: usize, e: usize, gold: &[Range<usize>]) -> f32 {
 
 /// The instances of article `k` tagged by `model`.
 pub fn instances(model: &Model, d: &Doc, k: usize, bits: u32, out: &mut Vec<Instance>) {
-    let mut t = Tagged::new(model, &d.text, &d.tokens, &d.sentences);
+    let mut t = Tagged::new(model, &d.text, &d.tokens, &d.sentences, &d.rules);
     let gold = gold_spans(d);
     for r in 0..t.relations.len() {
         let ch = refine::choices(&mut t, r, bits);

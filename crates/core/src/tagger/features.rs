@@ -399,28 +399,39 @@ pub fn paragraphs(sentences: &[Sentence]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Calls `emit(i, &buckets)` for every token `i` covered by `sentences`, in order, with the
-/// [`NF`] feature buckets (each `< 2^bits`) of that token.
+/// [`NF`] feature buckets (each `< 2^bits`) of that token. `rules` is the rule stage's
+/// code of each token ([`crate::pipeline::rule_codes`]; a token past its end counts as 0).
 #[allow(clippy::too_many_arguments)]
 pub fn for_each_token(
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
     words: &[u64],
+    rules: &[u8],
     cues: &CueSet,
     wc: &WordClasses,
     bits: u32,
     mut emit: impl FnMut(usize, &[u32; NF]),
 ) {
     let mut f = [0u32; NF];
-    token_features(text, tokens, sentences, words, cues, wc, |i, vals, keys| {
-        for (&k, v) in ORDER.iter().zip(vals) {
-            f[k] = bucket(k, *v, bits);
-        }
-        for (&k, v) in G1.iter().chain(&G2).zip(group_values(keys)) {
-            f[k] = bucket(k, v, bits);
-        }
-        emit(i, &f);
-    });
+    token_features(
+        text,
+        tokens,
+        sentences,
+        words,
+        rules,
+        cues,
+        wc,
+        |i, vals, keys| {
+            for (&k, v) in ORDER.iter().zip(vals) {
+                f[k] = bucket(k, *v, bits);
+            }
+            for (&k, v) in G1.iter().chain(&G2).zip(group_values(keys)) {
+                f[k] = bucket(k, v, bits);
+            }
+            emit(i, &f);
+        },
+    );
 }
 
 /// [`for_each_token`] before hashing: calls `emit(i, &values, keys)` for every token `i`
@@ -431,16 +442,19 @@ pub fn for_each_token(
 /// left-to-right pass that builds a token's values in a local array and hands them over:
 /// no per-sentence value table.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn token_features(
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
     words: &[u64],
+    rules: &[u8],
     cues: &CueSet,
     wc: &WordClasses,
     mut emit: impl FnMut(usize, &[u64; NV], [usize; 2]),
 ) {
     let bytes = text.as_bytes();
+    let rc = |i: usize| -> u64 { rules.get(i).copied().unwrap_or(0) as u64 };
     let mut info: Vec<TokInfo> = Vec::with_capacity(tokens.len());
     for (k, t) in tokens.iter().enumerate() {
         // the table slots of the token `AHEAD` on, requested now: their misses overlap
@@ -659,7 +673,7 @@ pub(crate) fn token_features(
             v[SLOT[11]] = mix(w0, qs);
             // both distance classes (each at most 8) in one byte
             let lr = (ldb | rdb << 4) as u8;
-            v[SLOT[12]] = u64::from(lr) | own_cue << 8;
+            v[SLOT[12]] = u64::from(lr) | own_cue << 8 | rc(i) << 9;
             v[SLOT[13]] = mix(lc, ldb);
             v[SLOT[14]] = mix(rcl, rdb);
             v[SLOT[18]] = mix(after_left, ldb);
@@ -667,7 +681,8 @@ pub(crate) fn token_features(
             v[SLOT[21]] = mix(w0, rdb);
             v[SLOT[22]] = mix(m1.word, qs);
             v[SLOT[23]] = mix(p1.word, qs);
-            v[SLOT[24]] = m1.kind | c.kind << 4 | p1.kind << 8;
+            v[SLOT[24]] =
+                m1.kind | c.kind << 4 | p1.kind << 8 | rc(i) << 12 | rc(i.wrapping_sub(1)) << 16;
             v[SLOT[27]] = mix(bigram, CLAMPED_3[usize::from(lr)]);
             v[SLOT[28]] = mix(lc, rcl) ^ CLAMPED_2[usize::from(lr)];
             v[SLOT[29]] = p0;
@@ -676,7 +691,7 @@ pub(crate) fn token_features(
             v[SLOT[32]] = m1.pos | p0 << 6 | p1.pos << 12;
             v[SLOT[33]] = m2.pos | m1.pos << 6 | p0 << 12;
             v[SLOT[34]] = p0 | p1.pos << 6 | p2.pos << 12;
-            v[SLOT[35]] = p0 | u64::from(lr) << 6 | qs << 14;
+            v[SLOT[35]] = p0 | u64::from(lr) << 6 | qs << 14 | rc(i) << 16;
             v[SLOT[36]] = c.ner | m1.ner << 3 | p1.ner << 6 | p0 << 11 | qs << 9;
             v[SLOT[37]] = after_left_pos | ldb << 14 | iq << 18;
             v[SLOT[38]] = rt.pos | rdb << 14 | iq << 18;

@@ -313,15 +313,17 @@ impl Model {
         })
     }
 
-    /// Emission scores of every token (`N_TAGS` per token; tokens outside `sentences` stay 0).
+    /// Emission scores of every token (`N_TAGS` per token; tokens outside `sentences` stay 0);
+    /// `rules` as in [`for_each_token`].
     pub fn emissions(
         &self,
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
     ) -> Vec<[f32; N_TAGS]> {
-        self.emissions_with::<false>(text, tokens, sentences, words)
+        self.emissions_with::<false>(text, tokens, sentences, words, rules)
     }
 
     /// The body of [`Model::emissions`]; `AVX2`: the caller is compiled for and runs on a
@@ -333,6 +335,7 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
     ) -> Vec<[f32; N_TAGS]> {
         let (rows, shift) = self.table();
         match self.joint() {
@@ -342,6 +345,7 @@ impl Model {
                 tokens,
                 sentences,
                 words,
+                rules,
                 #[inline(always)]
                 |keys| joint.init(keys),
             ),
@@ -353,6 +357,7 @@ impl Model {
                     tokens,
                     sentences,
                     words,
+                    rules,
                     #[inline(always)]
                     |keys| {
                         rows.sum::<_, true>(
@@ -376,6 +381,7 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
         init: impl Fn([usize; 2]) -> [i16; N_TAGS],
     ) -> Vec<[f32; N_TAGS]> {
         // filled as the tokens come (in order), not zeroed first
@@ -397,7 +403,9 @@ impl Model {
             if let Some(table) = rows.shipped(shift) {
                 // SAFETY: `AVX2` is true only in `tag_avx2`, run on CPUs with AVX2
                 unsafe {
-                    self.emissions_batched(text, tokens, sentences, words, table, init, &mut put)
+                    self.emissions_batched(
+                        text, tokens, sentences, words, rules, table, init, &mut put,
+                    )
                 };
                 em.resize(tokens.len(), [0.0; N_TAGS]);
                 return em;
@@ -408,6 +416,7 @@ impl Model {
             tokens,
             sentences,
             words,
+            rules,
             &self.cues,
             &self.classes,
             #[inline(always)]
@@ -450,6 +459,7 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
         table: &[[u8; N_TAGS]; 1 << SHIPPED_BITS],
         init: impl Fn([usize; 2]) -> [i16; N_TAGS],
         put: &mut impl FnMut(usize, [f32; N_TAGS]),
@@ -475,6 +485,7 @@ impl Model {
             tokens,
             sentences,
             words,
+            rules,
             &self.cues,
             &self.classes,
             #[inline(always)]
@@ -525,14 +536,15 @@ impl Model {
 
     /// Tags every paragraph: (content-layer tags, source/cue-layer tags, emissions).
     /// The source/cue layer is decoded first; the stacked features read it and add to the
-    /// content layer's emissions.
+    /// content layer's emissions. `rules`: the rule stage's token codes.
     pub fn tag(
         &self,
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
+        rules: &[u8],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        self.tag_words(text, tokens, sentences, &word_hashes(text, tokens))
+        self.tag_words(text, tokens, sentences, &word_hashes(text, tokens), rules)
     }
 
     /// [`Model::tag`] with the tokens' [`word_hashes`] (one per token) computed by the
@@ -543,6 +555,7 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2")
@@ -550,9 +563,9 @@ impl Model {
             && std::arch::is_x86_feature_detected!("bmi2")
         {
             // SAFETY: the CPU has the features `tag_avx2` is compiled for
-            return unsafe { self.tag_avx2(text, tokens, sentences, words) };
+            return unsafe { self.tag_avx2(text, tokens, sentences, words, rules) };
         }
-        self.tag_with::<false>(text, tokens, sentences, words)
+        self.tag_with::<false>(text, tokens, sentences, words, rules)
     }
 
     /// [`Model::tag`] compiled for CPUs with AVX2 and BMI2 (three-operand shifts and
@@ -572,8 +585,9 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        self.tag_with::<true>(text, tokens, sentences, words)
+        self.tag_with::<true>(text, tokens, sentences, words, rules)
     }
 
     /// The body of [`Model::tag`] (`AVX2` as in [`Model::emissions_with`]).
@@ -584,8 +598,9 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         words: &[u64],
+        rules: &[u8],
     ) -> (Vec<u8>, Vec<u8>, Vec<[f32; N_TAGS]>) {
-        let mut em = self.emissions_with::<AVX2>(text, tokens, sentences, words);
+        let mut em = self.emissions_with::<AVX2>(text, tokens, sentences, words, rules);
         let b = self.decode_b(sentences, &em);
         let (rows, shift) = self.table();
         let seeds = &features::STACKED_SEEDS;
@@ -757,9 +772,16 @@ impl Model {
         flush(&mut batch, em);
     }
 
-    /// Proposes attribution candidates for a tokenised text.
-    pub fn predict(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Candidate> {
-        let (a, b, em) = self.tag(text, tokens, sentences);
+    /// Proposes attribution candidates for a tokenised text, given the rule stage's codes
+    /// of its tokens ([`crate::pipeline::rule_codes`]).
+    pub fn predict(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        rules: &[u8],
+    ) -> Vec<Candidate> {
+        let (a, b, em) = self.tag(text, tokens, sentences, rules);
         let paras = paragraphs(sentences);
         assemble(&paras, &a, &b)
             .into_iter()
@@ -1565,10 +1587,16 @@ pub fn model() -> Option<&'static Model> {
         .as_ref()
 }
 
-/// Proposes attribution candidates with the embedded model (none without a valid model).
+/// Proposes attribution candidates with the embedded model (none without a valid model),
+/// running the rule stage for its codes.
 pub fn predict(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Candidate> {
     match model() {
-        Some(m) => m.predict(text, tokens, sentences),
+        Some(m) => m.predict(
+            text,
+            tokens,
+            sentences,
+            &crate::pipeline::rule_codes(text, tokens, sentences),
+        ),
         None => Vec::new(),
     }
 }
