@@ -8,6 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use whosaid_core::pipeline::rule_codes;
 use whosaid_core::refine::{self, Refiner};
 use whosaid_core::tagger::{self, checksum, Model};
 use whosaid_core::text::{split_sentences, tokenize};
@@ -24,7 +25,8 @@ fuzz_target!(|data: &[u8]| {
     if let (Some(refiner), Some(model)) = (Refiner::from_bytes(&bytes), tagger::model()) {
         let tokens = tokenize(TEXT);
         let sentences = split_sentences(TEXT, &tokens);
-        for c in refine::predict(model, Some(&refiner), TEXT, &tokens, &sentences) {
+        let rules = rule_codes(TEXT, &tokens, &sentences);
+        for c in refine::predict(model, Some(&refiner), TEXT, &tokens, &sentences, &rules) {
             let _ = c;
         }
     }
@@ -35,7 +37,8 @@ fuzz_target!(|data: &[u8]| {
         );
         let tokens = tokenize(TEXT);
         let sentences = split_sentences(TEXT, &tokens);
-        for c in model.predict(TEXT, &tokens, &sentences) {
+        let rules = rule_codes(TEXT, &tokens, &sentences);
+        for c in model.predict(TEXT, &tokens, &sentences, &rules) {
             let _ = c;
         }
     }
