@@ -101,12 +101,12 @@ fn run(
     let tokens = tokenize(text);
     let sentences = split_sentences(text, &tokens);
     let layout = Layout::new(text, &tokens, &sentences);
-
-    let artifacts = artifacts::detect(&layout, &map);
-    let blocked = blocked_paragraphs(&layout, &artifacts);
-
-    let spans = quotes::quote_spans(&layout);
-    let rule = quotes::candidates(&layout, &spans, &blocked);
+    let RuleStage {
+        artifacts,
+        blocked,
+        spans,
+        rule,
+    } = rule_stage(&layout, &map);
 
     // ---- TAGGER PLUG-IN POINT: the learned tagger's candidates join here. ----
     let model = model
@@ -154,6 +154,32 @@ fn run(
         artifacts,
     };
     (analysis, evidence, sentences)
+}
+
+/// What the rule stage finds in a text.
+struct RuleStage {
+    /// The text's artifacts (captions, bylines, truncated sentences).
+    artifacts: Vec<Artifact>,
+    /// For each paragraph, true when it is an artifact.
+    blocked: Vec<bool>,
+    /// The quotations (pairs of quote marks).
+    spans: Vec<QuoteSpan>,
+    /// The rule stage's candidates.
+    rule: Vec<Candidate>,
+}
+
+/// Artifacts, quotations and the rule candidates outside artifact paragraphs.
+fn rule_stage(layout: &Layout, map: &CharMap) -> RuleStage {
+    let artifacts = artifacts::detect(layout, map);
+    let blocked = blocked_paragraphs(layout, &artifacts);
+    let spans = quotes::quote_spans(layout);
+    let rule = quotes::candidates(layout, &spans, &blocked);
+    RuleStage {
+        artifacts,
+        blocked,
+        spans,
+        rule,
+    }
 }
 
 /// Present participles that open a sentence's circumstance of speaking ("Speaking to
@@ -530,6 +556,8 @@ pub const RULE_CONTENT: u8 = 1;
 pub const RULE_CUE: u8 = 2;
 /// Code of a token of a rule-stage source.
 pub const RULE_SOURCE: u8 = 3;
+/// The bits of a [`rule_codes`] code that hold the kind (content, cue, source).
+const RULE_KIND: u8 = 3;
 /// Flag of the first token of a rule-stage content.
 pub const RULE_FIRST: u8 = 4;
 /// Flag of the last token of a rule-stage content.
@@ -541,13 +569,9 @@ pub const RULE_LAST: u8 = 8;
 /// or source inside a content wins), or-ed with [`RULE_FIRST`] / [`RULE_LAST`] at a
 /// content's edges. The rule stage as [`analyze`] runs it (artifact paragraphs blocked).
 pub fn rule_codes(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<u8> {
-    let map = CharMap::new(text);
     let layout = Layout::new(text, tokens, sentences);
-    let artifacts = artifacts::detect(&layout, &map);
-    let blocked = blocked_paragraphs(&layout, &artifacts);
-    let spans = quotes::quote_spans(&layout);
-    let rule = quotes::candidates(&layout, &spans, &blocked);
-    rule_codes_of(tokens.len(), &rule)
+    let stage = rule_stage(&layout, &CharMap::new(text));
+    rule_codes_of(tokens.len(), &stage.rule)
 }
 
 /// [`rule_codes`] of the rule candidates `rule` of a text of `n` tokens.
@@ -558,7 +582,7 @@ pub fn rule_codes_of(n: usize, rule: &[Candidate]) -> Vec<u8> {
             continue;
         };
         for x in content.iter_mut() {
-            *x = (*x & !3) | RULE_CONTENT;
+            *x = (*x & !RULE_KIND) | RULE_CONTENT;
         }
         if let Some(x) = content.first_mut() {
             *x |= RULE_FIRST;
@@ -569,10 +593,61 @@ pub fn rule_codes_of(n: usize, rule: &[Candidate]) -> Vec<u8> {
         for (range, code) in [(&c.cue, RULE_CUE), (&c.source, RULE_SOURCE)] {
             if let Some(part) = range.clone().and_then(|r| out.get_mut(r)) {
                 for x in part {
-                    *x = (*x & !3) | code;
+                    *x = (*x & !RULE_KIND) | code;
                 }
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_mark_content_cue_and_source() {
+        let text = "\"We will win,\" Mayor Ann Lee said on Monday.\n\nPrices rose.";
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let codes = rule_codes(text, &tokens, &sentences);
+        assert_eq!(codes.len(), tokens.len());
+        let code_of = |w: &str| {
+            let i = tokens
+                .iter()
+                .position(|t| &text[t.start..t.end] == w)
+                .unwrap_or(usize::MAX);
+            codes.get(i).copied()
+        };
+        // the quotation's words, its first and last flagged
+        assert_eq!(code_of("We"), Some(RULE_CONTENT | RULE_FIRST));
+        assert_eq!(code_of("will"), Some(RULE_CONTENT));
+        assert_eq!(code_of("win").map(|c| c & RULE_KIND), Some(RULE_CONTENT));
+        assert_eq!(code_of("said"), Some(RULE_CUE));
+        assert_eq!(code_of("Lee"), Some(RULE_SOURCE));
+        // nothing found in the second paragraph
+        assert_eq!(code_of("Prices"), Some(0));
+        assert_eq!(code_of("rose"), Some(0));
+    }
+
+    #[test]
+    fn rule_codes_skip_ranges_outside_the_text() {
+        let c = Candidate {
+            content: 2..9,
+            cue: Some(0..1),
+            source: Some(7..12),
+            addressee: None,
+            score: 0.9,
+            origin: Origin::Rule,
+        };
+        // a content past the end is skipped whole, with its cue and source
+        assert_eq!(rule_codes_of(4, std::slice::from_ref(&c)), vec![0; 4]);
+        // in a text of 10 tokens the source (7..12) still runs past the end: skipped
+        let codes = rule_codes_of(10, &[c]);
+        assert_eq!(codes[0], RULE_CUE);
+        assert_eq!(codes[2], RULE_CONTENT | RULE_FIRST);
+        assert_eq!(codes[7], RULE_CONTENT);
+        assert_eq!(codes[8], RULE_CONTENT | RULE_LAST);
+        assert_eq!(codes[9], 0);
+    }
 }
