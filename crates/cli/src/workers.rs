@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::Scope;
 use std::time::Duration;
 use whosaid_io::{Article, Inputs, RawRecord};
@@ -54,9 +54,14 @@ struct Room {
 }
 
 impl InFlight {
+    /// The shared state (a panicked holder leaves it usable: every update is one store).
+    fn lock(&self) -> MutexGuard<'_, Room> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Waits until `count` records of `size` bytes fit; false when the caller has gone.
     fn acquire(&self, count: usize, size: usize) -> bool {
-        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut s = self.lock();
         while !s.closed
             && s.records > 0
             && (s.records + count > WINDOW || s.bytes + size > WINDOW_BYTES)
@@ -72,38 +77,26 @@ impl InFlight {
     }
 
     fn release(&self, count: usize, size: usize) {
-        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut s = self.lock();
         s.records = s.records.saturating_sub(count);
         s.bytes = s.bytes.saturating_sub(size);
         self.room.notify_one();
     }
 
     fn is_closed(&self) -> bool {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .closed
+        self.lock().closed
     }
 
     fn set_read_all(&self) {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .read_all = true;
+        self.lock().read_all = true;
     }
 
     fn read_all(&self) -> bool {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .read_all
+        self.lock().read_all
     }
 
     fn close(&self) {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .closed = true;
+        self.lock().closed = true;
         self.room.notify_all();
     }
 }
