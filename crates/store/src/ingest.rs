@@ -1,7 +1,7 @@
 //! Writing articles in batches, and rebuilding the speaker tables.
 
 use crate::names::{self, name_key, split_mention, NameStat};
-use crate::norm::{content_hash, day, encode_spans, quote_group_id, quote_key};
+use crate::norm::{content_hash, day, encode_spans, hash_key, quote_group_id, quote_key};
 use crate::{Result, Store};
 use rusqlite::params;
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
@@ -304,9 +304,25 @@ impl Store {
     /// already stored (by id, URL or content hash, including earlier in the same batch)
     /// are skipped and counted as duplicates. The quotes waiting for the full-text index
     /// are added to it when at least [`Store::set_index_chunk`] of them wait. Either the
-    /// whole batch is stored or, on error or crash, none of it.
+    /// whole batch is stored or, on error or crash, none of it (nor the batches before it
+    /// since the last commit, see [`Store::set_commit_every`]).
     pub fn ingest_batch(
         &mut self,
+        batch: &[Prepared],
+        errors: &[(String, String)],
+    ) -> Result<BatchReport> {
+        let index_chunk = self.index_chunk;
+        self.in_write(|tx, hashes| {
+            let report = Store::write_batch(tx, hashes, index_chunk, batch, errors)?;
+            Ok((report, report.articles as u64))
+        })
+    }
+
+    /// The writes of [`Store::ingest_batch`], in the caller's transaction.
+    fn write_batch(
+        tx: &rusqlite::Connection,
+        hashes: &mut crate::KnownHashes,
+        index_chunk: u64,
         batch: &[Prepared],
         errors: &[(String, String)],
     ) -> Result<BatchReport> {
@@ -316,12 +332,11 @@ impl Store {
         let mut names: foldhash::HashMap<NameRow<'_>, i64> = Default::default();
         // Articles per speaker key in this batch, added to `speaker_articles` at the end.
         let mut key_articles: foldhash::HashMap<&str, i64> = Default::default();
-        let tx = self.conn.transaction()?;
         // Sentences and artifacts of the added articles, for the corpus counters.
         let (mut sentences, mut artifacts) = (0usize, 0usize);
         {
-            // OR IGNORE: an id, URL or content hash already stored (the UNIQUE keys)
-            // makes the insert a no-op, counted as a duplicate.
+            // OR IGNORE: an id or URL already stored (the UNIQUE keys) makes the insert
+            // a no-op, counted as a duplicate, like a text in `hashes`.
             let mut ins_article = tx.prepare_cached(
                 "INSERT OR IGNORE INTO articles(doc_id, url, title, date, day, source,
                     content_hash, bytes, sentence_count, sentences, text)
@@ -341,9 +356,16 @@ impl Store {
                 "INSERT OR IGNORE INTO ingest_errors(record_id, error) VALUES (?1, ?2)",
             )?;
 
+            let mut ins_hash =
+                tx.prepare_cached("INSERT INTO article_hashes(article_id, hash) VALUES (?1, ?2)")?;
             for p in batch {
                 let d = &p.doc;
                 let url = d.url.as_deref().filter(|u| !u.is_empty());
+                let key = hash_key(&p.content_hash);
+                if hashes.keys.contains(&key) {
+                    report.duplicates += 1;
+                    continue;
+                }
                 let added = ins_article.execute(params![
                     d.id,
                     url,
@@ -362,6 +384,8 @@ impl Store {
                     continue;
                 }
                 let article = tx.last_insert_rowid();
+                ins_hash.execute(params![article, key])?;
+                hashes.add(article, key);
                 report.articles += 1;
                 report.bytes += d.text.len();
                 sentences += p.sentences.len();
@@ -414,7 +438,7 @@ impl Store {
                 report.errors += ins_error.execute(params![id, reason])?;
             }
         }
-        crate::index_waiting(&tx, self.index_chunk)?;
+        crate::index_waiting(tx, index_chunk)?;
         if report.quotes > 0 {
             let mut add_name = tx.prepare_cached(
                 "INSERT INTO speaker_names(key, name, resolution, alias, title, quotes)
@@ -455,7 +479,6 @@ impl Store {
                 .execute(params![key, n as i64])?;
             }
         }
-        tx.commit()?;
         Ok(report)
     }
 
@@ -463,6 +486,7 @@ impl Store {
     /// every stored quote and the gazetteer, in one transaction, with the rules of
     /// [`names`]. Returns the number of speakers.
     pub fn canonicalize(&mut self) -> Result<usize> {
+        self.commit()?;
         let gazetteer = self.gazetteer()?;
         let tx = self.conn.transaction()?;
         // Per key: spelling counts, total, nominal count.

@@ -15,6 +15,28 @@ pub fn content_hash(text: &str) -> String {
     out
 }
 
+/// The 64-bit key of a [`content_hash`] (its first 16 hex digits) under which the
+/// store remembers which texts it holds. A string that is not such a hash gets
+/// [`quote_group_id`] of itself. Two different texts share a key with probability
+/// about n² / 2⁶⁵ among n articles (3·10⁻⁸ at a million).
+///
+/// ```
+/// use whosaid_store::norm::{content_hash, hash_key};
+/// assert_eq!(hash_key(&content_hash("a")), hash_key(&content_hash("a")));
+/// assert_ne!(hash_key(&content_hash("a")), hash_key(&content_hash("b")));
+/// ```
+pub fn hash_key(content_hash: &str) -> i64 {
+    match content_hash
+        .get(..16)
+        .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+    {
+        // The bits as they are, sign included: SQLite integers are signed.
+        Some(k) => i64::from_ne_bytes(k.to_ne_bytes()),
+        None => quote_group_id(content_hash),
+    }
+}
+
 /// Folds one character for comparison: lowercase, common Latin diacritics removed.
 /// Returns the folded chars (usually one; `ß` gives two, combining marks none).
 pub fn fold_char(c: char, out: &mut String) {

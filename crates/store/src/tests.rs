@@ -153,6 +153,43 @@ fn duplicates_within_one_batch_are_stored_once() {
 }
 
 #[test]
+fn batches_wait_for_the_group_commit() {
+    let (dir, path) = fresh_db("group");
+    let mut writer = Store::open(&path).expect("open");
+    writer.set_commit_every(3);
+    let reader = Store::open(&path).expect("open");
+    let docs = lavrov_corpus();
+    let first = ingest_all(&mut writer, &docs[..2]);
+    assert_eq!(first.articles, 2);
+    // Written but not committed: the writer sees them, another connection does not.
+    assert_eq!(writer.stats().expect("stats").articles, 2);
+    assert_eq!(reader.stats().expect("stats").articles, 0);
+    // Re-ingesting them in the open transaction finds them stored.
+    assert_eq!(ingest_all(&mut writer, &docs[..2]).duplicates, 2);
+    // The third article reaches 3: that batch commits the group.
+    assert_eq!(ingest_all(&mut writer, &docs[2..3]).articles, 1);
+    assert_eq!(reader.stats().expect("stats").articles, 3);
+    // An explicit commit ends a smaller group; a dropped store rolls its group back.
+    ingest_all(&mut writer, &docs[3..]);
+    assert_eq!(reader.stats().expect("stats").articles, 3);
+    writer.commit().expect("commit");
+    assert_eq!(reader.stats().expect("stats").articles, 4);
+    let mut dropped = Store::open(&path).expect("open");
+    dropped.set_commit_every(100);
+    let extra = doc(
+        "a5",
+        "https://example.org/5",
+        "2016-03-05",
+        "Wire",
+        "Lee said \"no.\"\n",
+    );
+    assert_eq!(ingest_all(&mut dropped, &[extra]).articles, 1);
+    drop(dropped);
+    assert_eq!(reader.stats().expect("stats").articles, 4);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn reader_errors_are_recorded_once() {
     let mut store = Store::open_in_memory().expect("open");
     let errs = vec![("bad.txt".to_string(), "empty document".to_string())];
@@ -817,6 +854,45 @@ fn version_6_corpus_with_span_texts_reads_the_same() {
         "{before}"
     );
     assert_eq!(hits_and_export(&mut store, "ceasefire"), before);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn version_7_corpus_gets_its_content_hashes() {
+    let (dir, path) = fresh_db("v7");
+    let docs = lavrov_corpus();
+    {
+        let mut store = Store::open(&path).expect("open");
+        ingest_all(&mut store, &docs);
+        // What version 7 had: no article_hashes (its UNIQUE content_hash index aside).
+        store
+            .connection()
+            .execute_batch(
+                "DROP TABLE article_hashes;
+                 UPDATE meta SET value = '7' WHERE key = 'schema_version';",
+            )
+            .expect("downgrade");
+    }
+    let mut store = Store::open(&path).expect("upgraded");
+    let n: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM article_hashes", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 4);
+    // A stored text under a new id and URL is found by its hash alone.
+    let mut copy = docs[1].clone();
+    copy.id = "copy".into();
+    copy.url = Some("https://example.org/copy".into());
+    assert!(store
+        .contains(
+            &copy.id,
+            copy.url.as_deref(),
+            &norm::content_hash(&copy.text)
+        )
+        .expect("contains"));
+    let r = ingest_all(&mut store, &[copy]);
+    assert_eq!((r.articles, r.duplicates), (0, 1));
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
