@@ -412,7 +412,10 @@ impl Store {
         write: impl FnOnce(&Connection, &mut KnownHashes) -> Result<(T, u64)>,
     ) -> Result<T> {
         if self.uncommitted.is_none() {
-            self.conn.execute_batch("BEGIN")?;
+            // IMMEDIATE: the write lock first, so that the hashes read next are the latest
+            // (a deferred transaction that read before another writer committed could not
+            // write afterwards).
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.uncommitted = Some(0);
         }
         let written = (|| {

@@ -898,6 +898,27 @@ fn version_7_corpus_gets_its_content_hashes() {
 }
 
 #[test]
+fn a_writer_sees_the_texts_another_writer_stored() {
+    let (dir, path) = fresh_db("two-writers");
+    let docs = lavrov_corpus();
+    let mut a = Store::open(&path).expect("open");
+    let mut b = Store::open(&path).expect("open");
+    assert_eq!(ingest_all(&mut b, &docs[..1]).articles, 1);
+    assert_eq!(ingest_all(&mut a, &docs[1..2]).articles, 1);
+    // b's hash set was loaded before a wrote: it catches up by article id.
+    let mut copy = docs[1].clone();
+    copy.id = "copy".into();
+    copy.url = None;
+    assert!(b
+        .contains(&copy.id, None, &norm::content_hash(&copy.text))
+        .expect("contains"));
+    let r = ingest_all(&mut b, &[copy]);
+    assert_eq!((r.articles, r.duplicates), (0, 1));
+    drop((a, b));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_second_connection_checkpoints_while_the_first_writes() {
     let (dir, path) = fresh_db("ckpt");
     let mut store = Store::open(&path).expect("open");
