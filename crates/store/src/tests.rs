@@ -858,6 +858,20 @@ fn version_6_corpus_with_span_texts_reads_the_same() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Asserts that `store` holds `d`'s text: under a new id and URL it is found by its hash
+/// alone, and ingesting it adds nothing.
+fn assert_text_is_known(store: &mut Store, d: &Document) {
+    let mut copy = d.clone();
+    copy.id = "copy".into();
+    copy.url = Some("https://example.org/copy".into());
+    let hash = norm::content_hash(&copy.text);
+    assert!(store
+        .contains(&copy.id, copy.url.as_deref(), &hash)
+        .expect("contains"));
+    let r = ingest_all(store, &[copy]);
+    assert_eq!((r.articles, r.duplicates), (0, 1));
+}
+
 #[test]
 fn version_7_corpus_gets_its_content_hashes() {
     let (dir, path) = fresh_db("v7");
@@ -880,19 +894,7 @@ fn version_7_corpus_gets_its_content_hashes() {
         .query_row("SELECT count(*) FROM article_hashes", [], |r| r.get(0))
         .expect("count");
     assert_eq!(n, 4);
-    // A stored text under a new id and URL is found by its hash alone.
-    let mut copy = docs[1].clone();
-    copy.id = "copy".into();
-    copy.url = Some("https://example.org/copy".into());
-    assert!(store
-        .contains(
-            &copy.id,
-            copy.url.as_deref(),
-            &norm::content_hash(&copy.text)
-        )
-        .expect("contains"));
-    let r = ingest_all(&mut store, &[copy]);
-    assert_eq!((r.articles, r.duplicates), (0, 1));
+    assert_text_is_known(&mut store, &docs[1]);
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -906,14 +908,7 @@ fn a_writer_sees_the_texts_another_writer_stored() {
     assert_eq!(ingest_all(&mut b, &docs[..1]).articles, 1);
     assert_eq!(ingest_all(&mut a, &docs[1..2]).articles, 1);
     // b's hash set was loaded before a wrote: it catches up by article id.
-    let mut copy = docs[1].clone();
-    copy.id = "copy".into();
-    copy.url = None;
-    assert!(b
-        .contains(&copy.id, None, &norm::content_hash(&copy.text))
-        .expect("contains"));
-    let r = ingest_all(&mut b, &[copy]);
-    assert_eq!((r.articles, r.duplicates), (0, 1));
+    assert_text_is_known(&mut b, &docs[1]);
     drop((a, b));
     let _ = std::fs::remove_dir_all(&dir);
 }
