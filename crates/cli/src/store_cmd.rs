@@ -58,9 +58,8 @@ const IDLE_INDEX_EARLY: u64 = 24_000;
 const BATCH_BYTES: usize = 32 << 20;
 /// Articles the writer stores before it commits (see `Store::set_commit_every`), unless
 /// it runs out of batches once the input is all read: then it commits while it waits.
-/// With a commit per batch
-/// (1,024 articles) a 1M-article ingest took 279.8 s; with this, 238.4 s (and 227.2 s
-/// once the content hash left its index), `extract` 113–115 s.
+/// With a commit per batch (1,024 articles) a 1M-article ingest took 279.8 s; with this,
+/// 238.4 s (and 227.2 s once the content hash left its index), `extract` 113–115 s.
 const COMMIT_ARTICLES: u64 = 16_384;
 
 /// Arguments of `whosaid ingest`.
@@ -68,8 +67,8 @@ const COMMIT_ARTICLES: u64 = 16_384;
 #[command(after_help = "\
 Re-running the same ingest adds nothing: an article whose id, URL or content hash is
 already stored is skipped without being analysed. The writer commits every 16,384
-articles, and once the input is all read whenever it has no batch waiting; after a crash or kill the same
-command resumes where the last commit ended.
+articles, and once the input is all read whenever it has no batch waiting; after a crash
+or kill the same command resumes where the last commit ended.
 
 Quotes become searchable when the writer has time to index them (100,000 at a time, or
 any number once the whole input is read), or in chunks of about a million while batches
@@ -186,17 +185,16 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                 Ok(batch) => batch,
                 Err(TryRecvError::Empty) => {
                     let t0 = Instant::now();
-                    let min = if last_articles.load(Ordering::Acquire) {
+                    let input_read = last_articles.load(Ordering::Acquire);
+                    let min = if input_read {
                         1
+                    } else if indexed < IDLE_INDEX_EARLY {
+                        IDLE_INDEX_FIRST
                     } else {
-                        if indexed < IDLE_INDEX_EARLY {
-                            IDLE_INDEX_FIRST
-                        } else {
-                            IDLE_INDEX_MIN
-                        }
+                        IDLE_INDEX_MIN
                     };
                     indexed += store.flush_index_from(min)?;
-                    if min == 1 {
+                    if input_read {
                         // Near the end, with nothing to write: commit, so that what the
                         // early checkpoint copies is committed. (Committing whenever the
                         // writer idled took a 1M-article ingest from 227 to 245 s.)
