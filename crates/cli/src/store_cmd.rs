@@ -46,11 +46,13 @@ const INDEX_CHUNK: u64 = 1_000_000;
 /// (14.1–15.5 s of CPU) that way, 7.3–7.7 s (13.6–14.5 s) with 100,000 here, alternated.
 /// Until then those quotes are stored but not yet found by a search.
 const IDLE_INDEX_MIN: u64 = 100_000;
-/// While fewer than IDLE_INDEX_EARLY quotes are indexed, an idle writer indexes from this
-/// many waiting quotes: a small input is indexed while it is analysed, not all after the
-/// analysis (PolNeAR train + dev: 19,650 quotes, 49 ms of a 0.22 s ingest, came after
-/// it). Beyond that the small segments would cost merges (doubling the threshold from
-/// 4,000 up to IDLE_INDEX_MIN all along made 20k synthetic articles 8% slower).
+/// While fewer than IDLE_INDEX_EARLY quotes are indexed, the writer indexes from this
+/// many waiting quotes, idle or after a batch: a small input is indexed while it is
+/// analysed, not all after the analysis (PolNeAR train + dev: 19,650 quotes, 49 ms of a
+/// 0.22 s ingest, came after it; with the index filled only while idle, the writer, busy
+/// through the second half of the analysis, still left ~10k of them for the end). Beyond
+/// that the small segments would cost merges (doubling the threshold from 4,000 up to
+/// IDLE_INDEX_MIN all along made 20k synthetic articles 8% slower).
 const IDLE_INDEX_FIRST: u64 = 4_000;
 /// See IDLE_INDEX_FIRST.
 const IDLE_INDEX_EARLY: u64 = 24_000;
@@ -61,6 +63,14 @@ const BATCH_BYTES: usize = 32 << 20;
 /// With a commit per batch (1,024 articles) a 1M-article ingest took 279.8 s; with this,
 /// 238.4 s (and 227.2 s once the content hash left its index), `extract` 113–115 s.
 const COMMIT_ARTICLES: u64 = 16_384;
+/// An idle writer commits once this many articles wait, or as many as it committed
+/// before, whichever is more: a few commits, doubling, before the first COMMIT_ARTICLES,
+/// each copied into the database file by the checkpointer thread while the analysis goes
+/// on, so that a small input does not end with one checkpoint of all it wrote (two
+/// fsyncs of ~10 ms each and the copy on PolNeAR train + dev). Small corpora only: each
+/// commit rewrites the pages it touched, which at 1M cost 227 → 245 s when every idle
+/// moment committed.
+const IDLE_COMMIT_MIN: u64 = 256;
 
 /// Arguments of `whosaid ingest`.
 #[derive(Debug, Args)]
@@ -172,11 +182,30 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     // True once the reader has read the whole input (see LAST_MIN_BATCH).
     let input_read = Arc::new(AtomicBool::new(false));
     let last_articles = Arc::clone(&input_read);
+    // A second connection copies what is committed from the write-ahead log into the
+    // database file (a passive checkpoint) after each commit the writer signals, on the
+    // core the workers leave, so that the checkpoint when the corpus closes has only the
+    // last transactions to copy. An optimisation only: if it fails, that closing
+    // checkpoint copies everything, as it would without it. (Later commits, every
+    // COMMIT_ARTICLES, checkpoint in the writer's own commit: wal_autocheckpoint.)
+    let (ckpt_tx, ckpt_rx) = std::sync::mpsc::channel::<()>();
+    let db = args.db.clone();
+    let checkpointer = std::thread::spawn(move || -> whosaid_store::Result<()> {
+        let store = Store::open(&db)?;
+        while ckpt_rx.recv().is_ok() {
+            while ckpt_rx.try_recv().is_ok() {}
+            store.checkpoint()?;
+        }
+        Ok(())
+    });
+    let ckpt_writer = ckpt_tx.clone();
     let writer = std::thread::spawn(move || -> Result<Written> {
         let mut total = BatchReport::default();
         let mut busy = 0.0f64;
-        // Quotes this writer indexed while idle.
+        // Quotes this writer indexed (from IDLE_INDEX_FIRST or IDLE_INDEX_MIN waiting).
         let mut indexed = 0u64;
+        // Articles this writer committed.
+        let mut committed = 0u64;
         loop {
             // Waiting quotes are indexed while the writer would otherwise wait for the next
             // batch (once IDLE_INDEX_MIN of them wait), and in chunks of INDEX_CHUNK while
@@ -194,11 +223,14 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                         IDLE_INDEX_MIN
                     };
                     indexed += store.flush_index_from(min)?;
-                    if input_read {
-                        // Near the end, with nothing to write: commit, so that what the
-                        // early checkpoint copies is committed. (Committing whenever the
-                        // writer idled took a 1M-article ingest from 227 to 245 s.)
+                    let waiting = store.uncommitted();
+                    if input_read || waiting >= IDLE_COMMIT_MIN.max(committed) {
+                        committed += waiting;
+                        // See IDLE_COMMIT_MIN; near the end, with nothing to write,
+                        // always, so that the checkpointer copies it while the last
+                        // articles are analysed.
                         store.commit()?;
+                        let _ = ckpt_writer.send(());
                     }
                     busy += t0.elapsed().as_secs_f64();
                     idle.store(true, Ordering::Release);
@@ -213,6 +245,12 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
             };
             let t0 = Instant::now();
             let r = store.ingest_batch(&prepared, &errors)?;
+            if store.uncommitted() == 0 && r.articles > 0 {
+                committed = total.articles as u64 + r.articles as u64;
+            }
+            if indexed < IDLE_INDEX_EARLY {
+                indexed += store.flush_index_from(IDLE_INDEX_FIRST)?;
+            }
             busy += t0.elapsed().as_secs_f64();
             total.articles += r.articles;
             total.duplicates += r.duplicates;
@@ -296,13 +334,6 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         let _ = tx.send((prepared, errors));
     }
     drop(tx);
-    // The analysis is over; while the writer stores the last batch and indexes the waiting
-    // quotes, a second connection copies what is committed from the write-ahead log to the
-    // database file, on the core the workers left, so that the checkpoint when the corpus
-    // closes has only the last transactions to copy. An optimisation only: if it fails,
-    // that closing checkpoint copies everything, as it would without it.
-    let db = args.db.clone();
-    let checkpointer = std::thread::spawn(move || Store::open(&db).and_then(|s| s.checkpoint()));
     let (mut store, written, busy) = writer
         .join()
         .map_err(|_| anyhow!("internal error: the database writer failed"))??;
@@ -314,6 +345,8 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let t0 = Instant::now();
     store.flush_index()?;
     store.commit()?;
+    let _ = ckpt_tx.send(());
+    drop(ckpt_tx);
     summary.index_seconds = t0.elapsed().as_secs_f64();
     if let Ok(Err(e)) = checkpointer.join() {
         let _ = writeln!(

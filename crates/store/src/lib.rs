@@ -391,6 +391,11 @@ impl Store {
         self.commit_every = articles.max(1);
     }
 
+    /// Articles written in the open write transaction (0 when none is open).
+    pub fn uncommitted(&self) -> u64 {
+        self.uncommitted.unwrap_or(0)
+    }
+
     /// Commits the write transaction that [`Store::set_commit_every`] left open, if any.
     pub fn commit(&mut self) -> Result<()> {
         if self.uncommitted.take().is_some() {
