@@ -202,14 +202,12 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     let writer = std::thread::spawn(move || -> Result<Written> {
         let mut total = BatchReport::default();
         let mut busy = 0.0f64;
-        // Quotes this writer indexed (from IDLE_INDEX_FIRST or IDLE_INDEX_MIN waiting).
+        // Quotes this writer indexed while idle or after an early batch.
         let mut indexed = 0u64;
-        // Articles this writer committed.
-        let mut committed = 0u64;
         loop {
             // Waiting quotes are indexed while the writer would otherwise wait for the next
-            // batch (once IDLE_INDEX_MIN of them wait), and in chunks of INDEX_CHUNK while
-            // batches keep coming.
+            // batch (once IDLE_INDEX_MIN of them wait; see IDLE_INDEX_FIRST for the first
+            // ones), and in chunks of INDEX_CHUNK while batches keep coming.
             let (prepared, errors) = match rx.try_recv() {
                 Ok(batch) => batch,
                 Err(TryRecvError::Empty) => {
@@ -224,8 +222,8 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                     };
                     indexed += store.flush_index_from(min)?;
                     let waiting = store.uncommitted();
+                    let committed = (total.articles as u64).saturating_sub(waiting);
                     if input_read || waiting >= IDLE_COMMIT_MIN.max(committed) {
-                        committed += waiting;
                         // See IDLE_COMMIT_MIN; near the end, with nothing to write,
                         // always, so that the checkpointer copies it while the last
                         // articles are analysed.
@@ -245,9 +243,6 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
             };
             let t0 = Instant::now();
             let r = store.ingest_batch(&prepared, &errors)?;
-            if store.uncommitted() == 0 && r.articles > 0 {
-                committed = total.articles as u64 + r.articles as u64;
-            }
             if indexed < IDLE_INDEX_EARLY {
                 indexed += store.flush_index_from(IDLE_INDEX_FIRST)?;
             }
