@@ -122,6 +122,54 @@ fn a_fresh_corpus_stores_an_article_repeated_in_its_input_once() {
 }
 
 #[test]
+fn two_ingests_started_together_on_a_new_corpus_both_store_their_articles() {
+    // The second opener of a corpus being created used to fail at once with "database is
+    // locked" (switching a new file to WAL mode does not wait for the busy handler).
+    let files = train_files(30);
+    let (a, b) = files.split_at(15);
+    for round in 0..5 {
+        let tmp = TempDir::new("store-test");
+        let db = tmp.path("c.db");
+        let spawn = |inputs: &[PathBuf], overlap: &Path| {
+            Command::new(BIN)
+                .arg("ingest")
+                .arg("-q")
+                .arg("--db")
+                .arg(&db)
+                .args(inputs)
+                .arg(overlap)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn whosaid ingest")
+        };
+        // Each also ingests one article of the other half: stored once either way.
+        let (one, two) = (spawn(a, &b[0]), spawn(b, &a[0]));
+        for child in [one, two] {
+            let out = child.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let s = stats(&db);
+        assert_eq!(s.articles, 30, "round {round}");
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM articles"),
+            30,
+            "round {round}"
+        );
+        assert_eq!(
+            s.quotes as i64,
+            count(&db, "SELECT count(*) FROM quotes"),
+            "round {round}"
+        );
+    }
+}
+
+#[test]
 fn killed_ingest_resumes_with_every_article_exactly_once() {
     let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");

@@ -224,6 +224,32 @@ fn index_waiting(tx: &Connection, min: u64) -> Result<u64> {
     Ok(waiting)
 }
 
+/// How long a connection waits for another one's lock before "database is locked".
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs `step` again while it fails with SQLITE_BUSY, for up to `timeout` (sleeping 1 ms,
+/// doubling up to 50 ms between tries), for the statements SQLite does not retry with the
+/// connection's busy handler.
+fn retry_busy<T>(
+    timeout: std::time::Duration,
+    mut step: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let start = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(1);
+    loop {
+        match step() {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && start.elapsed() < timeout =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Tags kept by the `whosaid_tag` SQL function before it forgets them all.
 const RECENT_TAGS: usize = 4096;
 
@@ -254,7 +280,7 @@ impl Store {
     }
 
     fn setup(conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // 16 KiB pages for a new corpus (an existing one keeps its own; the size is fixed
         // by the first write): fewer pages and syscalls per article written, and fewer
         // B-tree levels. 20k synthetic articles ingested in 4.63-4.75 s against 5.09-5.12
@@ -262,8 +288,13 @@ impl Store {
         // 6.53-7.32 s (8 and 32 KiB lie between; 64 KiB was slower); 1M articles in 313 s
         // against 357.7 s, search p99 20.3 against 31.5 ms (runs one after the other).
         conn.execute_batch("PRAGMA page_size=16384;")?;
-        // In-memory databases answer "memory"; that is fine.
-        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        // In-memory databases answer "memory"; that is fine. Switching a new corpus to WAL
+        // needs it to itself: while another connection is creating the same corpus (two
+        // ingests started together) SQLite answers "database is locked" at once, without
+        // calling the busy handler, so the switch is retried as that handler would wait.
+        let _mode: String = retry_busy(BUSY_TIMEOUT, || {
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        })?;
         // synchronous=NORMAL in WAL mode: a commit is durable once the WAL is synced at a
         // checkpoint, and a crash never corrupts the file or splits a transaction.
         // Checkpoints every 16 MiB of WAL (4096 pages) rather than 4 MiB: pages written

@@ -934,3 +934,23 @@ fn a_second_connection_checkpoints_while_the_first_writes() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn many_connections_create_one_new_corpus_at_once() {
+    // Two ingests started together on a corpus that does not exist yet: every opener must
+    // wait for the one creating the schema, not fail with "database is locked".
+    for round in 0..20 {
+        let (dir, path) = fresh_db(&format!("race-{round}"));
+        let errors: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| Store::open(&path).err().map(|e| e.to_string())))
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        assert!(errors.is_empty(), "round {round}: {errors:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
