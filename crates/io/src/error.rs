@@ -1,12 +1,60 @@
 //! What can go wrong with one input record: [`ReadError`] says what and where,
 //! [`RecordError`] adds the id under which the failed record is reported.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::gz::GzError;
+
+/// A path as text, for record ids and messages: as it is when it is UTF-8 and holds no
+/// backslash; otherwise with each backslash doubled and each byte that is not UTF-8
+/// written `\xNN`. Two different paths never give the same text (`Path::display` writes
+/// U+FFFD for every such byte, so two files named `caf\xE9.txt` and `caf\xE8.txt` in
+/// Latin-1 got one id, and an ingest stored only the first).
+///
+/// ```
+/// use std::path::Path;
+/// use whosaid_io::path_text;
+/// assert_eq!(path_text(Path::new("news/a.txt")), "news/a.txt");
+/// assert_eq!(path_text(Path::new("a\\b.txt")), "a\\\\b.txt");
+/// # #[cfg(unix)] {
+/// use std::os::unix::ffi::OsStrExt;
+/// let latin1 = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+/// assert_eq!(path_text(latin1), "caf\\xe9.txt");
+/// # }
+/// ```
+pub fn path_text(path: &Path) -> Cow<'_, str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            if !text.contains('\\') {
+                return Cow::Borrowed(text);
+            }
+        }
+        let mut out = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c == '\\' {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        Cow::Owned(out)
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy()
+    }
+}
 
 /// Where a record came from: a path (`-` for stdin) and, for JSON Lines, a 1-based
 /// line, or for a WARC record its byte offset.
@@ -54,9 +102,9 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.offset) {
-            (Some(n), _) => write!(f, "{}:{n}", self.path.display()),
-            (None, Some(o)) => write!(f, "{}@{o}", self.path.display()),
-            (None, None) => write!(f, "{}", self.path.display()),
+            (Some(n), _) => write!(f, "{}:{n}", path_text(&self.path)),
+            (None, Some(o)) => write!(f, "{}@{o}", path_text(&self.path)),
+            (None, None) => write!(f, "{}", path_text(&self.path)),
         }
     }
 }

@@ -121,7 +121,7 @@ pub mod read;
 pub mod warc;
 pub mod write;
 
-pub use error::{Location, ReadError, RecordError};
+pub use error::{path_text, Location, ReadError, RecordError};
 pub use gz::{GzError, GzErrorKind, GzReader};
 pub use line::{read_bounded_line, Line};
 pub use read::{

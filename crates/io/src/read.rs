@@ -1112,7 +1112,7 @@ fn html_record(path: &Path, bytes: Result<Vec<u8>, RecordError>) -> RawRecord {
         Err(e) => RawRecord::error(e),
         Ok(bytes) => RawRecord(Raw::Html(HtmlJob {
             at: Location::file(path),
-            id: path.display().to_string(),
+            id: crate::path_text(path).into_owned(),
             name: short_name(path),
             bytes,
             charset: None,

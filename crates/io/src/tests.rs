@@ -183,6 +183,32 @@ fn missing_file_is_an_error_and_reading_goes_on() {
     assert_eq!(doc(it.next().expect("second")).text, "Some text.");
 }
 
+#[cfg(unix)]
+#[test]
+fn files_whose_names_are_not_utf8_keep_distinct_ids() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TempDir::new();
+    let dir = t.0.join("latin1");
+    fs::create_dir_all(&dir).expect("dir");
+    for (name, text) in [
+        (&b"caf\xe9.txt"[..], "One article."),
+        (&b"caf\xe8.txt"[..], "Another article."),
+    ] {
+        fs::write(dir.join(std::ffi::OsStr::from_bytes(name)), text).expect("write");
+    }
+    let recs = read_all(std::slice::from_ref(&dir), &ReadOptions::default());
+    let mut got = ids(&recs);
+    got.sort();
+    let prefix = dir.display().to_string();
+    assert_eq!(
+        got,
+        vec![
+            format!("{prefix}/caf\\xe8.txt"),
+            format!("{prefix}/caf\\xe9.txt")
+        ]
+    );
+}
+
 #[test]
 fn a_file_that_disappears_before_it_is_read_is_an_error() {
     let t = TempDir::new();
