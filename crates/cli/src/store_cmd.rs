@@ -15,7 +15,7 @@ use whosaid_core::pipeline::analyze_with_sentences;
 use whosaid_io::{is_broken_pipe, read_inputs, Article};
 use whosaid_store::export::csv_field;
 use whosaid_store::norm::content_hash;
-use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store};
+use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store, StoredAs};
 
 /// Articles in the first batch of an ingest (later ones double up to `--batch`).
 const FIRST_BATCH: usize = 64;
@@ -119,8 +119,12 @@ pub struct IngestArgs {
 pub struct IngestSummary {
     /// Articles added.
     pub added: usize,
-    /// Articles skipped because they were already stored.
+    /// Articles skipped because their text was already stored.
     pub already_stored: usize,
+    /// Articles skipped because their id or URL was already stored with a different text
+    /// (two articles under one id or URL: the corpus keeps the first; each is named on
+    /// stderr).
+    pub conflicts: usize,
     /// Input records that failed (reader errors and analysis failures).
     pub failed: usize,
     /// Quote occurrences added.
@@ -264,6 +268,7 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
             busy += t0.elapsed().as_secs_f64();
             total.articles += r.articles;
             total.duplicates += r.duplicates;
+            total.conflicts.extend(r.conflicts);
             total.quotes += r.quotes;
             total.bytes += r.bytes;
             total.errors += r.errors;
@@ -274,23 +279,26 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     // Each worker asks whether its article is stored already before analysing it, unless
     // the corpus was empty when the ingest started: then only an article earlier in the
     // same input can be, and the writer's UNIQUE keys skip that one.
-    let work = |article: Article| -> whosaid_store::Result<Option<Prepared>> {
+    let work = |article: Article| -> whosaid_store::Result<Fresh> {
         yield_to_writer();
         let doc = article.doc;
         let hash = content_hash(&doc.text);
         let url = doc.url.as_deref().filter(|u| !u.is_empty());
         let stored = match lookup.as_ref().map(Mutex::lock) {
-            None => false,
-            Some(Ok(store)) => store.contains(&doc.id, url, &hash)?,
-            Some(Err(poisoned)) => poisoned.into_inner().contains(&doc.id, url, &hash)?,
+            None => None,
+            Some(Ok(store)) => store.stored_as(&doc.id, url, &hash)?,
+            Some(Err(poisoned)) => poisoned.into_inner().stored_as(&doc.id, url, &hash)?,
         };
-        if stored {
-            return Ok(None);
-        }
-        let (analysis, sentences) = analyze_with_sentences(&doc);
-        Ok(Some(Prepared::with_sentences(
-            doc, analysis, &sentences, hash,
-        )))
+        Ok(match stored {
+            Some(StoredAs::Text) => Fresh::Stored,
+            Some(StoredAs::IdOrUrl) => Fresh::Conflict(doc.id),
+            None => {
+                let (analysis, sentences) = analyze_with_sentences(&doc);
+                Fresh::New(Box::new(Prepared::with_sentences(
+                    doc, analysis, &sentences, hash,
+                )))
+            }
+        })
     };
     let mut prepared: Vec<Prepared> = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
@@ -310,11 +318,15 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
                 }
             }
             match done.outcome {
-                Outcome::Done(Ok(Some(p))) => {
+                Outcome::Done(Ok(Fresh::New(p))) => {
                     bytes += p.doc.text.len();
-                    prepared.push(p);
+                    prepared.push(*p);
                 }
-                Outcome::Done(Ok(None)) => summary.already_stored += 1,
+                Outcome::Done(Ok(Fresh::Stored)) => summary.already_stored += 1,
+                Outcome::Done(Ok(Fresh::Conflict(id))) => {
+                    report_conflict(&mut err, args.input.quiet, &id);
+                    summary.conflicts += 1;
+                }
                 Outcome::Done(Err(e)) => return Err(e).context("cannot look up stored articles"),
                 Outcome::Failed(record, message) => {
                     let _ = writeln!(err, "whosaid: {message}");
@@ -347,7 +359,11 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
         .join()
         .map_err(|_| anyhow!("internal error: the database writer failed"))??;
     summary.added = written.articles;
-    summary.already_stored += written.duplicates;
+    summary.already_stored += written.duplicates - written.conflicts.len();
+    summary.conflicts += written.conflicts.len();
+    for id in &written.conflicts {
+        report_conflict(&mut err, args.input.quiet, id);
+    }
     summary.quotes = written.quotes;
     summary.bytes = written.bytes;
     summary.writer_seconds = busy;
@@ -370,6 +386,27 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     summary.corpus = store.stats()?;
     summary.seconds = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// What a worker made of one input article.
+enum Fresh {
+    /// Not stored yet: analysed, ready for the writer.
+    New(Box<Prepared>),
+    /// Its text is stored already.
+    Stored,
+    /// Its id or URL is stored with a different text (the id).
+    Conflict(String),
+}
+
+/// Names on `err` an article skipped because its id or URL is stored with another text.
+fn report_conflict<E: Write>(err: &mut E, quiet: bool, id: &str) {
+    if !quiet {
+        let _ = writeln!(
+            err,
+            "whosaid: {id}: not stored: an article with this id or URL is already stored \
+             with a different text (the stored one is kept)"
+        );
+    }
 }
 
 /// Lowers the calling worker thread's priority by 10 nice steps, once per thread. The writer
@@ -404,7 +441,7 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
             if !args.input.quiet {
                 let _ = writeln!(
                 stderr,
-                "whosaid: ingest: {} articles added ({} quotes, {:.1} MB) in {:.2} s ({:.0} articles/s, {:.2} MB/s); {} already stored; {} failed records\n\
+                "whosaid: ingest: {} articles added ({} quotes, {:.1} MB) in {:.2} s ({:.0} articles/s, {:.2} MB/s); {} already stored;{} {} failed records\n\
                  whosaid: corpus {}: {} articles, {} quotes, {}",
                 s.added,
                 s.quotes,
@@ -413,6 +450,11 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
                 s.added as f64 / secs,
                 s.bytes as f64 / 1e6 / secs,
                 s.already_stored,
+                if s.conflicts > 0 {
+                    format!(" {} not stored (id or URL stored with another text);", s.conflicts)
+                } else {
+                    String::new()
+                },
                 s.failed,
                 args.db.display(),
                 s.corpus.articles,
@@ -434,7 +476,7 @@ pub fn ingest_main(args: IngestArgs) -> ExitCode {
             }
             if s.failed == 0 {
                 ExitCode::SUCCESS
-            } else if s.added + s.already_stored == 0 {
+            } else if s.added + s.already_stored + s.conflicts == 0 {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)

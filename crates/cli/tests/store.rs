@@ -122,6 +122,41 @@ fn a_fresh_corpus_stores_an_article_repeated_in_its_input_once() {
 }
 
 #[test]
+fn articles_sharing_an_id_with_another_text_are_named_not_silently_dropped() {
+    // Two different texts under one id: the corpus keeps the first, and the others are
+    // counted apart from re-ingests and named on stderr, on a fresh corpus (the writer's
+    // UNIQUE keys) and on a stored one (the workers' lookup).
+    let tmp = TempDir::new("store-test");
+    let input = tmp.path("same.jsonl");
+    let lines: Vec<String> = [
+        "Putin said relations had worsened.",
+        "Lavrov said Russia had questions.",
+        "Trump said things went pretty well.",
+    ]
+    .iter()
+    .map(|t| serde_json::json!({"id": "same", "text": t}).to_string())
+    .collect();
+    fs::write(&input, lines.join("\n") + "\n").expect("write input");
+    let db = tmp.path("c.db");
+    for (round, (added, already)) in [(1, 0), (0, 1)].into_iter().enumerate() {
+        let (summary, out) = ingest(&db, std::slice::from_ref(&input), &[]);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(summary["added"], added, "round {round}");
+        assert_eq!(summary["already_stored"], already, "round {round}");
+        assert_eq!(summary["conflicts"], 2, "round {round}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr
+                .matches("same: not stored: an article with this id")
+                .count(),
+            2,
+            "round {round}: {stderr}"
+        );
+    }
+    assert_eq!(stats(&db).articles, 1);
+}
+
+#[test]
 fn two_ingests_started_together_on_a_new_corpus_both_store_their_articles() {
     // The second opener of a corpus being created used to fail at once with "database is
     // locked" (switching a new file to WAL mode does not wait for the busy handler).

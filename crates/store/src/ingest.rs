@@ -126,12 +126,16 @@ impl Prepared {
 type NameRow<'a> = (&'a str, &'a str, &'static str, &'a str, &'a str);
 
 /// What one [`Store::ingest_batch`] wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BatchReport {
     /// Articles added.
     pub articles: usize,
-    /// Articles skipped because their id, URL or content hash was already stored.
+    /// Articles skipped because their text was already stored, or their id or URL was
+    /// (counting those in `conflicts`).
     pub duplicates: usize,
+    /// The ids of the skipped articles whose id or URL was stored with a different text:
+    /// two articles under one id (or URL), of which the corpus keeps the first.
+    pub conflicts: Vec<String>,
     /// Quote occurrences added.
     pub quotes: usize,
     /// Bytes of text added.
@@ -319,7 +323,8 @@ impl Store {
         let index_chunk = self.index_chunk;
         self.in_write(|tx, hashes| {
             let report = Store::write_batch(tx, hashes, index_chunk, batch, errors)?;
-            Ok((report, report.articles as u64))
+            let articles = report.articles as u64;
+            Ok((report, articles))
         })
     }
 
@@ -385,7 +390,9 @@ impl Store {
                     d.text,
                 ])?;
                 if added == 0 {
+                    // Not the same text (its hash is not stored): the id or URL is.
                     report.duplicates += 1;
+                    report.conflicts.push(d.id.clone());
                     continue;
                 }
                 let article = tx.last_insert_rowid();

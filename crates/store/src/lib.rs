@@ -253,6 +253,15 @@ fn retry_busy<T>(
 /// Tags kept by the `whosaid_tag` SQL function before it forgets them all.
 const RECENT_TAGS: usize = 4096;
 
+/// How an article is already in the corpus ([`Store::stored_as`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredAs {
+    /// Its text (the same content hash): a re-ingest.
+    Text,
+    /// Its id or URL, with another text: a conflict; the corpus keeps the stored one.
+    IdOrUrl,
+}
+
 /// A corpus database.
 pub struct Store {
     conn: Connection,
@@ -502,12 +511,23 @@ impl Store {
 
     /// True when an article with this id, URL or content hash is already stored.
     pub fn contains(&self, doc_id: &str, url: Option<&str>, content_hash: &str) -> Result<bool> {
+        Ok(self.stored_as(doc_id, url, content_hash)?.is_some())
+    }
+
+    /// How an article with this id, URL and content hash is already stored, if it is:
+    /// its text, or only its id or URL (with another text).
+    pub fn stored_as(
+        &self,
+        doc_id: &str,
+        url: Option<&str>,
+        content_hash: &str,
+    ) -> Result<Option<StoredAs>> {
         {
             let mut hashes = self.hashes.borrow_mut();
             let hashes = hashes.get_or_insert_with(Default::default);
             hashes.catch_up(&self.conn)?;
             if hashes.keys.contains(&norm::hash_key(content_hash)) {
-                return Ok(true);
+                return Ok(Some(StoredAs::Text));
             }
         }
         let mut st = self.conn.prepare_cached(
@@ -516,7 +536,7 @@ impl Store {
         Ok(st
             .query_row(rusqlite::params![doc_id, url], |_| Ok(()))
             .optional()?
-            .is_some())
+            .map(|()| StoredAs::IdOrUrl))
     }
 
     /// The sentence spans `(start, end, char_start, char_end)` (byte and char offsets into
