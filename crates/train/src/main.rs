@@ -63,6 +63,10 @@ struct Args {
     /// Write the cross-validation predictions here (JSON lines, the scorer's format).
     #[arg(long)]
     dump: Option<PathBuf>,
+    /// Write the cross-validation predictions of the tagger + span refiner here (JSON
+    /// lines, the scorer's format): beside `--dump-pipeline`, what the merge adds or drops.
+    #[arg(long)]
+    dump_refined: Option<PathBuf>,
     /// Write the whole pipeline's cross-validation predictions here (JSON lines, the
     /// scorer's format with the kind and cue extensions; `whosaid eval --gold TRAIN
     /// --errors FILE` analyses them, cue figures included).
@@ -805,6 +809,9 @@ fn main() -> Result<()> {
                 &format!("{}-fold CV on train, tagger + refiner", args.folds),
                 &score(&gold, &rp),
             );
+            if let Some(path) = &args.dump_refined {
+                write_jsonl(path, &rp)?;
+            }
         }
         // The whole pipeline, each article analysed with the tagger of the fold that did
         // not see it (given the final margin calibration, as the shipped model will be).
