@@ -591,6 +591,15 @@ fn search<W: Write>(args: &SearchArgs, out: &mut W) -> Result<usize> {
         limit: args.limit,
     };
     let hits = store.search(&q)?;
+    if let Some(name) = args.speaker.as_deref().filter(|_| hits.is_empty()) {
+        // An empty answer should tell "nobody by that name" from "no such quotes".
+        if store.find_speakers(name)?.is_empty() {
+            eprintln!(
+                "whosaid: no speaker in {} is known as {name:?}",
+                args.db.display()
+            );
+        }
+    }
     match list_format(args.format) {
         ListFormat::Jsonl => {
             for h in &hits {

@@ -416,6 +416,13 @@ fn search_by_any_alias_finds_the_canonical_speaker() {
     assert!(jsonl_lines(&out).is_empty());
     let out = whosaid(&["search", "x", "--from", "soon", "--db", &dbs]);
     assert_eq!(out.status.code(), Some(2));
+    // No word in the text: an error, not every quote; nobody by a name: said so.
+    let out = whosaid(&["search", "💥", "--db", &dbs]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no word to search for"));
+    let out = whosaid(&["search", "", "--speaker", "Nobody", "--db", &dbs]);
+    assert!(out.status.success() && out.stdout.is_empty(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no speaker in"));
 
     // CSV and the table.
     let out = whosaid(&["search", "geneva", "--format", "csv", "--db", &dbs]);

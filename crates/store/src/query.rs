@@ -249,6 +249,15 @@ impl Store {
         // ?1 is the FTS5 expression (set below, once the filters are known).
         let mut args: Vec<Value> = vec![Value::Null];
         let terms = fts_terms(&q.text);
+        // Words that are all punctuation or symbols ("💥", "-") match nothing the index
+        // holds; listing every quote instead would answer another question.
+        if terms.is_empty() && !q.text.trim().is_empty() {
+            return Err(StoreError::Query(format!(
+                "{:?} has no word to search for (letters or digits); leave the words out to \
+                 list quotes by the filters alone",
+                q.text
+            )));
+        }
         // Filters the index can apply too: `who` holds a token for the quote's speaker key,
         // `outlet` one for its article's outlet. The exact checks stay in SQL (the tokens
         // are hashes and fold case beyond ASCII), the index narrows the walk.

@@ -510,6 +510,14 @@ fn search_rejects_bad_filters() {
     assert!(store
         .search(&SearchQuery::new("\"a\" AND (b OR NEAR"))
         .is_ok());
+    // Text with no word in it is an error, not a listing of every quote.
+    for text in ["💥", "-", "\"", "( )"] {
+        match store.search(&SearchQuery::new(text)) {
+            Err(StoreError::Query(m)) => assert!(m.contains("no word"), "{m}"),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    assert!(store.search(&SearchQuery::new("  ")).is_ok());
 }
 
 #[test]
