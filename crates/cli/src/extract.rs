@@ -17,8 +17,8 @@ use std::sync::Arc;
 use std::time::Instant;
 use whosaid_core::analyze;
 use whosaid_io::{
-    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, JsonLine, JsonlWriter,
-    RawRecord, ReadOptions, Stats,
+    is_broken_pipe, read_inputs, total_size, Article, ErrorRecord, Format, Inputs, JsonLine,
+    JsonlWriter, RawRecord, ReadOptions, Stats,
 };
 
 /// The exit-code contract, shown in `--help`.
@@ -248,6 +248,30 @@ impl Progress {
 /// Bytes of output lines gathered before they are written (as `BufWriter`'s 64 KiB did).
 const OUTPUT_BATCH: usize = 64 * 1024;
 
+/// [`read_inputs`] of the command line's inputs, passing over the file stdout writes to
+/// (`whosaid extract dir > dir/out.jsonl` would otherwise read its own output).
+pub fn open_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
+    let inputs = read_inputs(paths, opts);
+    match stdout_metadata() {
+        Some(meta) => inputs.excluding_output(&meta),
+        None => inputs,
+    }
+}
+
+/// The metadata of the file stdout is, if it can be had.
+fn stdout_metadata() -> Option<std::fs::Metadata> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdout().as_fd().try_clone_to_owned().ok()?;
+        std::fs::File::from(fd).metadata().ok()
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// Reads the inputs of `args`, applies `work` to each article on the worker threads
 /// and writes its result (or the error record) as one JSON line to `out` (best
 /// unbuffered: lines are gathered into batches of [`OUTPUT_BATCH`] bytes here), in
@@ -265,7 +289,7 @@ where
 {
     let started = Instant::now();
     let is_tty = io::stderr().is_terminal();
-    let inputs = read_inputs(&args.inputs, &args.read_options());
+    let inputs = open_inputs(&args.inputs, &args.read_options());
     let stats = inputs.stats();
     let progress = Progress::new(is_tty && !args.quiet, &args.inputs, Arc::clone(&stats));
     // (`out` unbuffered: the writer gathers lines itself, with no copy into a buffer)

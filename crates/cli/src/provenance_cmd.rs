@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use std::io::{self, BufWriter};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use whosaid_io::{is_broken_pipe, read_inputs, JsonlWriter, ReadOptions};
+use whosaid_io::{is_broken_pipe, JsonlWriter, ReadOptions};
 use whosaid_provenance::{stories, Article, Index};
 use whosaid_store::Store;
 
-use crate::extract::InputArgs;
+use crate::extract::{open_inputs, InputArgs};
 
 /// Where the corpus to search comes from.
 #[derive(Debug, Args)]
@@ -125,7 +125,7 @@ fn load(args: &CorpusArgs, quiet: bool) -> Result<(Index, Option<Store>, usize)>
     }
     let mut index = Index::in_memory()?;
     let mut errors = 0;
-    for rec in read_inputs(&args.corpus, &ReadOptions::default()) {
+    for rec in open_inputs(&args.corpus, &ReadOptions::default()) {
         match rec {
             Ok(doc) => index.add(Article {
                 id: doc.id,
@@ -211,7 +211,11 @@ fn provenance(args: ProvenanceArgs) -> Result<ExitCode> {
         }
     }
     if !args.input.inputs.is_empty() || args.id.is_empty() {
-        for rec in read_inputs(&args.input.inputs, &args.input.read_options()) {
+        let mut inputs = open_inputs(&args.input.inputs, &args.input.read_options());
+        if let Some(db) = &args.corpus.db {
+            inputs = inputs.excluding_database(db);
+        }
+        for rec in inputs {
             match rec {
                 Ok(doc) => {
                     let a = Article {

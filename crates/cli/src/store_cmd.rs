@@ -1,6 +1,6 @@
 //! The corpus commands over `whosaid-store`: `ingest`, `search`, `speakers`, `export`.
 
-use crate::extract::{thread_count, InputArgs, Outcome};
+use crate::extract::{open_inputs, thread_count, InputArgs, Outcome};
 use crate::workers::outcomes;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
@@ -12,7 +12,7 @@ use std::sync::mpsc::TryRecvError;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use whosaid_core::pipeline::analyze_with_sentences;
-use whosaid_io::{is_broken_pipe, read_inputs, Article};
+use whosaid_io::{is_broken_pipe, Article};
 use whosaid_store::export::csv_field;
 use whosaid_store::norm::content_hash;
 use whosaid_store::{read_gazetteer, BatchReport, Prepared, SearchQuery, Store, StoredAs};
@@ -168,7 +168,8 @@ pub fn ingest<E: Write>(args: &IngestArgs, mut err: E) -> Result<IngestSummary> 
     // and overlaps the analysis even for a small input.
     let mut batch_size = (args.batch as usize).min(FIRST_BATCH);
     let mut summary = IngestSummary::default();
-    let inputs = read_inputs(&args.input.inputs, &args.input.read_options());
+    let inputs =
+        open_inputs(&args.input.inputs, &args.input.read_options()).excluding_database(&args.db);
 
     type Batch = (Vec<Prepared>, Vec<(String, String)>);
     // Up to four batches wait for the writer, so that the workers go on while a commit

@@ -254,3 +254,39 @@ fn parallel_output_equals_sequential_output_in_input_order() {
     assert_eq!(one.records.len(), 84);
     assert_eq!(one.records, two.records);
 }
+
+#[test]
+fn extract_into_a_file_of_its_input_directory_does_not_read_that_file() {
+    let t = TempDir::new("cli-test");
+    let a = t.file(
+        "a.txt",
+        "Headline\n\n\"We will win,\" Smith said.\n".as_bytes(),
+    );
+    let out_path = t.path("out.jsonl");
+    let out = fs::File::create(&out_path).expect("create out.jsonl");
+    let status = Command::new(BIN)
+        .arg("extract")
+        .arg(&t.0)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run whosaid");
+    // One article, one error record naming the output file: a partial failure.
+    assert_eq!(status.status.code(), Some(1), "{status:?}");
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        stderr.contains("out.jsonl: is the output being written"),
+        "{stderr}"
+    );
+    let written = fs::read_to_string(&out_path).expect("read out.jsonl");
+    let lines: Vec<serde_json::Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{written}");
+    assert_eq!(lines[0]["id"], a.display().to_string());
+    assert_eq!(lines[0]["quotes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(lines[1]["id"], out_path.display().to_string());
+    assert!(lines[1]["error"].is_string());
+}

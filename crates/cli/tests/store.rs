@@ -369,6 +369,24 @@ fn jsonl_lines(out: &Output) -> Vec<Value> {
 }
 
 #[test]
+fn ingesting_a_directory_that_holds_its_corpus_reads_no_corpus_file() {
+    let tmp = TempDir::new("store-test");
+    for (k, f) in train_files(3).iter().enumerate() {
+        fs::copy(f, tmp.path(&format!("a{k}.txt"))).expect("copy");
+    }
+    let db = tmp.path("corpus.db");
+    let (first, out) = ingest(&db, std::slice::from_ref(&tmp.0), &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(first["added"], 3);
+    // Again, with corpus.db (and its -wal and -shm while open) in the directory.
+    let (second, out) = ingest(&db, std::slice::from_ref(&tmp.0), &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(second["added"], 0);
+    assert_eq!(second["already_stored"], 3);
+    assert_eq!(second["failed"], 0, "{second}");
+}
+
+#[test]
 fn search_by_any_alias_finds_the_canonical_speaker() {
     let tmp = TempDir::new("store-test");
     let db = tmp.path("c.db");

@@ -216,6 +216,13 @@ pub enum ReadError {
         /// The record.
         at: Location,
     },
+    /// The file is the output the run is writing (`whosaid extract dir > dir/out.jsonl`):
+    /// reading it would feed the run its own output, so it is not read.
+    #[error("{at}: is the output being written; not read")]
+    IsOutput {
+        /// The file.
+        at: Location,
+    },
     /// A JSON Lines field has the wrong type (e.g. `"title": 3`).
     #[error("{at}: field \"{field}\" must be {expected}")]
     FieldType {
@@ -251,6 +258,7 @@ impl ReadError {
             | ReadError::Gzip { at, .. }
             | ReadError::Warc { at, .. }
             | ReadError::NoArticleText { at }
+            | ReadError::IsOutput { at }
             | ReadError::FieldType { at, .. } => at,
         }
     }

@@ -61,6 +61,10 @@
 //!   `.` are skipped, as are symlinks to directories (no cycles) and FIFOs, sockets and
 //!   devices; symlinks to files are followed. Paths named explicitly are read whatever
 //!   their name or type.
+//! * **The run's own files**: [`Inputs::excluding_database`] passes over a corpus
+//!   database and its `-wal`, `-shm` and `-journal` files met while walking;
+//!   [`Inputs::excluding_output`] turns the file the run writes to into one
+//!   [`ReadError::IsOutput`] error record instead of reading it (`whosaid` sets both).
 //! * **Globs**: a path that does not exist but holds `*`, `?` or `[` is expanded
 //!   (matches sorted); no match is one [`ReadError::Open`] error.
 //!

@@ -416,6 +416,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
     stack.shrink_to_fit();
     Inputs {
         opts: *opts,
+        skip: Skip::default(),
         stack,
         stream: None,
         buf: Vec::new(),
@@ -439,6 +440,7 @@ pub fn read_reader(
 ) -> Inputs {
     Inputs {
         opts: *opts,
+        skip: Skip::default(),
         stack: vec![Todo::Reader(name.into(), Box::new(reader))],
         stream: None,
         buf: Vec::new(),
@@ -453,6 +455,8 @@ pub fn read_reader(
 /// byline and warnings kept.
 pub struct Inputs {
     opts: ReadOptions,
+    /// What the run writes, which reading passes over.
+    skip: Skip,
     /// Work still to do, last item first.
     stack: Vec<Todo>,
     /// The JSON Lines or WARC stream being read, if any.
@@ -460,6 +464,42 @@ pub struct Inputs {
     /// Line buffer reused across JSON Lines records.
     buf: Vec<u8>,
     stats: Arc<Stats>,
+}
+
+/// The files a run writes: its output (by device and inode) and a corpus database (its
+/// directory, canonical, and its file name).
+#[derive(Debug, Default)]
+struct Skip {
+    output: Option<(u64, u64)>,
+    database: Option<(PathBuf, std::ffi::OsString)>,
+}
+
+impl Skip {
+    /// Whether a file of that metadata is the run's output.
+    #[cfg(unix)]
+    fn is_output(&self, meta: &fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        self.output == Some((meta.dev(), meta.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn is_output(&self, _meta: &fs::Metadata) -> bool {
+        false
+    }
+
+    /// Whether `name` in `dir` is the database or one of its -wal, -shm and -journal
+    /// files (the directory is resolved only when the name is one of those).
+    fn is_database(&self, dir: &Path, name: &std::ffi::OsStr) -> bool {
+        let Some((db_dir, db_name)) = &self.database else {
+            return false;
+        };
+        let name = name.as_encoded_bytes();
+        let base = db_name.as_encoded_bytes();
+        let ours = name
+            .strip_prefix(base)
+            .is_some_and(|rest| matches!(rest, b"" | b"-wal" | b"-shm" | b"-journal"));
+        ours && fs::canonicalize(dir).is_ok_and(|d| &d == db_dir)
+    }
 }
 
 enum Todo {
@@ -499,6 +539,35 @@ impl Iterator for Inputs {
 }
 
 impl Inputs {
+    /// Reads no file that is `output` (the metadata of the file the run writes to, such
+    /// as a redirected stdout): such a file yields a [`ReadError::IsOutput`] record
+    /// instead, as `grep` refuses an input that is also its output.
+    pub fn excluding_output(mut self, output: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        if output.is_file() {
+            use std::os::unix::fs::MetadataExt;
+            self.skip.output = Some((output.dev(), output.ino()));
+        }
+        #[cfg(not(unix))]
+        let _ = output;
+        self
+    }
+
+    /// Passes over the corpus database `db` and its `-wal`, `-shm` and `-journal` files
+    /// when walking directories (`whosaid ingest data --db data/corpus.db`), as hidden
+    /// files are: they are the run's own files, not articles. `db` need not exist yet;
+    /// its directory must, or nothing is passed over.
+    pub fn excluding_database(mut self, db: &Path) -> Self {
+        let dir = match db.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let (Ok(dir), Some(name)) = (fs::canonicalize(dir), db.file_name()) {
+            self.skip.database = Some((dir, name.to_os_string()));
+        }
+        self
+    }
+
     /// The counters of this run (bytes read, records skipped), updated as it goes.
     pub fn stats(&self) -> Arc<Stats> {
         Arc::clone(&self.stats)
@@ -573,6 +642,11 @@ impl Inputs {
                     if walked && !meta.is_file() {
                         // Sockets, FIFOs and devices met while walking are skipped.
                         continue;
+                    }
+                    if self.skip.is_output(&meta) {
+                        return Some(RawRecord::error(RecordError::new(ReadError::IsOutput {
+                            at: Location::file(path),
+                        })));
                     }
                     let size = meta.is_file().then_some(meta.len());
                     match File::open(&path) {
@@ -770,7 +844,8 @@ impl Inputs {
                     continue;
                 }
             };
-            if entry.file_name().to_string_lossy().starts_with('.') {
+            let name = entry.file_name();
+            if name.as_encoded_bytes().starts_with(b".") || self.skip.is_database(dir, &name) {
                 continue;
             }
             let path = entry.path();

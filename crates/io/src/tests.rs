@@ -452,6 +452,66 @@ fn format_detection() {
 // ---- directories -------------------------------------------------------------------
 
 #[test]
+fn a_walk_passes_over_the_corpus_database_and_its_side_files() {
+    let t = TempDir::new();
+    for name in [
+        "a.txt",
+        "corpus.db",
+        "corpus.db-wal",
+        "corpus.db-shm",
+        "corpus.db-journal",
+        "corpus.db-old",
+        "sub/corpus.db",
+    ] {
+        t.file(name, name.as_bytes());
+    }
+    let ids = |inputs: Inputs| -> Vec<String> {
+        inputs
+            .map(|r| match r {
+                Ok(d) => d.id,
+                Err(e) => e.id,
+            })
+            .collect()
+    };
+    let opts = ReadOptions::default();
+    let all = ids(read_inputs(std::slice::from_ref(&t.0), &opts));
+    assert_eq!(all.len(), 7, "{all:?}");
+    // Named by another spelling of its directory: still the same file.
+    let db = t.0.join("sub/../corpus.db");
+    let kept = ids(read_inputs(std::slice::from_ref(&t.0), &opts).excluding_database(&db));
+    let want: Vec<String> = ["a.txt", "corpus.db-old", "sub/corpus.db"]
+        .iter()
+        .map(|n| t.0.join(n).display().to_string())
+        .collect();
+    assert_eq!(kept, want);
+    // A database named outright is read like any file the user names.
+    let named = ids(read_inputs(&[t.0.join("corpus.db")], &opts).excluding_database(&db));
+    assert_eq!(named.len(), 1);
+}
+
+#[test]
+fn the_file_being_written_is_an_error_record_not_an_input() {
+    let t = TempDir::new();
+    let a = t.file("a.txt", b"He said it.");
+    let out = t.file("out.jsonl", b"{\"text\":\"x\"}\n");
+    let meta = fs::metadata(&out).expect("metadata");
+    let recs: Vec<Record> = read_inputs(std::slice::from_ref(&t.0), &ReadOptions::default())
+        .excluding_output(&meta)
+        .collect();
+    assert_eq!(recs.len(), 2);
+    assert!(recs[0]
+        .as_ref()
+        .is_ok_and(|d| d.id == a.display().to_string()));
+    let e = match &recs[1] {
+        Err(e) => e,
+        Ok(d) => panic!("read {d:?}"),
+    };
+    assert!(matches!(e.error, ReadError::IsOutput { .. }), "{e:?}");
+    assert_eq!(e.id, out.display().to_string());
+    assert!(e.to_string().contains("is the output being written"));
+}
+
+#[test]
 fn directories_are_walked_in_sorted_path_order_skipping_hidden() {
     let t = TempDir::new();
     for name in [
