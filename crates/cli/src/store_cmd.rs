@@ -668,10 +668,20 @@ fn search<W: Write>(args: &SearchArgs, out: &mut W) -> Result<usize> {
     Ok(hits.len())
 }
 
+/// Whether `e` is the reader of stdout having gone (`whosaid export -o - | head`): the
+/// output was wanted no further, which is no failure.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().is_some_and(is_broken_pipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+    })
+}
+
 fn finish(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.downcast_ref::<io::Error>().is_some_and(is_broken_pipe) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "whosaid: {e:#}");
             ExitCode::from(2)
@@ -787,43 +797,64 @@ pub struct ExportArgs {
     /// Output format (default: from the extension of -o, else jsonl).
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
-    /// Output file (`-` for stdout, JSON Lines and CSV only).
+    /// Output file (`-` for stdout, JSON Lines and CSV only); a name ending in `.gz`
+    /// (`quotes.jsonl.gz`, `quotes.csv.gz`) is written gzip-compressed.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
 }
 
 fn export(args: &ExportArgs) -> Result<u64> {
     let mut store = open_existing(&args.db)?;
-    let ext = args
-        .output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    // `quotes.jsonl.gz` / `quotes.csv.gz`: gzip-compressed, the format from the name
+    // under the `.gz`.
+    let ext_of = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+    };
+    let mut ext = ext_of(&args.output);
+    let gzip = ext.as_deref() == Some("gz");
+    if gzip {
+        ext = args.output.file_stem().and_then(|s| ext_of(Path::new(s)));
+    }
     let format = args.format.unwrap_or(match ext.as_deref() {
         Some("csv") => ExportFormat::Csv,
         Some("parquet") | Some("pq") => ExportFormat::Parquet,
         _ => ExportFormat::Jsonl,
     });
     let stdout = args.output.as_os_str() == "-";
-    let open = || -> Result<Box<dyn Write>> {
+    if format == ExportFormat::Parquet {
         if stdout {
-            Ok(Box::new(BufWriter::new(io::stdout().lock())))
-        } else {
-            let f = std::fs::File::create(&args.output)
-                .with_context(|| format!("cannot create {}", args.output.display()))?;
-            Ok(Box::new(BufWriter::new(f)))
+            bail!("Parquet needs a file: use -o FILE.parquet");
         }
-    };
-    let n = match format {
-        ExportFormat::Jsonl => store.export_jsonl(open()?)?,
-        ExportFormat::Csv => store.export_csv(open()?)?,
-        ExportFormat::Parquet => {
-            if stdout {
-                bail!("Parquet needs a file: use -o FILE.parquet");
-            }
-            export_parquet(&mut store, &args.output)?
+        if gzip {
+            bail!("Parquet is compressed already (snappy): use -o FILE.parquet");
         }
+        return export_parquet(&mut store, &args.output);
+    }
+    let write = |store: &mut Store, out: &mut dyn Write| -> Result<u64> {
+        Ok(match format {
+            ExportFormat::Csv => store.export_csv(out)?,
+            _ => store.export_jsonl(out)?,
+        })
     };
+    if stdout {
+        return write(&mut store, &mut BufWriter::new(io::stdout().lock()));
+    }
+    let file = std::fs::File::create(&args.output)
+        .with_context(|| format!("cannot create {}", args.output.display()))?;
+    let mut out = BufWriter::new(file);
+    let n = if gzip {
+        let mut gz = flate2::write::GzEncoder::new(&mut out, flate2::Compression::default());
+        let n = write(&mut store, &mut gz)?;
+        gz.finish()?;
+        n
+    } else {
+        write(&mut store, &mut out)?
+    };
+    out.into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
     Ok(n)
 }
 

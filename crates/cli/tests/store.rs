@@ -565,6 +565,29 @@ fn export_round_trips() {
     let csv = fs::read_to_string(&csv).expect("read csv");
     assert!(csv.starts_with("quoteID,quotation,speaker,qids,date,numOccurrences,probas,urls\n"));
     assert!(csv.contains(&ceasefire.quote_id));
+
+    // A name ending in .gz: the same bytes, gzip-compressed; the format from the name
+    // under it.
+    for (name, plain) in [("q.jsonl.gz", text.clone()), ("q.CSV.gz", csv.clone())] {
+        let gz = tmp.path(name);
+        let out = whosaid(&["export", "--db", &dbs, "-o", &gz.to_string_lossy()]);
+        assert!(out.status.success(), "{out:?}");
+        let mut back = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(fs::File::open(&gz).expect("open")),
+            &mut back,
+        )
+        .expect("gunzip");
+        assert_eq!(back, plain, "{name}");
+    }
+    let out = whosaid(&[
+        "export",
+        "--db",
+        &dbs,
+        "-o",
+        &tmp.path("q.parquet.gz").to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
