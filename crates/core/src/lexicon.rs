@@ -306,6 +306,11 @@ fn name_info(name: &str) -> Option<NameInfo> {
     })
 }
 
+/// Whether `name` (any case) is a known first name, of whatever gender.
+pub fn is_first_name(name: &str) -> bool {
+    name_info(name).is_some()
+}
+
 /// The usual gender of a first name (`"Sergei"` → Male), if the name is known and
 /// clear (≥ 90% one way in the US Census, or marked single-gender in nam_dict).
 pub fn first_name_gender(name: &str) -> Option<Gender> {

@@ -496,6 +496,76 @@ impl<'l, 'a> Resolver<'l, 'a> {
         Span::new(self.l.text, self.map, t[r.start].start, t[r.end - 1].end)
     }
 
+    /// Whether name mention `m` of source `src` is the complement of a role noun before it
+    /// (`the mayor of Boston`, `the senator from Ohio`, `the head of the WHO`, `the
+    /// attorney for John Smith`): the speaker is the role's holder, not who or what the
+    /// role is of, unless the role speaks for the body (`a spokesman for the Kremlin`: the
+    /// Kremlin speaking). A name after the complement is no complement (`Secretary of
+    /// State John Kerry`).
+    fn completes_role(&self, src: &Range<usize>, m: &Mention) -> bool {
+        self.role_before(src.start, m.name.start).is_some()
+            || self.role_before(src.start, m.full.start).is_some()
+    }
+
+    /// The start of the role phrase whose complement begins at token `at` (`the mayor
+    /// of` before `Boston`: the index of `the`), looking back no further than `floor`
+    /// and the sentence's start; None when no role noun and preposition come right
+    /// before (determiners between them and `at` allowed), or when the role speaks for
+    /// the body (`spokesman for`).
+    fn role_before(&self, floor: usize, at: usize) -> Option<usize> {
+        let first = self.l.sentence_range(at).start.max(floor);
+        let mut i = at;
+        while i > first && is_determiner(self.l.word(i - 1)) {
+            i -= 1;
+        }
+        if i < first + 2 {
+            return None;
+        }
+        let prep = self.l.word(i - 1);
+        let role = self.l.word(i - 2);
+        let ok = ["of", "from", "for", "at"]
+            .iter()
+            .any(|p| prep.eq_ignore_ascii_case(p))
+            && (is_role_word(role) || role.eq_ignore_ascii_case("head"))
+            && !role.to_ascii_lowercase().starts_with("spokes");
+        let mut start = i - 2;
+        if start > first && is_determiner(self.l.word(start - 1)) {
+            start -= 1;
+        }
+        ok.then_some(start)
+    }
+
+    /// The person named in apposition right after `src` (`The mayor of Boston, Michelle
+    /// Wu, said`; `Her spokesman, John Smith, told`): a name mention between commas,
+    /// with a known first name or a title, when `src` itself names no person.
+    fn apposition_after(&self, src: &Range<usize>) -> Option<&Mention> {
+        if self.l.word(src.end) != "," {
+            return None;
+        }
+        let k = self
+            .mentions
+            .partition_point(|m| m.full.start < src.end + 1);
+        let m = self
+            .mentions
+            .get(k)
+            .filter(|m| m.full.start == src.end + 1)?;
+        let ent = &self.entities[m.entity];
+        let person = ent.kind == EntityKind::Person
+            && (ent.first_name.is_some_and(lexicon::is_first_name) || ent.is_person);
+        if !person || self.l.word(m.full.end) != "," {
+            return None;
+        }
+        // A source that names a person itself keeps it ("Dmitry Peskov, Putin's
+        // spokesman, said" is not read backwards).
+        let named = self.mentions[..k].iter().rev().take(8).any(|n| {
+            n.full.start >= src.start
+                && n.full.end <= src.end
+                && self.entities[n.entity].kind == EntityKind::Person
+                && !self.completes_role(src, n)
+        });
+        (!named).then_some(m)
+    }
+
     /// The speaker a candidate's source mention stands for.
     pub fn resolve(&self, source: Option<&Range<usize>>) -> Speaker {
         let Some(src) = source.filter(|s| !s.is_empty() && s.end <= self.l.tokens.len()) else {
@@ -516,6 +586,25 @@ impl<'l, 'a> Resolver<'l, 'a> {
                 None => Speaker::unresolved(Some(mention)),
             };
         }
+        // A source that is the complement of a role before it (`the United States` of
+        // `The President of the United States said`) takes the role in.
+        let widened;
+        let src = match self.role_before(0, src.start) {
+            Some(start) => {
+                widened = start..src.end;
+                &widened
+            }
+            None => src,
+        };
+        let mention = self.span(src);
+        // "The mayor of Boston, Michelle Wu, said": the name in apposition is the speaker.
+        if let Some(m) = self.apposition_after(src) {
+            return Speaker {
+                mention: Some(self.span(&m.full)),
+                name: Some(self.entities[m.entity].canonical.to_string()),
+                resolution: Resolution::Named,
+            };
+        }
         // The head of a phrase is its last name mention.
         let end = self.mentions.partition_point(|m| m.full.start < src.end);
         if let Some(m) = self.mentions[..end]
@@ -524,8 +613,9 @@ impl<'l, 'a> Resolver<'l, 'a> {
             .take(8)
             .find(|m| m.full.end > src.start)
             // A name that only modifies the head noun ("French officials",
-            // "Mr. Lee's campaign") does not name the speaker.
-            .filter(|m| m.full.end >= src.end)
+            // "Mr. Lee's campaign") does not name the speaker, nor one that completes
+            // a role ("the mayor of Boston").
+            .filter(|m| m.full.end >= src.end && !self.completes_role(src, m))
         {
             let ent = &self.entities[m.entity];
             let resolution = match ent.kind {
@@ -594,6 +684,55 @@ mod tests {
         assert!(names
             .iter()
             .all(|n| !n.starts_with("Maybe") && !n.starts_with("Despite")));
+    }
+
+    #[test]
+    fn a_role_and_its_complement_and_a_name_in_apposition() {
+        let one = |t: &str| -> (Option<String>, Resolution) {
+            let s = speakers(t);
+            assert_eq!(s.len(), 1, "{t}: {s:?}");
+            (s[0].name.clone(), s[0].resolution)
+        };
+        let named = |n: &str| (Some(n.to_string()), Resolution::Named);
+        let nominal = |n: &str| (Some(n.to_string()), Resolution::Nominal);
+        // The place or body a role is of does not speak.
+        assert_eq!(
+            one("The mayor of Boston said \"we will rebuild the bridge.\""),
+            nominal("mayor of Boston")
+        );
+        assert_eq!(
+            one("The President of the United States said \"the talks were useful.\""),
+            nominal("President of the United States")
+        );
+        assert_eq!(
+            one("The attorney for John Smith said \"the vote was rigged.\""),
+            nominal("attorney for John Smith")
+        );
+        // A name in apposition after the role does.
+        for t in [
+            "The mayor of Boston, Michelle Wu, said \"we will rebuild the bridge.\"",
+            "Her spokeswoman, Michelle Wu, said \"we will rebuild the bridge.\"",
+        ] {
+            assert_eq!(one(t), named("Michelle Wu"), "{t}");
+        }
+        assert_eq!(
+            one("The chairman of the Federal Reserve, Jerome Powell, said \"rates will rise.\""),
+            named("Jerome Powell")
+        );
+        // Unchanged: a name after the complement, a name before its apposition, and a
+        // spokesman speaking for the body.
+        assert_eq!(
+            one("Secretary of State John Kerry said \"the talks were useful.\""),
+            named("John Kerry")
+        );
+        assert_eq!(
+            one("Dmitry Peskov, a spokesman for the Kremlin, said \"the talks were useful.\""),
+            named("Dmitry Peskov")
+        );
+        assert_eq!(
+            one("A spokesman for the Kremlin said \"the talks were useful.\""),
+            nominal("Russia")
+        );
     }
 
     #[test]
