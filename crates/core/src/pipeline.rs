@@ -109,6 +109,7 @@ fn run(
     } = rule_stage(&layout, &map);
 
     // ---- TAGGER PLUG-IN POINT: the learned tagger's candidates join here. ----
+    let classes = model.map(|m| &m.classes);
     let model = model
         .map(|m| {
             let codes = rule_codes_of(tokens.len(), &rule);
@@ -140,7 +141,7 @@ fn run(
             *slot = true;
         }
     }
-    let resolver = Resolver::new(&layout, &map, &in_quote, &merged);
+    let resolver = Resolver::new(&layout, &map, &in_quote, &merged, classes);
 
     let mut quotes: Vec<(Quote, Evidence)> = merged
         .iter()

@@ -20,6 +20,8 @@ use crate::doc::{CharMap, Span};
 use crate::layout::Layout;
 use crate::lexicon::FxMap;
 use crate::lexicon::{self, Gender};
+use crate::tagger::classes::{ner as class_ner, pos as class_pos, suffix_hash};
+use crate::tagger::{word_hash, WordClasses};
 use crate::text::TokenKind;
 use crate::wordclass::{
     is_adverb, is_capitalized_non_name, is_determiner, is_function_word, is_nationality,
@@ -114,6 +116,8 @@ pub struct Resolver<'l, 'a> {
     /// The mentions, in text order (pronouns resolved while building are included).
     pub mentions: Vec<Mention>,
     pronouns: FxMap<usize, Option<usize>>,
+    /// The tagger's word classes, when a model is loaded (see [`Resolver::common_noun`]).
+    classes: Option<&'l WordClasses>,
 }
 
 impl<'l, 'a> Resolver<'l, 'a> {
@@ -125,6 +129,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
         map: &'l CharMap,
         in_quote: &[bool],
         candidates: &[Candidate],
+        classes: Option<&'l WordClasses>,
     ) -> Self {
         let mut speaker_tok = vec![false; l.tokens.len()];
         for c in candidates {
@@ -137,6 +142,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
         let mut r = Resolver {
             l,
             map,
+            classes,
             entities: Vec::new(),
             // (about one mention per ten tokens in news)
             mentions: Vec::with_capacity(l.tokens.len() / 8),
@@ -218,6 +224,14 @@ impl<'l, 'a> Resolver<'l, 'a> {
             }
             let full = i..e;
             i = e;
+            // "Officials said", "Analysts say": a plural or mass noun, unless the article
+            // capitalises it inside a sentence too (`Ban` of `Ban Ki-moon`).
+            if full.len() == 1
+                && self.common_noun(full.start)
+                && !self.capitalised_inside_a_sentence(full.start)
+            {
+                continue;
+            }
             // Titles, roles and nationalities before the name: everything up to the
             // last such word that still has a name after it.
             let mut n = full.start;
@@ -343,6 +357,31 @@ impl<'l, 'a> Resolver<'l, 'a> {
             let m = mention(id);
             self.mentions.push(m);
         }
+    }
+
+    /// Whether the capitalised word `i` is a common noun (`Officials`, `Analysts`,
+    /// `Witnesses`) by the word classes: CoreNLP's silver tags of PolNeAR train give the
+    /// word so capitalised NN or NNS and no entity class most often (it is `Sanders`'s
+    /// NNP that keeps a surname a name). Without a model, no word is.
+    fn common_noun(&self, i: usize) -> bool {
+        let Some(classes) = self.classes else {
+            return false;
+        };
+        let b = self.l.word(i).as_bytes();
+        let c = classes.class_with(
+            word_hash(b),
+            b.first().is_some_and(u8::is_ascii_uppercase),
+            || suffix_hash(b),
+        );
+        // (Penn tag ids of whosaid-train's word classes: 1 NN, 6 NNS)
+        matches!(class_pos(c), 1 | 6) && class_ner(c) == 0
+    }
+
+    /// Whether the word of token `i` is also a token of the text that does not open its
+    /// sentence (by [`Resolver::opens_sentence`]).
+    fn capitalised_inside_a_sentence(&self, i: usize) -> bool {
+        let w = self.l.word(i);
+        (0..self.l.tokens.len()).any(|k| k != i && self.l.word(k) == w && !self.opens_sentence(k))
     }
 
     /// True when token `i` is the first word of its sentence or line (after quote marks
@@ -733,6 +772,29 @@ mod tests {
             one("A spokesman for the Kremlin said \"the talks were useful.\""),
             nominal("Russia")
         );
+    }
+
+    #[test]
+    fn a_common_noun_opening_a_sentence_is_no_name() {
+        // With the model's word classes (the whole pipeline).
+        let speaker = |t: &str| -> (Option<String>, Resolution) {
+            let a = crate::analyze(&Document::new("t", t));
+            let q = a.quotes.first().unwrap_or_else(|| panic!("{t}: no quote"));
+            (q.speaker.name.clone(), q.speaker.resolution)
+        };
+        for w in ["Officials", "Analysts", "Prosecutors"] {
+            let t = format!("{w} said the bridge would reopen in May after the repairs.");
+            assert_eq!(
+                speaker(&t),
+                (Some(w.to_string()), Resolution::Nominal),
+                "{t}"
+            );
+        }
+        let t = "Sanders said the bridge would reopen in May after the repairs.";
+        assert_eq!(speaker(t), (Some("Sanders".into()), Resolution::Named));
+        // A word the article also capitalises inside a sentence stays a name.
+        let t = "Ban said the bridge would reopen in May. He met Ban Ki-moon later.";
+        assert_eq!(speaker(t).1, Resolution::Named);
     }
 
     #[test]
