@@ -224,9 +224,11 @@ impl<'l, 'a> Resolver<'l, 'a> {
             }
             let full = i..e;
             i = e;
-            // "Officials said", "Analysts say": a plural or mass noun, unless the article
-            // capitalises it inside a sentence too (`Ban` of `Ban Ki-moon`).
+            // "Officials said", "Analysts say": a plural or mass noun opening a sentence,
+            // unless the article capitalises it inside a sentence too (`Ban` of `Ban
+            // Ki-moon`).
             if full.len() == 1
+                && self.opens_sentence(full.start)
                 && self.common_noun(full.start)
                 && !self.capitalised_inside_a_sentence(full.start)
             {
@@ -380,8 +382,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
     /// Whether the word of token `i` is also a token of the text that does not open its
     /// sentence (by [`Resolver::opens_sentence`]).
     fn capitalised_inside_a_sentence(&self, i: usize) -> bool {
-        let w = self.l.word(i);
-        (0..self.l.tokens.len()).any(|k| k != i && self.l.word(k) == w && !self.opens_sentence(k))
+        self.any_token_of(self.l.word(i), |k| k != i && !self.opens_sentence(k))
     }
 
     /// True when token `i` is the first word of its sentence or line (after quote marks
@@ -428,10 +429,15 @@ impl<'l, 'a> Resolver<'l, 'a> {
         !common
     }
 
-    /// True when some lowercase word token of the text is `word`: every occurrence of
-    /// the bytes in the text (overlapping ones too), found by `memmem`, is checked for a
-    /// token with exactly its range, instead of comparing every token.
+    /// True when some lowercase word token of the text is `word`.
     fn has_lower_word(&self, word: &str) -> bool {
+        self.any_token_of(word, |k| self.l.is_lower_word(k))
+    }
+
+    /// Whether some token of the text is exactly `word` and passes `test`: every
+    /// occurrence of the bytes in the text (overlapping ones too), found by `memmem`, is
+    /// checked for a token with exactly its range, instead of comparing every token.
+    fn any_token_of(&self, word: &str, test: impl Fn(usize) -> bool) -> bool {
         let l = self.l;
         let (text, needle) = (l.text.as_bytes(), word.as_bytes());
         if needle.is_empty() {
@@ -445,7 +451,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
             if l.tokens
                 .get(k)
                 .is_some_and(|t| t.start == p && t.end == p + needle.len())
-                && l.is_lower_word(k)
+                && test(k)
             {
                 return true;
             }
