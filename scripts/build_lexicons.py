@@ -283,13 +283,16 @@ intend plan prefer regret fear dread trust question wonder
 """.split()
 
 
-def read_supplement(name: str) -> list[list[str]]:
+def read_supplement(name: str, tabs_only: bool = False) -> list[list[str]]:
+    """The lines of a supplement file, split on tabs (or, unless `tabs_only`, on
+    whitespace when a line has no tab: word lists). Entity names hold spaces, so their
+    file is read with `tabs_only` (`World Bank` had become `World` with variant `Bank`)."""
     out = []
     path = DATA / name
     for line in open(path, encoding="utf-8"):
         line = line.split("#", 1)[0].strip()
         if line:
-            out.append(line.split("\t") if "\t" in line else line.split())
+            out.append(line.split("\t") if "\t" in line or tabs_only else line.split())
     return out
 
 
@@ -561,7 +564,7 @@ def build_entities(wn: WordNet) -> tuple[list[str], dict]:
                 caps += 1
                 break
     n_supp = 0
-    for row in read_supplement("supplement_entities.tsv"):
+    for row in read_supplement("supplement_entities.tsv", tabs_only=True):
         canon, rest = row[0], row[1:]
         ents.setdefault(canon, [canon]).extend(rest)
         n_supp += len(rest)
