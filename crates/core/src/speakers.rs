@@ -306,7 +306,9 @@ impl<'l, 'a> Resolver<'l, 'a> {
                 continue;
             }
             let prefix = full.start..name.start;
-            let is_org = name.clone().any(|k| l.info(k).is_org_word(l.word(k)));
+            // (and groups: `Republicans`, `Establishment Democrats`, `Russians`)
+            let is_org = name.clone().any(|k| l.info(k).is_org_word(l.word(k)))
+                || self.plural_proper_noun(name.end - 1);
             let surname = l.word(name.end - 1);
             // Names keep their case in running text, so the slice itself is the key
             // (organisations by their whole name, people by surname).
@@ -385,17 +387,31 @@ impl<'l, 'a> Resolver<'l, 'a> {
     /// word so capitalised NN or NNS and no entity class most often (it is `Sanders`'s
     /// NNP that keeps a surname a name). Without a model, no word is.
     fn common_noun(&self, i: usize) -> bool {
+        let c = self.word_class(i);
+        // (Penn tag ids of whosaid-train's word classes: 1 NN, 6 NNS)
+        matches!(class_pos(c), 1 | 6) && class_ner(c) == 0
+    }
+
+    /// Whether the capitalised word `i` is a plural proper noun that names no person
+    /// (`Republicans`, `Democrats`, `Russians`): NNPS and no PERSON class by the word
+    /// classes. Without a model, no word is.
+    fn plural_proper_noun(&self, i: usize) -> bool {
+        let c = self.word_class(i);
+        // (Penn tag id 28 NNPS; entity class 1 PERSON)
+        class_pos(c) == 28 && class_ner(c) != 1
+    }
+
+    /// The word class of token `i` (0 without a model).
+    fn word_class(&self, i: usize) -> u16 {
         let Some(classes) = self.classes else {
-            return false;
+            return 0;
         };
         let b = self.l.word(i).as_bytes();
-        let c = classes.class_with(
+        classes.class_with(
             word_hash(b),
             b.first().is_some_and(u8::is_ascii_uppercase),
             || suffix_hash(b),
-        );
-        // (Penn tag ids of whosaid-train's word classes: 1 NN, 6 NNS)
-        matches!(class_pos(c), 1 | 6) && class_ner(c) == 0
+        )
     }
 
     /// Whether the word of token `i` is also a token of the text that does not open its
@@ -943,6 +959,9 @@ mod tests {
             let q = a.quotes.first().unwrap_or_else(|| panic!("{t}: no quote"));
             (q.speaker.name.clone(), q.speaker.resolution)
         };
+        // Plural proper nouns name groups, not people.
+        let t = "Republicans said the bridge would reopen in May after the repairs.";
+        assert_eq!(speaker(t), (Some("Republicans".into()), Resolution::Nominal));
         for w in ["Officials", "Analysts", "Prosecutors"] {
             let t = format!("{w} said the bridge would reopen in May after the repairs.");
             assert_eq!(
