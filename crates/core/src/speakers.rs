@@ -767,7 +767,12 @@ impl<'l, 'a> Resolver<'l, 'a> {
             // A name that only modifies the head noun ("French officials",
             // "Mr. Lee's campaign") does not name the speaker, nor one that completes
             // a role ("the mayor of Boston").
-            .filter(|m| m.full.end >= src.end && !self.completes_role(src, m))
+            .filter(|m| {
+                // (a possessive source is its possessor: `Trump's` of `Trump's claim that …`)
+                let possessor =
+                    m.full.end + 1 == src.end && self.l.kind(m.full.end) == Some(TokenKind::Clitic);
+                (m.full.end >= src.end || possessor) && !self.completes_role(src, m)
+            })
         {
             let m = self.head_before_of(src, m);
             let ent = &self.entities[m.entity];
@@ -959,9 +964,17 @@ mod tests {
             let q = a.quotes.first().unwrap_or_else(|| panic!("{t}: no quote"));
             (q.speaker.name.clone(), q.speaker.resolution)
         };
+        // A possessive source is its possessor; a name modifying the head noun is not.
+        let t = "Donald Trump spoke. Trump's claim that the vote was rigged drew fire.";
+        assert_eq!(speaker(t), (Some("Donald Trump".into()), Resolution::Named));
+        let t = "Mr. Lee's campaign said the bridge would reopen in May after the repairs.";
+        assert_eq!(speaker(t).1, Resolution::Nominal);
         // Plural proper nouns name groups, not people.
         let t = "Republicans said the bridge would reopen in May after the repairs.";
-        assert_eq!(speaker(t), (Some("Republicans".into()), Resolution::Nominal));
+        assert_eq!(
+            speaker(t),
+            (Some("Republicans".into()), Resolution::Nominal)
+        );
         for w in ["Officials", "Analysts", "Prosecutors"] {
             let t = format!("{w} said the bridge would reopen in May after the repairs.");
             assert_eq!(
