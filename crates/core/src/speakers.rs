@@ -598,14 +598,7 @@ impl<'l, 'a> Resolver<'l, 'a> {
     /// before (determiners between them and `at` allowed), or when the role speaks for
     /// the body (`spokesman for`).
     fn role_before(&self, floor: usize, at: usize) -> Option<usize> {
-        let first = self.l.sentence_range(at).start.max(floor);
-        let mut i = at;
-        while i > first && is_determiner(self.l.word(i - 1)) {
-            i -= 1;
-        }
-        if i < first + 2 {
-            return None;
-        }
+        let (first, i) = self.word_pair_before(floor, at)?;
         let prep = self.l.word(i - 1);
         let role = self.l.word(i - 2);
         let ok = ["of", "from", "for", "at"]
@@ -651,6 +644,19 @@ impl<'l, 'a> Resolver<'l, 'a> {
         (!named).then_some(m)
     }
 
+    /// Where the phrase before token `at` (determiners skipped) ends, for a look at its
+    /// last two words (`mayor of` before `the Boston …`): `(first, i)` with the
+    /// preposition at `i - 1`, `first` the sentence's start or `floor` if later; None when
+    /// fewer than two words precede.
+    fn word_pair_before(&self, floor: usize, at: usize) -> Option<(usize, usize)> {
+        let first = self.l.sentence_range(at).start.max(floor);
+        let mut i = at;
+        while i > first && is_determiner(self.l.word(i - 1)) {
+            i -= 1;
+        }
+        (i >= first + 2).then_some((first, i))
+    }
+
     /// The name a place or body after `of` / `from` belongs to: `Ted Cruz` of `Sen. Ted
     /// Cruz of Texas`, `Smith` of `Professor Smith of the University of Texas`; `m`
     /// itself when no name of `src` comes right before such a preposition.
@@ -664,12 +670,8 @@ impl<'l, 'a> Resolver<'l, 'a> {
     /// The name mention that ends right before `of` or `from` (and determiners) before
     /// token `at`, no earlier than `floor` and the sentence's start.
     fn name_before_of(&self, floor: usize, at: usize) -> Option<&Mention> {
-        let first = self.l.sentence_range(at).start.max(floor);
-        let mut i = at;
-        while i > first && is_determiner(self.l.word(i - 1)) {
-            i -= 1;
-        }
-        if i < first + 2 || !matches!(self.l.word(i - 1), "of" | "from") {
+        let (first, i) = self.word_pair_before(floor, at)?;
+        if !matches!(self.l.word(i - 1), "of" | "from") {
             return None;
         }
         let k = self.mentions.partition_point(|n| n.full.end < i - 1);
