@@ -474,17 +474,24 @@ struct Skip {
     database: Option<(PathBuf, std::ffi::OsString)>,
 }
 
+/// A file's identity: its device and inode (None where there are none).
+fn file_id(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 impl Skip {
     /// Whether a file of that metadata is the run's output.
-    #[cfg(unix)]
     fn is_output(&self, meta: &fs::Metadata) -> bool {
-        use std::os::unix::fs::MetadataExt;
-        self.output == Some((meta.dev(), meta.ino()))
-    }
-
-    #[cfg(not(unix))]
-    fn is_output(&self, _meta: &fs::Metadata) -> bool {
-        false
+        self.output.is_some() && self.output == file_id(meta)
     }
 
     /// Whether `name` in `dir` is the database or one of its -wal, -shm and -journal
@@ -543,13 +550,9 @@ impl Inputs {
     /// as a redirected stdout): such a file yields a [`ReadError::IsOutput`] record
     /// instead, as `grep` refuses an input that is also its output.
     pub fn excluding_output(mut self, output: &fs::Metadata) -> Self {
-        #[cfg(unix)]
         if output.is_file() {
-            use std::os::unix::fs::MetadataExt;
-            self.skip.output = Some((output.dev(), output.ino()));
+            self.skip.output = file_id(output);
         }
-        #[cfg(not(unix))]
-        let _ = output;
         self
     }
 
