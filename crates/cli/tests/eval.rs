@@ -345,6 +345,17 @@ fn polnear_whosaid_output_agrees_with_score_py() {
     eprintln!("whosaid on dev: {}", reference(&written2));
 }
 
+/// The core issue's bar on PolNeAR dev as `whosaid eval` prints it (and `score.py`, which
+/// the test above shows agrees): content F1 at least 0.70, speaker accuracy at least 0.80.
+#[test]
+fn polnear_dev_meets_the_core_bar() {
+    let o = ours(None, &[]);
+    let f1 = o["content_f1"].as_f64().expect("content_f1");
+    let speaker = o["speaker_acc"].as_f64().expect("speaker_acc");
+    assert!(f1 >= 0.70, "dev content F1 {f1}");
+    assert!(speaker >= 0.80, "dev speaker accuracy {speaker}");
+}
+
 fn seed_gold() -> PathBuf {
     shared().join("seed/us-russia-relations.gold.json")
 }

@@ -28,6 +28,8 @@ pub struct Evidence {
     pub raw: f32,
     /// Words in the content.
     pub words: usize,
+    /// What the quote filter sees of the quote in its article.
+    pub filter: crate::filter::Features,
 }
 
 /// Number of calibration features.
@@ -224,6 +226,7 @@ mod tests {
             score: 0.95,
             raw: 0.95,
             words: 8,
+            filter: [0.0; crate::filter::N_FEATURES],
         }
     }
 
@@ -270,6 +273,7 @@ mod tests {
             score: 0.3,
             raw: 0.1,
             words: 2,
+            filter: [0.0; crate::filter::N_FEATURES],
         };
         let data: Vec<(Evidence, bool)> =
             (0..50).flat_map(|_| [(good, true), (bad, false)]).collect();

@@ -21,6 +21,7 @@ mod cache;
 pub mod candidate;
 pub mod confidence;
 pub mod doc;
+pub mod filter;
 pub mod layout;
 pub mod lexicon;
 mod packing;

@@ -17,6 +17,7 @@ use crate::artifacts;
 use crate::candidate::{Candidate, Origin};
 use crate::confidence::{self, Evidence};
 use crate::doc::{CharMap, Document, Span};
+use crate::filter;
 use crate::layout::Layout;
 use crate::quotes::{self, QuoteSpan};
 use crate::refine;
@@ -70,23 +71,28 @@ pub fn analyze_detailed(
     doc: &Document,
     model: Option<&tagger::Model>,
 ) -> (Analysis, Vec<Evidence>) {
-    analyze_refined(doc, model, refine::refiner())
+    // (the filter is fitted to the output of the pipeline with its tagger)
+    let filter = model.and(filter::forest());
+    analyze_refined(doc, model, refine::refiner(), filter)
 }
 
-/// [`analyze_detailed`] with a given span refiner (`None`: the tagger's spans as tagged).
+/// [`analyze_detailed`] with a given span refiner (`None`: the tagger's spans as tagged)
+/// and quote filter (`None`: every quote kept).
 pub fn analyze_refined(
     doc: &Document,
     model: Option<&tagger::Model>,
     refiner: Option<&refine::Refiner>,
+    filter: Option<&filter::Forest>,
 ) -> (Analysis, Vec<Evidence>) {
-    let (analysis, evidence, _) = run(doc, model, refiner);
+    let (analysis, evidence, _) = run(doc, model, refiner, filter);
     (analysis, evidence)
 }
 
 /// [`analyze`], also returning the sentences it split the text into (the corpus store
 /// keeps their offsets and need not tokenize the text again).
 pub fn analyze_with_sentences(doc: &Document) -> (Analysis, Vec<Sentence>) {
-    let (analysis, _, sentences) = run(doc, tagger::model(), refine::refiner());
+    let model = tagger::model();
+    let (analysis, _, sentences) = run(doc, model, refine::refiner(), model.and(filter::forest()));
     (analysis, sentences)
 }
 
@@ -95,6 +101,7 @@ fn run(
     doc: &Document,
     model: Option<&tagger::Model>,
     refiner: Option<&refine::Refiner>,
+    filter: Option<&filter::Forest>,
 ) -> (Analysis, Vec<Evidence>, Vec<Sentence>) {
     let text = doc.text.as_str();
     let map = CharMap::new(text);
@@ -143,10 +150,12 @@ fn run(
     }
     let resolver = Resolver::new(&layout, &map, &in_quote, &merged, classes);
 
-    let mut quotes: Vec<(Quote, Evidence)> = merged
-        .iter()
-        .map(|c| to_quote(&layout, &map, &spans, &resolver, c))
+    let mut quotes: Vec<(Quote, Evidence)> = (0..merged.len())
+        .map(|i| to_quote(&layout, &map, &spans, &resolver, &merged, i))
         .collect();
+    if let Some(f) = filter {
+        quotes.retain(|(_, e)| f.keeps(&e.filter));
+    }
     quotes.sort_by_key(|(q, _)| (q.content.start, q.content.end));
     let (quotes, evidence) = quotes.into_iter().unzip();
     let analysis = Analysis {
@@ -513,8 +522,10 @@ fn to_quote(
     map: &CharMap,
     spans: &[QuoteSpan],
     resolver: &Resolver,
-    c: &Candidate,
+    merged: &[Candidate],
+    i: usize,
 ) -> (Quote, Evidence) {
+    let c = &merged[i];
     let parts = fragments(l, spans, c);
     let kind = kind_of(l, spans, c, &parts);
     let speaker = resolver.resolve(c.source.as_ref());
@@ -540,7 +551,7 @@ fn to_quote(
         Origin::Model => MODEL_DISCOUNT,
     };
     let raw = (c.score * by_speaker * by_kind * by_cue * by_origin).clamp(0.0, 1.0);
-    let evidence = Evidence {
+    let mut evidence = Evidence {
         origin: c.origin,
         kind,
         resolution: speaker.resolution,
@@ -548,8 +559,10 @@ fn to_quote(
         score: c.score,
         raw,
         words: content_words(l, &c.content),
+        filter: [0.0; filter::N_FEATURES],
     };
     let confidence = confidence::confidence(&evidence);
+    evidence.filter = filter::features(l, merged, i, kind, speaker.resolution, raw, confidence);
     let quote = Quote {
         kind,
         content: span_of(l, map, &c.content),
