@@ -390,9 +390,7 @@ impl Forest {
         for x in self.cuts.iter().chain(&self.leaves) {
             out.extend_from_slice(&x.to_le_bytes());
         }
-        let c = crate::tagger::checksum(&out);
-        out.extend_from_slice(&c.to_le_bytes());
-        out
+        crate::tagger::seal(out)
     }
 
     /// Parses a forest written by [`Forest::to_bytes`] (`None` when empty, corrupt, or
@@ -401,10 +399,7 @@ impl Forest {
         if b.len() < 30 {
             return None;
         }
-        let (body, sum) = b.split_at(b.len() - 8);
-        if crate::tagger::checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
-            return None;
-        }
+        let body = crate::tagger::unseal(b)?;
         let u32_at = |i: usize| Some(u32::from_le_bytes(body.get(i..i + 4)?.try_into().ok()?));
         let f32_at = |i: usize| u32_at(i).map(f32::from_bits);
         if body.get(0..4)? != MAGIC || u32_at(4)? != VERSION {

@@ -705,9 +705,7 @@ impl Refiner {
         for w in &self.weights {
             out.extend_from_slice(&w.to_le_bytes());
         }
-        let c = tagger::checksum(&out);
-        out.extend_from_slice(&c.to_le_bytes());
-        out
+        tagger::seal(out)
     }
 
     /// Parses a scorer written by [`Refiner::to_bytes`] (`None` when empty or corrupt).
@@ -715,10 +713,7 @@ impl Refiner {
         if b.len() < 20 {
             return None;
         }
-        let (body, sum) = b.split_at(b.len() - 8);
-        if tagger::checksum(body) != u64::from_le_bytes(sum.try_into().ok()?) {
-            return None;
-        }
+        let body = tagger::unseal(b)?;
         if body.get(0..4)? != MAGIC
             || u32::from_le_bytes(body.get(4..8)?.try_into().ok()?) != VERSION
         {

@@ -879,12 +879,7 @@ fn main() -> Result<()> {
         }
         if std::env::var_os("WS_EXPERIMENT").is_some() {
             for th in [0.05f32, 0.1, 0.15, 0.2, 0.25, 0.3] {
-                let kept: Vec<Prediction> = pipeline_preds
-                    .iter()
-                    .zip(&held)
-                    .filter(|(_, &p)| p >= th)
-                    .map(|(p, _)| p.clone())
-                    .collect();
+                let kept = keep_at_least(&pipeline_preds, &held, th);
                 print_scores(&format!("  keep calibrated >= {th}"), &score(&gold, &kept));
             }
         }
@@ -1001,6 +996,16 @@ fn scorer_matched(g: &GoldDoc, preds: &[Prediction]) -> Vec<bool> {
     matched
 }
 
+/// The predictions whose probability (`p`, one per prediction) is at least `threshold`.
+fn keep_at_least(preds: &[Prediction], p: &[f32], threshold: f32) -> Vec<Prediction> {
+    preds
+        .iter()
+        .zip(p)
+        .filter(|(_, &p)| p >= threshold)
+        .map(|(q, _)| q.clone())
+        .collect()
+}
+
 /// Cross-validates the quote filter on the whole pipeline's out-of-fold quotes (`rows`,
 /// in the order of `preds`; each fold's trees trained on the other folds' articles),
 /// printing the pipeline's scores with the filter at several thresholds, then trains it
@@ -1038,13 +1043,7 @@ fn train_filter(
     }
     let mut best = (f64::MIN, 0.3f32);
     for th in [0.0f32, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45] {
-        let kept: Vec<Prediction> = preds
-            .iter()
-            .zip(&held)
-            .filter(|(_, &p)| p >= th)
-            .map(|(p, _)| p.clone())
-            .collect();
-        let s = score(gold, &kept);
+        let s = score(gold, &keep_at_least(preds, &held, th));
         print_scores(
             &format!(
                 "{}-fold CV on train, whole pipeline + quote filter >= {th}",

@@ -168,8 +168,9 @@ pub struct Model {
     pub classes: WordClasses,
 }
 
-/// The checksum that ends the model files (the tagger's and the span refiner's): a
-/// rotate-xor-multiply over little-endian 8-byte words, the last one zero-padded.
+/// The checksum that ends the model files (the tagger's, the span refiner's and the quote
+/// filter's): a rotate-xor-multiply over little-endian 8-byte words, the last one
+/// zero-padded.
 pub fn checksum(bytes: &[u8]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     for c in bytes.chunks(8) {
@@ -178,6 +179,20 @@ pub fn checksum(bytes: &[u8]) -> u64 {
         h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
     h
+}
+
+/// A model file's body `out` with its [`checksum`] appended.
+pub fn seal(mut out: Vec<u8>) -> Vec<u8> {
+    let c = checksum(&out);
+    out.extend_from_slice(&c.to_le_bytes());
+    out
+}
+
+/// The body of a model file written by [`seal`]: `None` when it is shorter than the
+/// checksum or the checksum is wrong.
+pub fn unseal(b: &[u8]) -> Option<&[u8]> {
+    let (body, sum) = b.split_at_checked(b.len().checked_sub(8)?)?;
+    (checksum(body) == u64::from_le_bytes(sum.try_into().ok()?)).then_some(body)
 }
 
 struct Reader<'a> {
@@ -239,9 +254,7 @@ impl Model {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out.extend(self.weights.iter().map(|&w| w as u8));
-        let c = checksum(&out);
-        out.extend_from_slice(&c.to_le_bytes());
-        out
+        seal(out)
     }
 
     /// Parses a model written by [`Model::to_bytes`].
@@ -252,10 +265,7 @@ impl Model {
         if b.len() < 8 + 16 {
             return Err(ModelError::Corrupt("too short"));
         }
-        let (body, sum) = b.split_at(b.len() - 8);
-        if checksum(body) != u64::from_le_bytes(sum.try_into().unwrap_or([0; 8])) {
-            return Err(ModelError::Corrupt("checksum"));
-        }
+        let body = unseal(b).ok_or(ModelError::Corrupt("checksum"))?;
         let mut r = Reader { b: body, at: 0 };
         if r.take(4)? != MAGIC {
             return Err(ModelError::Corrupt("magic"));
