@@ -290,3 +290,50 @@ fn extract_into_a_file_of_its_input_directory_does_not_read_that_file() {
     assert_eq!(lines[1]["id"], out_path.display().to_string());
     assert!(lines[1]["error"].is_string());
 }
+
+/// `--all-quotes` keeps what the quote filter drops: on 20 PolNeAR dev articles, every
+/// filtered quote is also in the unfiltered output, and the unfiltered output has more.
+#[test]
+fn all_quotes_keeps_what_the_filter_drops() {
+    let dev =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval-data/polnear/dev/text");
+    let Ok(entries) = fs::read_dir(&dev) else {
+        panic!("PolNeAR dev beside the workspace: {}", dev.display());
+    };
+    let mut files: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| s(&e.path())))
+        .collect();
+    files.sort();
+    files.truncate(20);
+    let args: Vec<&str> = std::iter::once("extract")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let filtered = run(&args, None);
+    let all_args: Vec<&str> = args.iter().copied().chain(["--all-quotes"]).collect();
+    let all = run(&all_args, None);
+    assert_eq!(filtered.code, 0, "{}", filtered.stderr);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let spans = |r: &serde_json::Value| -> Vec<(u64, u64)> {
+        r["quotes"]
+            .as_array()
+            .map(|q| {
+                q.iter()
+                    .map(|q| {
+                        (
+                            q["content"]["start"].as_u64().unwrap_or(0),
+                            q["content"]["end"].as_u64().unwrap_or(0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (mut kept, mut total) = (0, 0);
+    for (f, a) in filtered.records.iter().zip(&all.records) {
+        let (f, a) = (spans(f), spans(a));
+        assert!(f.iter().all(|x| a.contains(x)), "{f:?} not within {a:?}");
+        kept += f.len();
+        total += a.len();
+    }
+    assert!(kept < total, "the filter dropped nothing of {total}");
+}

@@ -16,7 +16,10 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     paths.sort();
-    let options = Options { tagger: false };
+    let options = Options {
+        tagger: false,
+        filter: false,
+    };
     for p in paths {
         match std::fs::read_to_string(&p) {
             Ok(text) => {

@@ -14,6 +14,7 @@ fn main() {
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
     let options = Options {
         tagger: args.next().as_deref() != Some("--rules-only"),
+        ..Options::default()
     };
     let analyze = |d: &Document| analyze_with(d, &options);
     let mut docs = Vec::new();

@@ -45,22 +45,39 @@ pub fn analyze(doc: &Document) -> Analysis {
 pub struct Options {
     /// Merge the learned tagger's candidates into the rule stage's (default: on).
     pub tagger: bool,
+    /// Drop the quotes the quote [`filter`] finds unlikely (default: on; it runs only
+    /// with the tagger). Off, recall rises and precision falls (PolNeAR train CV: P 0.726
+    /// → 0.669, R 0.633 → 0.662).
+    pub filter: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { tagger: true }
+        Options {
+            tagger: true,
+            filter: true,
+        }
     }
 }
 
 /// [`analyze`] with some stages switched off.
+///
+/// ```
+/// use whosaid_core::pipeline::{analyze_with, Options};
+/// use whosaid_core::Document;
+/// let doc = Document::new("d", "The minister said the plan would fail.");
+/// let all = Options { filter: false, ..Options::default() };
+/// assert!(analyze_with(&doc, &all).quotes.len() >= analyze_with(&doc, &Options::default()).quotes.len());
+/// ```
 pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
     let model = if options.tagger {
         tagger::model()
     } else {
         None
     };
-    analyze_detailed(doc, model).0
+    // (the filter is fitted to the output of the pipeline with its tagger)
+    let filter = model.and(options.filter.then(filter::forest).flatten());
+    analyze_refined(doc, model, refine::refiner(), filter).0
 }
 
 /// [`analyze`] with a given tagger model (`None`: rules only), also returning the

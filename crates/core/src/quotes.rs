@@ -1361,7 +1361,14 @@ mod tests {
 
     /// The rule stage's quotes (the learned tagger off: these test the rules).
     fn quotes(t: &str) -> Vec<Quote> {
-        analyze_with(&Document::new("t", t), &Options { tagger: false }).quotes
+        analyze_with(
+            &Document::new("t", t),
+            &Options {
+                tagger: false,
+                filter: false,
+            },
+        )
+        .quotes
     }
 
     /// (kind, content, speaker name, cue) of every quote.
@@ -1618,7 +1625,13 @@ mod clause_first {
 
     /// The rule stage alone (the learned tagger off).
     fn analyze(doc: &Document) -> crate::Analysis {
-        crate::pipeline::analyze_with(doc, &crate::pipeline::Options { tagger: false })
+        crate::pipeline::analyze_with(
+            doc,
+            &crate::pipeline::Options {
+                tagger: false,
+                filter: false,
+            },
+        )
     }
 
     #[test]

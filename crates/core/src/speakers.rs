@@ -820,7 +820,13 @@ mod tests {
 
     /// The rule stage alone (the learned tagger off): these tests are about speakers.
     fn analyze(doc: &Document) -> crate::Analysis {
-        crate::pipeline::analyze_with(doc, &crate::pipeline::Options { tagger: false })
+        crate::pipeline::analyze_with(
+            doc,
+            &crate::pipeline::Options {
+                tagger: false,
+                filter: false,
+            },
+        )
     }
 
     fn speakers(t: &str) -> Vec<Speaker> {
@@ -1064,7 +1070,13 @@ mod nominal_heads {
 
     /// The rule stage alone (the learned tagger off): these tests are about speakers.
     fn analyze(doc: &Document) -> crate::Analysis {
-        crate::pipeline::analyze_with(doc, &crate::pipeline::Options { tagger: false })
+        crate::pipeline::analyze_with(
+            doc,
+            &crate::pipeline::Options {
+                tagger: false,
+                filter: false,
+            },
+        )
     }
 
     #[test]

@@ -143,7 +143,10 @@ fn main() {
                 conf: 1.0,
             });
     }
-    let options = Options { tagger: false };
+    let options = Options {
+        tagger: false,
+        filter: false,
+    };
     let mut rules: HashMap<String, Vec<P>> = HashMap::new();
     let mut arts: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for d in &gold {
