@@ -13,6 +13,7 @@
 
 use crate::analysis::{QuoteKind, Resolution};
 use crate::candidate::{Candidate, Origin};
+use crate::confidence::Evidence;
 use crate::layout::Layout;
 use crate::lexicon;
 use crate::text::TokenKind;
@@ -52,15 +53,13 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "tokens in the content's sentence",
 ];
 
-/// The features of candidate `merged[i]`, given its evidence (`kind`, `resolution`,
-/// scores) and calibrated `confidence`.
+/// The features of candidate `merged[i]`, given its evidence `e` (kind, speaker
+/// resolution, scores, words) and calibrated `confidence`.
 pub(crate) fn features(
     l: &Layout,
     merged: &[Candidate],
     i: usize,
-    kind: QuoteKind,
-    resolution: Resolution,
-    raw: f32,
+    e: &Evidence,
     confidence: f32,
 ) -> Features {
     let c = &merged[i];
@@ -87,17 +86,13 @@ pub(crate) fn features(
         .filter(|o| o.content.start >= r.end)
         .map(|o| o.content.start - r.end)
         .min();
-    // words, quote marks and commas inside, in one pass
-    let (mut words, mut marks, mut commas) = (0u32, 0u32, 0u32);
+    // quote marks and commas inside, in one pass
+    let (mut marks, mut commas) = (0u32, 0u32);
     let bytes = l.text.as_bytes();
     for t in &l.tokens[r.clone()] {
-        match t.kind {
-            TokenKind::Word | TokenKind::Number => words += 1,
-            TokenKind::Punct if t.end == t.start + 1 && bytes.get(t.start) == Some(&b',') => {
-                commas += 1
-            }
-            _ => {}
-        }
+        let comma =
+            t.kind == TokenKind::Punct && t.end == t.start + 1 && bytes.get(t.start) == Some(&b',');
+        commas += comma as u32;
         marks += t.is_quote() as u32;
     }
     let first_sentence = l.sentence_range(r.start);
@@ -112,7 +107,7 @@ pub(crate) fn features(
     });
     let n = l.tokens.len().max(1) as f32;
     [
-        match kind {
+        match e.kind {
             QuoteKind::Direct => 0.0,
             QuoteKind::Mixed => 1.0,
             QuoteKind::Indirect => 2.0,
@@ -120,14 +115,14 @@ pub(crate) fn features(
         },
         b(c.origin == Origin::Model),
         c.score,
-        raw,
+        e.raw,
         confidence,
-        words as f32,
+        e.words as f32,
         r.len() as f32,
         side,
         distance,
         b(cue_known),
-        match resolution {
+        match e.resolution {
             Resolution::Named => 0.0,
             Resolution::Pronoun => 1.0,
             Resolution::Nominal => 2.0,

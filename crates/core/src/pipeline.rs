@@ -75,8 +75,11 @@ pub fn analyze_with(doc: &Document, options: &Options) -> Analysis {
     } else {
         None
     };
-    // (the filter is fitted to the output of the pipeline with its tagger)
-    let filter = model.and(options.filter.then(filter::forest).flatten());
+    let filter = if options.filter {
+        filter_for(model)
+    } else {
+        None
+    };
     analyze_refined(doc, model, refine::refiner(), filter).0
 }
 
@@ -88,9 +91,13 @@ pub fn analyze_detailed(
     doc: &Document,
     model: Option<&tagger::Model>,
 ) -> (Analysis, Vec<Evidence>) {
-    // (the filter is fitted to the output of the pipeline with its tagger)
-    let filter = model.and(filter::forest());
-    analyze_refined(doc, model, refine::refiner(), filter)
+    analyze_refined(doc, model, refine::refiner(), filter_for(model))
+}
+
+/// The embedded quote filter when the pipeline runs with a tagger (the filter was fitted
+/// to that pipeline's output), else none.
+fn filter_for(model: Option<&tagger::Model>) -> Option<&'static filter::Forest> {
+    model.and(filter::forest())
 }
 
 /// [`analyze_detailed`] with a given span refiner (`None`: the tagger's spans as tagged)
@@ -109,7 +116,7 @@ pub fn analyze_refined(
 /// keeps their offsets and need not tokenize the text again).
 pub fn analyze_with_sentences(doc: &Document) -> (Analysis, Vec<Sentence>) {
     let model = tagger::model();
-    let (analysis, _, sentences) = run(doc, model, refine::refiner(), model.and(filter::forest()));
+    let (analysis, _, sentences) = run(doc, model, refine::refiner(), filter_for(model));
     (analysis, sentences)
 }
 
@@ -579,7 +586,7 @@ fn to_quote(
         filter: [0.0; filter::N_FEATURES],
     };
     let confidence = confidence::confidence(&evidence);
-    evidence.filter = filter::features(l, merged, i, kind, speaker.resolution, raw, confidence);
+    evidence.filter = filter::features(l, merged, i, &evidence, confidence);
     let quote = Quote {
         kind,
         content: span_of(l, map, &c.content),
