@@ -15,7 +15,6 @@ use crate::analysis::{QuoteKind, Resolution};
 use crate::candidate::{Candidate, Origin};
 use crate::confidence::Evidence;
 use crate::layout::Layout;
-use crate::lexicon;
 use crate::text::TokenKind;
 use std::sync::OnceLock;
 
@@ -71,10 +70,10 @@ pub(crate) fn features(
         Some(q) if q.start >= r.end => (2.0, (q.start - r.end) as f32),
         Some(_) => (3.0, 0.0),
     };
-    let cue_known = c.cue.as_ref().is_some_and(|q| {
-        q.clone()
-            .any(|t| lexicon::reporting_verb_lemma(l.word(t)).is_some())
-    });
+    let cue_known = c
+        .cue
+        .as_ref()
+        .is_some_and(|q| q.clone().any(|t| l.info(t).lemma(l.word(t)).is_some()));
     let gap = |g: Option<usize>| g.map_or(999.0, |g| g.min(999) as f32);
     let previous = merged
         .iter()

@@ -728,8 +728,8 @@ fn main() -> Result<()> {
         let mut pipeline_preds = Vec::new();
         let mut pipeline_quotes = Vec::new();
         let mut evidence: Vec<(usize, Evidence, bool)> = Vec::new();
-        // (article, quote-filter features, matched by the scorer) per pipeline quote
-        let mut filter_rows: Vec<(usize, Features, bool)> = Vec::new();
+        // per pipeline quote (in the order of `evidence`): matched by the scorer
+        let mut matched_by_scorer: Vec<bool> = Vec::new();
         let mut fold_models: Vec<Model> = Vec::new();
         let mut rinsts: Vec<refine::Instance> = Vec::new();
         for f in 0..args.folds {
@@ -854,7 +854,7 @@ fn main() -> Result<()> {
                 let matched = scorer_matched(&gold[k], &refs);
                 for (((q, p), e), y) in quotes.into_iter().zip(refs).zip(ev).zip(matched) {
                     evidence.push((k, e, quote_right(&gold[k], &p)));
-                    filter_rows.push((k, e.filter, y));
+                    matched_by_scorer.push(y);
                     pipeline_preds.push(p);
                     pipeline_quotes.push(q);
                 }
@@ -875,7 +875,12 @@ fn main() -> Result<()> {
                 .filter_out
                 .clone()
                 .or_else(|| args.out.as_ref().map(|o| o.with_file_name("filter.bin")));
-            train_filter(&args, &gold, &filter_rows, &pipeline_preds, out.as_deref())?;
+            let rows: Vec<(usize, Features, bool)> = evidence
+                .iter()
+                .zip(&matched_by_scorer)
+                .map(|((k, e, _), &y)| (*k, e.filter, y))
+                .collect();
+            train_filter(&args, &gold, &rows, &pipeline_preds, out.as_deref())?;
         }
         if std::env::var_os("WS_EXPERIMENT").is_some() {
             for th in [0.05f32, 0.1, 0.15, 0.2, 0.25, 0.3] {
